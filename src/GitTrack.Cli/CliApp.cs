@@ -1,0 +1,55 @@
+using System.CommandLine;
+using GitTrack.Cli.Commands;
+
+namespace GitTrack.Cli;
+
+/// <summary>Builds the command tree and runs one invocation; the single entry point for Program and the tests.</summary>
+public static class CliApp
+{
+    public static RootCommand BuildRoot(CommandContext context)
+    {
+        var root = new RootCommand("gittrack: a git-native experiment tracker for machine learning");
+        root.Subcommands.Add(VersionCommand.Create(context));
+        return root;
+    }
+
+    public static int Run(string[] args, CommandContext context)
+    {
+        var root = BuildRoot(context);
+        if (args.Length == 0)
+            args = ["--help"];
+        var parseResult = root.Parse(args);
+        if (parseResult.Errors.Count > 0)
+        {
+            // An unrecognised token says more than the "required command" error that comes with it.
+            var first = (parseResult.Errors.FirstOrDefault(e => e.Message.Contains("Unrecognized", StringComparison.Ordinal))
+                ?? parseResult.Errors[0]).Message;
+            var command = parseResult.CommandResult.Command;
+            var path = command == root ? "gittrack" : $"gittrack {CommandPath(command, root)}";
+            context.Error.WriteLine(ErrorReporter.Line(first, $"see '{path} --help'"));
+            return (int)ExitCode.Usage;
+        }
+
+        try
+        {
+            return parseResult.Invoke(new InvocationConfiguration
+            {
+                Output = context.Out,
+                Error = context.Error,
+                EnableDefaultExceptionHandler = false,
+            });
+        }
+        catch (Exception exception)
+        {
+            return (int)ErrorReporter.Report(exception, context.Error);
+        }
+    }
+
+    private static string CommandPath(Command command, RootCommand root)
+    {
+        var names = new List<string>();
+        for (var c = command; c is not null && c != root; c = c.Parents.OfType<Command>().FirstOrDefault())
+            names.Insert(0, c.Name);
+        return string.Join(' ', names);
+    }
+}

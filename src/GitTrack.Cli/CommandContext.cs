@@ -1,0 +1,35 @@
+namespace GitTrack.Cli;
+
+/// <summary>
+/// What a command needs from the outside world: output streams, the folder it runs in, whether it talks to a
+/// terminal. Tests build one over string writers to run commands in-process.
+/// </summary>
+public sealed class CommandContext
+{
+    public required TextWriter Out { get; init; }
+    public required TextWriter Error { get; init; }
+    public required string WorkingDirectory { get; init; }
+    /// <summary>True when standard output is an interactive terminal (tables, colour).</summary>
+    public bool OutIsTerminal { get; init; }
+    /// <summary>True when standard error is an interactive terminal (progress bars).</summary>
+    public bool ErrorIsTerminal { get; init; }
+    /// <summary>Colour only on a terminal, and never when NO_COLOR is set.</summary>
+    public bool UseColor => OutIsTerminal && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR"));
+
+    /// <summary>Raw standard output for binary content (cache cat); null in tests, which use <see cref="Out"/>.</summary>
+    public Func<Stream>? OpenStandardOutput { get; init; }
+
+    /// <summary>The context of the real process.</summary>
+    public static CommandContext ForConsole() => new()
+    {
+        Out = Console.Out,
+        Error = Console.Error,
+        WorkingDirectory = Environment.CurrentDirectory,
+        OutIsTerminal = !Console.IsOutputRedirected,
+        ErrorIsTerminal = !Console.IsErrorRedirected,
+        OpenStandardOutput = Console.OpenStandardOutput,
+    };
+
+    /// <summary>Resolves a user-given path against the working directory.</summary>
+    public string FullPath(string path) => Path.GetFullPath(path, WorkingDirectory);
+}

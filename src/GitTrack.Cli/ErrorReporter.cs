@@ -1,0 +1,49 @@
+using GitTrack.Core.Errors;
+
+namespace GitTrack.Cli;
+
+/// <summary>
+/// The one place where errors become messages and exit codes: one line on stderr,
+/// <c>gittrack: &lt;what&gt; (&lt;what to do&gt;)</c>, and never a stack trace unless GITTRACK_DEBUG is set.
+/// </summary>
+public static class ErrorReporter
+{
+    public static ExitCode ExitCodeFor(Exception exception) => exception switch
+    {
+        InvalidInputException or NotFoundException or AmbiguousException => ExitCode.Usage,
+        CorruptDataException or ConflictException => ExitCode.Failed,
+        OperationCanceledException => ExitCode.Interrupted,
+        _ => ExitCode.Failed,
+    };
+
+    public static ExitCode Report(Exception exception, TextWriter error)
+    {
+        switch (exception)
+        {
+            case AmbiguousException ambiguous:
+                error.WriteLine(Line(ambiguous.Message, ambiguous.Hint));
+                foreach (var candidate in ambiguous.Candidates)
+                    error.WriteLine($"  {candidate}");
+                break;
+            case GitTrackException known:
+                error.WriteLine(Line(known.Message, known.Hint));
+                break;
+            case OperationCanceledException:
+                error.WriteLine("gittrack: interrupted");
+                break;
+            case UnauthorizedAccessException or IOException:
+                error.WriteLine(Line(exception.Message, "check the path and its permissions"));
+                break;
+            default:
+                error.WriteLine(Line($"internal error: {exception.GetType().Name}: {exception.Message}",
+                    "please report this; set GITTRACK_DEBUG=1 for details"));
+                break;
+        }
+        if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("GITTRACK_DEBUG")))
+            error.WriteLine(exception.ToString());
+        return ExitCodeFor(exception);
+    }
+
+    public static string Line(string what, string? hint) =>
+        hint is null ? $"gittrack: {what}" : $"gittrack: {what} ({hint})";
+}

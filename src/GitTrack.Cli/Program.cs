@@ -1,0 +1,3 @@
+using GitTrack.Cli;
+
+return CliApp.Run(args, CommandContext.ForConsole());

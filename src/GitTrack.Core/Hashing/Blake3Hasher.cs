@@ -1,0 +1,193 @@
+using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
+using System.Text;
+
+namespace GitTrack.Core.Hashing;
+
+/// <summary>
+/// Incremental BLAKE3 (hash, keyed_hash and derive_key modes, extendable output), written from the
+/// specification because the Blake3 NuGet package is not available to this project (see docs/hashing.md).
+/// Feed bytes with <see cref="Update(ReadOnlySpan{byte})"/>, then call <see cref="Finalize()"/>.
+/// </summary>
+public sealed class Blake3Hasher
+{
+    public const int KeyLength = 32;
+    internal const int BlockLen = 64;
+    internal const int ChunkLen = 1024;
+    private const int MaxDepth = 54; // 2^54 chunks of 1 KiB is more than 2^64 bytes
+
+    private readonly uint[] _key = new uint[8];
+    private readonly uint _flags;
+    private readonly uint[] _cvStack = new uint[MaxDepth * 8];
+    private int _cvStackLen;
+
+    // The chunk being filled.
+    private readonly uint[] _chunkCv = new uint[8];
+    private ulong _chunkCounter;
+    private readonly byte[] _block = new byte[BlockLen];
+    private int _blockLen;
+    private int _blocksCompressed;
+
+    private Blake3Hasher(ReadOnlySpan<uint> key, uint flags)
+    {
+        key.CopyTo(_key);
+        _flags = flags;
+        Reset();
+    }
+
+    /// <summary>A hasher for the default (unkeyed) mode.</summary>
+    public static Blake3Hasher Create() => new(Blake3Compress.IV, 0);
+
+    /// <summary>A hasher for keyed_hash mode with a 32-byte key.</summary>
+    public static Blake3Hasher CreateKeyed(ReadOnlySpan<byte> key)
+    {
+        if (key.Length != KeyLength)
+            throw new ArgumentException($"a BLAKE3 key is {KeyLength} bytes", nameof(key));
+        Span<uint> words = stackalloc uint[8];
+        for (int i = 0; i < 8; i++)
+            words[i] = BinaryPrimitives.ReadUInt32LittleEndian(key[(4 * i)..]);
+        return new Blake3Hasher(words, Blake3Compress.KeyedHash);
+    }
+
+    /// <summary>A hasher for derive_key mode: feed it the key material; the context string should be hard-coded and unique.</summary>
+    public static Blake3Hasher CreateDeriveKey(string context)
+    {
+        var contextHasher = new Blake3Hasher(Blake3Compress.IV, Blake3Compress.DeriveKeyContext);
+        contextHasher.Update(Encoding.UTF8.GetBytes(context));
+        Span<byte> contextKey = stackalloc byte[KeyLength];
+        contextHasher.Finalize(contextKey);
+        Span<uint> words = stackalloc uint[8];
+        for (int i = 0; i < 8; i++)
+            words[i] = BinaryPrimitives.ReadUInt32LittleEndian(contextKey[(4 * i)..]);
+        return new Blake3Hasher(words, Blake3Compress.DeriveKeyMaterial);
+    }
+
+    /// <summary>The BLAKE3 hash of <paramref name="input"/>.</summary>
+    public static Blake3Hash Hash(ReadOnlySpan<byte> input)
+    {
+        var hasher = Create();
+        hasher.Update(input);
+        return hasher.Finalize();
+    }
+
+    /// <summary>Forgets everything fed so far; the mode and key stay.</summary>
+    public void Reset()
+    {
+        _cvStackLen = 0;
+        StartChunk(0);
+    }
+
+    private void StartChunk(ulong counter)
+    {
+        _key.CopyTo(_chunkCv, 0);
+        _chunkCounter = counter;
+        _blockLen = 0;
+        _blocksCompressed = 0;
+        Array.Clear(_block);
+    }
+
+    private int ChunkBytes => _blocksCompressed * BlockLen + _blockLen;
+
+    private uint ChunkStartFlag => _blocksCompressed == 0 ? Blake3Compress.ChunkStart : 0u;
+
+    /// <summary>Adds <paramref name="input"/> to the hashed bytes.</summary>
+    public void Update(ReadOnlySpan<byte> input)
+    {
+        Span<uint> blockWords = stackalloc uint[16];
+        Span<uint> output = stackalloc uint[16];
+        Span<uint> cv = stackalloc uint[8];
+        while (!input.IsEmpty)
+        {
+            if (ChunkBytes == ChunkLen)
+            {
+                // The chunk is complete and more input follows, so it is not the root: fold it into the tree.
+                Blake3Compress.WordsFromBlock(_block, blockWords);
+                Blake3Compress.Compress(_chunkCv, blockWords, _chunkCounter, (uint)_blockLen, _flags | ChunkStartFlag | Blake3Compress.ChunkEnd, output);
+                output[..8].CopyTo(cv);
+                ulong totalChunks = _chunkCounter + 1;
+                AddChunkChainingValue(cv, totalChunks);
+                StartChunk(totalChunks);
+            }
+
+            if (_blockLen == BlockLen)
+            {
+                // A full block with more input after it is never the chunk's last block.
+                Blake3Compress.WordsFromBlock(_block, blockWords);
+                Blake3Compress.Compress(_chunkCv, blockWords, _chunkCounter, BlockLen, _flags | ChunkStartFlag, output);
+                output[..8].CopyTo(_chunkCv);
+                _blocksCompressed++;
+                _blockLen = 0;
+                Array.Clear(_block);
+            }
+
+            int take = Math.Min(BlockLen - _blockLen, input.Length);
+            take = Math.Min(take, ChunkLen - ChunkBytes);
+            input[..take].CopyTo(_block.AsSpan(_blockLen));
+            _blockLen += take;
+            input = input[take..];
+        }
+    }
+
+    private void AddChunkChainingValue(Span<uint> cv, ulong totalChunks)
+    {
+        // Merge completed subtrees: each trailing zero bit of the chunk count is a finished pair.
+        Span<uint> block = stackalloc uint[16];
+        Span<uint> output = stackalloc uint[16];
+        while ((totalChunks & 1) == 0)
+        {
+            _cvStackLen--;
+            _cvStack.AsSpan(_cvStackLen * 8, 8).CopyTo(block);
+            cv.CopyTo(block[8..]);
+            Blake3Compress.Compress(_key, block, 0, BlockLen, _flags | Blake3Compress.Parent, output);
+            output[..8].CopyTo(cv);
+            totalChunks >>= 1;
+        }
+        cv.CopyTo(_cvStack.AsSpan(_cvStackLen * 8, 8));
+        _cvStackLen++;
+    }
+
+    /// <summary>The 32-byte digest of everything fed so far. The hasher can keep taking input afterwards.</summary>
+    public Blake3Hash Finalize()
+    {
+        Span<byte> bytes = stackalloc byte[Blake3Hash.Length];
+        Finalize(bytes);
+        return new Blake3Hash(bytes);
+    }
+
+    /// <summary>Extendable output: fills <paramref name="output"/> with as many bytes as it holds.</summary>
+    public void Finalize(Span<byte> output)
+    {
+        // The root node's inputs: start from the current chunk's last block, then wrap it in parents.
+        Span<uint> inputCv = stackalloc uint[8];
+        Span<uint> blockWords = stackalloc uint[16];
+        Span<uint> words = stackalloc uint[16];
+        _chunkCv.CopyTo(inputCv);
+        Blake3Compress.WordsFromBlock(_block, blockWords);
+        ulong counter = _chunkCounter;
+        uint blockLen = (uint)_blockLen;
+        uint flags = _flags | ChunkStartFlag | Blake3Compress.ChunkEnd;
+
+        for (int i = _cvStackLen - 1; i >= 0; i--)
+        {
+            Blake3Compress.Compress(inputCv, blockWords, counter, blockLen, flags, words);
+            _cvStack.AsSpan(i * 8, 8).CopyTo(blockWords);
+            words[..8].CopyTo(blockWords[8..]);
+            _key.CopyTo(inputCv);
+            counter = 0;
+            blockLen = BlockLen;
+            flags = _flags | Blake3Compress.Parent;
+        }
+
+        ulong outputBlock = 0;
+        Span<byte> bytes = stackalloc byte[BlockLen];
+        while (!output.IsEmpty)
+        {
+            Blake3Compress.Compress(inputCv, blockWords, outputBlock++, blockLen, flags | Blake3Compress.Root, words);
+            for (int i = 0; i < 16; i++)
+                BinaryPrimitives.WriteUInt32LittleEndian(bytes[(4 * i)..], words[i]);
+            int take = Math.Min(BlockLen, output.Length);
+            bytes[..take].CopyTo(output);
+            output = output[take..];
+        }
+    }
+}
