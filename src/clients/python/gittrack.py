@@ -1,0 +1,211 @@
+"""GitTrack client for Python: log params, metrics, tags and artifacts from a training script.
+
+Standard library only; works installed (``pip install --no-build-isolation src/clients/python``) or copied
+next to your script. Under ``gittrack run -- python train.py`` every call appends to the run's events
+file (the protocol in docs/protocol.md); anywhere else each call does nothing, and one warning on stderr
+says the script is not being tracked, so the same script runs everywhere.
+
+    import gittrack
+    lr = gittrack.params().get("lr", 0.01)
+    for epoch in range(10):
+        gittrack.log_metric("loss", loss, step=epoch)
+    gittrack.log_artifact("model.pt")
+"""
+
+import atexit
+import json
+import math
+import os
+import sys
+import threading
+import time
+
+__all__ = [
+    "log_param", "log_params", "log_metric", "log_metrics", "set_tag", "log_artifact",
+    "params", "run_id", "is_tracked", "flush",
+]
+__version__ = "0.1.0"
+
+_FLUSH_SECONDS = 1.0      # at a crash, at most this much logging is lost
+_FLUSH_LINES = 65536      # and a buffer never grows past this many lines
+
+
+class _Writer:
+    """Buffers event lines and appends them to the events file at most every second."""
+
+    def __init__(self, path):
+        self._path = path
+        self._lines = []
+        self._file = None
+        self._lock = threading.Lock()
+        self._last_flush = time.monotonic()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._flush_periodically, name="gittrack-flush", daemon=True)
+        self._thread.start()
+        atexit.register(self.close)
+
+    def add(self, line):
+        lines = self._lines
+        lines.append(line)
+        if len(lines) >= _FLUSH_LINES:
+            self.flush()
+
+    def flush(self):
+        with self._lock:
+            # Swapping the list is atomic under the GIL, so add() needs no lock.
+            lines, self._lines = self._lines, []
+            self._last_flush = time.monotonic()
+            if not lines:
+                return
+            if self._file is None:
+                self._file = open(self._path, "a", encoding="utf-8")
+            self._file.write("".join(lines))
+            self._file.flush()
+
+    def _flush_periodically(self):
+        while not self._stop.wait(_FLUSH_SECONDS):
+            try:
+                self.flush()
+            except OSError:
+                pass
+
+    def close(self):
+        self._stop.set()
+        self.flush()
+        with self._lock:
+            if self._file is not None:
+                self._file.close()
+                self._file = None
+
+
+_events_path = os.environ.get("GITTRACK_EVENTS")
+_writer = _Writer(_events_path) if _events_path else None
+_warned = False
+_names = {}  # metric name -> its JSON text, so the hot path formats no strings twice
+
+
+def _untracked():
+    global _warned
+    if not _warned:
+        _warned = True
+        script = os.path.basename(sys.argv[0]) if sys.argv and sys.argv[0] else "your_script.py"
+        print("gittrack: this script is not being tracked, so nothing is recorded "
+              f"(run it as: gittrack run -- python {script})", file=sys.stderr)
+
+
+def _json_name(name, what):
+    if not isinstance(name, str) or not name:
+        raise TypeError(f"gittrack: {what} name must be a non-empty string, got {name!r}")
+    text = _names.get(name)
+    if text is None:
+        text = _names[name] = json.dumps(name)
+    return text
+
+
+def _number(value, name):
+    """A metric value as JSON number text: floats (NaN and infinities included), ints, bools, numpy scalars."""
+    kind = type(value)
+    if kind is float:
+        v = value
+    elif kind is int or kind is bool:
+        v = float(value)
+    elif hasattr(value, "item") and getattr(value, "ndim", 0) == 0 and getattr(value, "size", 1) == 1:
+        # numpy scalars and 0-d arrays (and torch 0-d tensors) without importing numpy
+        return _number(value.item(), name)
+    else:
+        raise TypeError(f"gittrack: metric {name!r} must be a number (float, int, bool or a numpy scalar), "
+                        f"got {kind.__name__}")
+    if v != v:
+        return "NaN"
+    if v == math.inf:
+        return "Infinity"
+    if v == -math.inf:
+        return "-Infinity"
+    return repr(v)
+
+
+def _param_value(value, name):
+    if hasattr(value, "item") and getattr(value, "ndim", 0) == 0:
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return "NaN" if value != value else ("Infinity" if value > 0 else "-Infinity")
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return json.dumps(value)
+    raise TypeError(f"gittrack: param {name!r} must be a bool, int, float or str, got {type(value).__name__}")
+
+
+def is_tracked():
+    """True when the script runs under ``gittrack run``."""
+    return _writer is not None
+
+
+def run_id():
+    """The id of the run being recorded, or None when not tracked."""
+    return os.environ.get("GITTRACK_RUN_ID") or None
+
+
+def params():
+    """The run's params as a dict (dotted names for nested ones), or {} when not tracked."""
+    path = os.environ.get("GITTRACK_PARAMS")
+    if not path:
+        return {}
+    with open(path, encoding="utf-8") as f:
+        return json.load(f)
+
+
+def log_metric(name, value, step=None):
+    """Logs one value of a metric; ``step`` (an int) places it on the x axis."""
+    if _writer is None:
+        _untracked()
+        return
+    text = _names.get(name) or _json_name(name, "metric")
+    number = _number(value, name)
+    if step is None:
+        _writer.add('{"type":"metric","name":%s,"value":%s,"timestamp":%.3f}\n' % (text, number, time.time()))
+    else:
+        _writer.add('{"type":"metric","name":%s,"value":%s,"step":%d,"timestamp":%.3f}\n'
+                    % (text, number, int(step), time.time()))
+
+
+def log_metrics(metrics, step=None):
+    """Logs several metrics at once: ``log_metrics({"loss": 0.4, "acc": 0.9}, step=3)``."""
+    for name, value in metrics.items():
+        log_metric(name, value, step)
+
+
+def log_param(name, value):
+    """Records a param (a bool, int, float or str) discovered while running."""
+    if _writer is None:
+        _untracked()
+        return
+    _writer.add('{"type":"param","name":%s,"value":%s}\n' % (_json_name(name, "param"), _param_value(value, name)))
+
+
+def log_params(values):
+    """Records several params from a dict."""
+    for name, value in values.items():
+        log_param(name, value)
+
+
+def set_tag(name, value):
+    """Sets a tag (text) on the run."""
+    if _writer is None:
+        _untracked()
+        return
+    _writer.add('{"type":"tag","name":%s,"value":%s}\n' % (_json_name(name, "tag"), json.dumps(str(value))))
+
+
+def log_artifact(path):
+    """Stores a file or folder in the run's artifacts when the run ends."""
+    if _writer is None:
+        _untracked()
+        return
+    if not os.path.exists(path):
+        raise FileNotFoundError(f"gittrack: artifact not found: {path}")
+    _writer.add('{"type":"artifact","path":%s}\n' % json.dumps(os.path.abspath(path)))
+
+
+def flush():
+    """Writes buffered events now (done by itself every second and at exit)."""
+    if _writer is not None:
+        _writer.flush()
