@@ -1,0 +1,214 @@
+using System.Reflection;
+using System.Text.Json;
+
+namespace GitTrack.Client;
+
+/// <summary>
+/// A GitTrack run seen from the training code. <see cref="Current"/> attaches to the run that
+/// <c>gittrack run -- dotnet train.dll</c> started; outside gittrack every call does nothing and one warning on
+/// stderr says how to track the program, so the same code runs anywhere.
+/// </summary>
+/// <example>
+/// <code>
+/// var run = Run.Current;
+/// double lr = run.GetParam("lr", 0.01);
+/// run.LogMetric("loss", loss, step: epoch);
+/// </code>
+/// </example>
+public sealed partial class Run : IDisposable
+{
+    private static readonly Lazy<Run> CurrentRun = new(AttachToEnvironment, LazyThreadSafetyMode.ExecutionAndPublication);
+    private readonly EventsWriter? _events;
+    private readonly Dictionary<string, object> _params;
+    private int _warned;
+
+    private Run(string? id, EventsWriter? events, Dictionary<string, object> parameters)
+    {
+        Id = id;
+        _events = events;
+        _params = parameters;
+    }
+
+    /// <summary>The run this process is being recorded as (through GITTRACK_RUN_ID and GITTRACK_EVENTS), or an untracked one.</summary>
+    public static Run Current => CurrentRun.Value;
+
+    /// <summary>The run's id, or null when untracked.</summary>
+    public string? Id { get; }
+
+    /// <summary>True when calls are recorded.</summary>
+    public bool IsTracked => _events is not null;
+
+    /// <summary>The run's params (long, double, bool or string values), dotted names for nested ones.</summary>
+    public IReadOnlyDictionary<string, object> Params => _params;
+
+    /// <summary>A param converted to <typeparamref name="T"/>, or <paramref name="defaultValue"/> when the run has none of that name.</summary>
+    public T GetParam<T>(string name, T defaultValue)
+    {
+        if (!_params.TryGetValue(name, out var value))
+            return defaultValue;
+        if (value is T typed)
+            return typed;
+        return (T)Convert.ChangeType(value, Nullable.GetUnderlyingType(typeof(T)) ?? typeof(T), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Logs one value of a metric at an optional step. NaN and infinities are legal values.</summary>
+    public void LogMetric(string name, double value, long? step = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        if (_events is null) { WarnUntracked(); return; }
+        _events.Metric(name, value, step, DateTimeOffset.UtcNow);
+    }
+
+    /// <summary>Logs several metrics at the same step.</summary>
+    public void LogMetrics(IReadOnlyDictionary<string, double> metrics, long? step = null)
+    {
+        foreach (var (name, value) in metrics)
+            LogMetric(name, value, step);
+    }
+
+    /// <summary>Records a param (bool, integer, floating point or string).</summary>
+    public void LogParam(string name, object value)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        var normalized = NormalizeParam(name, value);
+        _params[name] = normalized;
+        if (_events is null) { WarnUntracked(); return; }
+        _events.Event(json =>
+        {
+            json.WriteString("type", "param");
+            json.WriteString("name", name);
+            json.WritePropertyName("value");
+            WriteParamValue(json, normalized);
+        });
+    }
+
+    /// <summary>Records params from a dictionary, or from an object's public properties (an options class, an anonymous object).</summary>
+    public void LogParams(object parameters)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        if (parameters is System.Collections.IDictionary dictionary)
+        {
+            foreach (System.Collections.DictionaryEntry entry in dictionary)
+                LogParam(Convert.ToString(entry.Key, System.Globalization.CultureInfo.InvariantCulture)!, entry.Value!);
+            return;
+        }
+        if (parameters is IEnumerable<KeyValuePair<string, object>> pairs)
+        {
+            foreach (var (key, value) in pairs)
+                LogParam(key, value);
+            return;
+        }
+        foreach (var property in parameters.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance))
+            if (property.GetIndexParameters().Length == 0 && property.GetValue(parameters) is { } value)
+                LogParam(property.Name, value);
+    }
+
+    /// <summary>Sets a tag on the run.</summary>
+    public void SetTag(string name, string value)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        if (_events is null) { WarnUntracked(); return; }
+        _events.Event(json =>
+        {
+            json.WriteString("type", "tag");
+            json.WriteString("name", name);
+            json.WriteString("value", value);
+        });
+    }
+
+    /// <summary>Stores a file or folder as an artifact of the run when it ends.</summary>
+    public void LogArtifact(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (!File.Exists(path) && !Directory.Exists(path))
+            throw new FileNotFoundException($"gittrack: artifact not found: {path}", path);
+        if (_events is null) { WarnUntracked(); return; }
+        var full = Path.GetFullPath(path);
+        _events.Event(json =>
+        {
+            json.WriteString("type", "artifact");
+            json.WriteString("path", full);
+        });
+    }
+
+    /// <summary>Writes buffered events now (done by itself every second and at exit).</summary>
+    public void Flush() => _events?.Flush();
+
+    public void Dispose() => _events?.Flush();
+
+    private static object NormalizeParam(string name, object value) => value switch
+    {
+        bool or string or long or double => value,
+        int or short or sbyte or byte or ushort or uint => Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture),
+        float f => (double)f,
+        decimal m => (double)m,
+        Enum e => e.ToString(),
+        _ => throw new ArgumentException($"param '{name}' must be a bool, integer, floating point number or string, got {value.GetType().Name}", nameof(value)),
+    };
+
+    private static void WriteParamValue(Utf8JsonWriter json, object value)
+    {
+        switch (value)
+        {
+            case bool b: json.WriteBooleanValue(b); break;
+            case long l: json.WriteNumberValue(l); break;
+            case double d when double.IsFinite(d): json.WriteNumberValue(d); break;
+            case double d: json.WriteStringValue(double.IsNaN(d) ? "nan" : d > 0 ? "inf" : "-inf"); break;
+            default: json.WriteStringValue(Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)); break;
+        }
+    }
+
+    private void WarnUntracked()
+    {
+        if (Interlocked.Exchange(ref _warned, 1) == 0)
+        {
+            var program = Path.GetFileName(Environment.GetCommandLineArgs().FirstOrDefault() ?? "your_program.dll");
+            Console.Error.WriteLine($"gittrack: this program is not being tracked, so nothing is recorded (run it as: gittrack run -- dotnet {program})");
+        }
+    }
+
+    private static Run AttachToEnvironment()
+    {
+        var eventsPath = Environment.GetEnvironmentVariable("GITTRACK_EVENTS");
+        var parameters = ReadParams(Environment.GetEnvironmentVariable("GITTRACK_PARAMS"));
+        if (string.IsNullOrEmpty(eventsPath))
+            return new Run(null, null, parameters);
+        var writer = new EventsWriter(eventsPath);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => writer.Dispose();
+        var run = new Run(Environment.GetEnvironmentVariable("GITTRACK_RUN_ID"), writer, parameters);
+        AppDomain.CurrentDomain.UnhandledException += (_, e) =>
+        {
+            // The recorder sees the non-zero exit code; this event carries the reason into the run.
+            writer.Event(json =>
+            {
+                json.WriteString("type", "error");
+                json.WriteString("message", (e.ExceptionObject as Exception)?.Message ?? e.ExceptionObject?.ToString() ?? "unhandled exception");
+            });
+            writer.Dispose();
+        };
+        return run;
+    }
+
+    private static Dictionary<string, object> ReadParams(string? path)
+    {
+        var result = new Dictionary<string, object>(StringComparer.Ordinal);
+        if (string.IsNullOrEmpty(path) || !File.Exists(path))
+            return result;
+        using var doc = JsonDocument.Parse(File.ReadAllBytes(path));
+        foreach (var property in doc.RootElement.EnumerateObject())
+        {
+            object? value = property.Value.ValueKind switch
+            {
+                JsonValueKind.True => true,
+                JsonValueKind.False => false,
+                JsonValueKind.Number when property.Value.TryGetInt64(out var l) => l,
+                JsonValueKind.Number => property.Value.GetDouble(),
+                JsonValueKind.String => property.Value.GetString(),
+                _ => property.Value.GetRawText(),
+            };
+            if (value is not null)
+                result[property.Name] = value;
+        }
+        return result;
+    }
+}
