@@ -1,6 +1,8 @@
 using System.Buffers.Binary;
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Text;
+using GitTrack.Core.Hashing.Internal;
 
 namespace GitTrack.Core.Hashing;
 
@@ -91,7 +93,38 @@ public sealed class Blake3Hasher
     private uint ChunkStartFlag => _blocksCompressed == 0 ? Blake3Compress.ChunkStart : 0u;
 
     /// <summary>Adds <paramref name="input"/> to the hashed bytes.</summary>
-    public void Update(ReadOnlySpan<byte> input)
+    public void Update(ReadOnlySpan<byte> input) => UpdateCore(input, parallel: false, DefaultMinParallelChunks);
+
+    /// <summary>
+    /// Like <see cref="Update(ReadOnlySpan{byte})"/>, but hashes independent subtrees of a large input on several
+    /// cores. The result is identical; inputs under 128 KiB take the single-threaded path.
+    /// Needs a managed or otherwise stable span (it is pinned while other threads read it).
+    /// </summary>
+    public void UpdateParallel(ReadOnlySpan<byte> input) => UpdateParallel(input, DefaultMinParallelChunks);
+
+    /// <summary>UpdateParallel splitting subtrees down to <paramref name="minParallelChunks"/> chunks; tests use small ones.</summary>
+    internal void UpdateParallel(ReadOnlySpan<byte> input, int minParallelChunks)
+    {
+        if (input.Length >= minParallelChunks * ChunkLen && Environment.ProcessorCount > 1)
+            UpdateCore(input, parallel: true, minParallelChunks);
+        else
+            UpdateCore(input, parallel: false, minParallelChunks);
+    }
+
+    /// <summary>The BLAKE3 hash of <paramref name="input"/>, hashed on all cores when it is large.</summary>
+    public static Blake3Hash HashParallel(ReadOnlySpan<byte> input)
+    {
+        var hasher = Create();
+        hasher.UpdateParallel(input);
+        return hasher.Finalize();
+    }
+
+    /// <summary>Which compression code hashes whole chunks; only tests change it.</summary>
+    internal Blake3Backend Backend { get; set; } = Blake3Backend.Auto;
+
+    private const int DefaultMinParallelChunks = 128; // 128 KiB: smaller inputs are not worth a thread
+
+    private unsafe void UpdateCore(ReadOnlySpan<byte> input, bool parallel, int minParallelChunks)
     {
         Span<uint> blockWords = stackalloc uint[16];
         Span<uint> output = stackalloc uint[16];
@@ -105,8 +138,32 @@ public sealed class Blake3Hasher
                 Blake3Compress.Compress(_chunkCv, blockWords, _chunkCounter, (uint)_blockLen, _flags | ChunkStartFlag | Blake3Compress.ChunkEnd, output);
                 output[..8].CopyTo(cv);
                 ulong totalChunks = _chunkCounter + 1;
-                AddChunkChainingValue(cv, totalChunks);
+                AddSubtreeChainingValue(cv, totalChunks, 0);
                 StartChunk(totalChunks);
+            }
+
+            if (ChunkBytes == 0 && input.Length > ChunkLen)
+            {
+                // Whole chunks with more input after them (so none is the root): hash the largest power-of-two
+                // subtree that starts at this chunk counter, many chunks at once, and push its one chaining value.
+                int wholeChunks = (input.Length - 1) / ChunkLen;
+                int subtreeChunks = 1 << BitOperations.Log2((uint)wholeChunks);
+                if (!parallel)
+                    subtreeChunks = Math.Min(subtreeChunks, Blake3Subtree.MaxBatchChunks);
+                while ((_chunkCounter & (ulong)(subtreeChunks - 1)) != 0)
+                    subtreeChunks >>= 1;
+                fixed (byte* p = input)
+                fixed (uint* key = _key)
+                fixed (uint* subtreeCv = cv)
+                {
+                    int parallelDepth = parallel ? BitOperations.Log2((uint)Environment.ProcessorCount) + 3 : 0;
+                    Blake3Subtree.Hash(p, subtreeChunks, _chunkCounter, key, _flags, Backend, parallelDepth, minParallelChunks, subtreeCv);
+                }
+                ulong total = _chunkCounter + (ulong)subtreeChunks;
+                AddSubtreeChainingValue(cv, total, BitOperations.Log2((uint)subtreeChunks));
+                StartChunk(total);
+                input = input[(subtreeChunks * ChunkLen)..];
+                continue;
             }
 
             if (_blockLen == BlockLen)
@@ -129,16 +186,16 @@ public sealed class Blake3Hasher
     }
 
     /// <summary>
-    /// Like <see cref="Update(ReadOnlySpan{byte})"/>, but may hash independent subtrees of a large input on several
-    /// cores. The result is identical; small inputs take the single-threaded path.
+    /// Pushes the chaining value of a complete subtree of 2^<paramref name="log2Chunks"/> chunks that ends at
+    /// <paramref name="totalChunks"/>, merging every finished pair below it: each trailing zero bit of the chunk
+    /// count above the subtree's own size is a left sibling on the stack waiting for it. Only called when more
+    /// input follows, so no merged node here can be the root.
     /// </summary>
-    public void UpdateParallel(ReadOnlySpan<byte> input) => Update(input);
-
-    private void AddChunkChainingValue(Span<uint> cv, ulong totalChunks)
+    private void AddSubtreeChainingValue(Span<uint> cv, ulong totalChunks, int log2Chunks)
     {
-        // Merge completed subtrees: each trailing zero bit of the chunk count is a finished pair.
         Span<uint> block = stackalloc uint[16];
         Span<uint> output = stackalloc uint[16];
+        totalChunks >>= log2Chunks;
         while ((totalChunks & 1) == 0)
         {
             _cvStackLen--;
