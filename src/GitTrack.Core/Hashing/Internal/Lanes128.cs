@@ -4,51 +4,12 @@ using System.Runtime.Intrinsics.X86;
 
 namespace GitTrack.Core.Hashing.Internal;
 
-/// <summary>Four inputs at a time in <see cref="Vector128{T}"/> (SSE2/SSSE3 on x64, AdvSimd on Arm).</summary>
-internal unsafe struct Lanes128 : ILanes<Vector128<uint>>
+/// <summary>Message loading and chaining value storing for four inputs at a time in <see cref="Vector128{T}"/> (SSE2/SSSE3 on x64, AdvSimd on Arm).</summary>
+internal static unsafe class Lanes128
 {
-    public static int Count => 4;
+    public const int Count = 4;
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<uint> Splat(uint value) => Vector128.Create(value);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<uint> Load(uint* source) => Vector128.Load(source);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<uint> Add(Vector128<uint> a, Vector128<uint> b) => a + b;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<uint> Xor(Vector128<uint> a, Vector128<uint> b) => a ^ b;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<uint> RotateRight16(Vector128<uint> x)
-    {
-        if (Avx512F.VL.IsSupported)
-            return Avx512F.VL.RotateRight(x, 16);
-        if (Ssse3.IsSupported)
-            return Ssse3.Shuffle(x.AsByte(), Vector128.Create((byte)2, 3, 0, 1, 6, 7, 4, 5, 10, 11, 8, 9, 14, 15, 12, 13)).AsUInt32();
-        return Vector128.ShiftRightLogical(x, 16) | Vector128.ShiftLeft(x, 16);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<uint> RotateRight12(Vector128<uint> x) =>
-        Avx512F.VL.IsSupported ? Avx512F.VL.RotateRight(x, 12) : Vector128.ShiftRightLogical(x, 12) | Vector128.ShiftLeft(x, 20);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<uint> RotateRight8(Vector128<uint> x)
-    {
-        if (Avx512F.VL.IsSupported)
-            return Avx512F.VL.RotateRight(x, 8);
-        if (Ssse3.IsSupported)
-            return Ssse3.Shuffle(x.AsByte(), Vector128.Create((byte)1, 2, 3, 0, 5, 6, 7, 4, 9, 10, 11, 8, 13, 14, 15, 12)).AsUInt32();
-        return Vector128.ShiftRightLogical(x, 8) | Vector128.ShiftLeft(x, 24);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<uint> RotateRight7(Vector128<uint> x) =>
-        Avx512F.VL.IsSupported ? Avx512F.VL.RotateRight(x, 7) : Vector128.ShiftRightLogical(x, 7) | Vector128.ShiftLeft(x, 25);
-
+    /// <summary>Loads one 64-byte block of each input (input i at <c>input + i * stride + offset</c>) transposed: m[w] lane i is word w of input i.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void LoadMessage(byte* input, nint stride, nint offset, Vector128<uint>* m)
     {
@@ -73,6 +34,7 @@ internal unsafe struct Lanes128 : ILanes<Vector128<uint>>
         }
     }
 
+    /// <summary>Writes the chaining values h[0..8) back as one 32-byte value per input.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void StoreChainingValues(Vector128<uint>* h, byte* output)
     {

@@ -4,53 +4,12 @@ using System.Runtime.Intrinsics.X86;
 
 namespace GitTrack.Core.Hashing.Internal;
 
-/// <summary>Eight inputs at a time in <see cref="Vector256{T}"/> (AVX2).</summary>
-internal unsafe struct Lanes256 : ILanes<Vector256<uint>>
+/// <summary>Message loading and chaining value storing for eight inputs at a time in <see cref="Vector256{T}"/> (AVX2).</summary>
+internal static unsafe class Lanes256
 {
-    public static int Count => 8;
+    public const int Count = 8;
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<uint> Splat(uint value) => Vector256.Create(value);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<uint> Load(uint* source) => Vector256.Load(source);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<uint> Add(Vector256<uint> a, Vector256<uint> b) => a + b;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<uint> Xor(Vector256<uint> a, Vector256<uint> b) => a ^ b;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<uint> RotateRight16(Vector256<uint> x)
-    {
-        if (Avx512F.VL.IsSupported)
-            return Avx512F.VL.RotateRight(x, 16);
-        if (Avx2.IsSupported)
-            return Avx2.Shuffle(x.AsByte(), Vector256.Create((byte)2, 3, 0, 1, 6, 7, 4, 5, 10, 11, 8, 9, 14, 15, 12, 13,
-                2, 3, 0, 1, 6, 7, 4, 5, 10, 11, 8, 9, 14, 15, 12, 13)).AsUInt32();
-        return Vector256.ShiftRightLogical(x, 16) | Vector256.ShiftLeft(x, 16);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<uint> RotateRight12(Vector256<uint> x) =>
-        Avx512F.VL.IsSupported ? Avx512F.VL.RotateRight(x, 12) : Vector256.ShiftRightLogical(x, 12) | Vector256.ShiftLeft(x, 20);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<uint> RotateRight8(Vector256<uint> x)
-    {
-        if (Avx512F.VL.IsSupported)
-            return Avx512F.VL.RotateRight(x, 8);
-        if (Avx2.IsSupported)
-            return Avx2.Shuffle(x.AsByte(), Vector256.Create((byte)1, 2, 3, 0, 5, 6, 7, 4, 9, 10, 11, 8, 13, 14, 15, 12,
-                1, 2, 3, 0, 5, 6, 7, 4, 9, 10, 11, 8, 13, 14, 15, 12)).AsUInt32();
-        return Vector256.ShiftRightLogical(x, 8) | Vector256.ShiftLeft(x, 24);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<uint> RotateRight7(Vector256<uint> x) =>
-        Avx512F.VL.IsSupported ? Avx512F.VL.RotateRight(x, 7) : Vector256.ShiftRightLogical(x, 7) | Vector256.ShiftLeft(x, 25);
-
+    /// <summary>Loads one 64-byte block of each input (input i at <c>input + i * stride + offset</c>) transposed: m[w] lane i is word w of input i.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void LoadMessage(byte* input, nint stride, nint offset, Vector256<uint>* m)
     {
@@ -93,6 +52,7 @@ internal unsafe struct Lanes256 : ILanes<Vector256<uint>>
         Transpose(ref m8, ref m9, ref m10, ref m11, ref m12, ref m13, ref m14, ref m15);
     }
 
+    /// <summary>Writes the chaining values h[0..8) back as one 32-byte value per input.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void StoreChainingValues(Vector256<uint>* h, byte* output)
     {

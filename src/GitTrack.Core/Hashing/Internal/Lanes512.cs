@@ -5,41 +5,14 @@ using System.Runtime.Intrinsics.X86;
 namespace GitTrack.Core.Hashing.Internal;
 
 /// <summary>
-/// Sixteen inputs at a time in <see cref="Vector512{T}"/> (AVX-512). Where Vector512 is not accelerated .NET runs it
+/// Message loading and chaining value storing for sixteen inputs at a time in <see cref="Vector512{T}"/> (AVX-512). Where Vector512 is not accelerated .NET runs it
 /// as two 256-bit halves in software, which is slow but exact, so tests can force this width on any machine.
 /// </summary>
-internal unsafe struct Lanes512 : ILanes<Vector512<uint>>
+internal static unsafe class Lanes512
 {
-    public static int Count => 16;
+    public const int Count = 16;
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<uint> Splat(uint value) => Vector512.Create(value);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<uint> Load(uint* source) => Vector512.Load(source);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<uint> Add(Vector512<uint> a, Vector512<uint> b) => a + b;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<uint> Xor(Vector512<uint> a, Vector512<uint> b) => a ^ b;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<uint> RotateRight16(Vector512<uint> x) =>
-        Avx512F.IsSupported ? Avx512F.RotateRight(x, 16) : Vector512.ShiftRightLogical(x, 16) | Vector512.ShiftLeft(x, 16);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<uint> RotateRight12(Vector512<uint> x) =>
-        Avx512F.IsSupported ? Avx512F.RotateRight(x, 12) : Vector512.ShiftRightLogical(x, 12) | Vector512.ShiftLeft(x, 20);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<uint> RotateRight8(Vector512<uint> x) =>
-        Avx512F.IsSupported ? Avx512F.RotateRight(x, 8) : Vector512.ShiftRightLogical(x, 8) | Vector512.ShiftLeft(x, 24);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<uint> RotateRight7(Vector512<uint> x) =>
-        Avx512F.IsSupported ? Avx512F.RotateRight(x, 7) : Vector512.ShiftRightLogical(x, 7) | Vector512.ShiftLeft(x, 25);
-
+    /// <summary>Loads one 64-byte block of each input (input i at <c>input + i * stride + offset</c>) transposed: m[w] lane i is word w of input i.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void LoadMessage(byte* input, nint stride, nint offset, Vector512<uint>* m)
     {
@@ -67,6 +40,7 @@ internal unsafe struct Lanes512 : ILanes<Vector512<uint>>
         m[15] = Vector512.Create(l15, h15);
     }
 
+    /// <summary>Writes the chaining values h[0..8) back as one 32-byte value per input.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void StoreChainingValues(Vector512<uint>* h, byte* output)
     {
