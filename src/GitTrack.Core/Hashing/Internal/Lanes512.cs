@@ -26,6 +26,11 @@ internal static unsafe class Lanes512
         var hi = (Vector256<uint>*)(m + 8);
         var lo = (Vector256<uint>*)(m + 12);
         byte* p = input + offset;
+        if (Sse.IsSupported)
+        {
+            for (int i = 0; i < Count; i++)
+                Sse.Prefetch0(p + 256 + i * stride);
+        }
         Lanes256.LoadTransposed(p, stride, lo, out var l8, out var l9, out var l10, out var l11, out var l12, out var l13, out var l14, out var l15);
         Lanes256.LoadTransposed(p + 8 * stride, stride, hi, out var h8, out var h9, out var h10, out var h11, out var h12, out var h13, out var h14, out var h15);
         for (int w = 0; w < 8; w++)
