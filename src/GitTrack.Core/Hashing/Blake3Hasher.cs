@@ -23,6 +23,12 @@ public sealed class Blake3Hasher
     private readonly uint[] _cvStack = new uint[MaxDepth * 8];
     private int _cvStackLen;
 
+    // A complete subtree that ended exactly where the last input ended, not yet pushed: it may be the root's right
+    // child, which Finalize must compress with the ROOT flag. Only while the chunk being filled is empty.
+    private readonly uint[] _pendingCv = new uint[8];
+    private bool _hasPending;
+    private int _pendingLog2Chunks;
+
     // The chunk being filled.
     private readonly uint[] _chunkCv = new uint[8];
     private ulong _chunkCounter;
@@ -76,6 +82,7 @@ public sealed class Blake3Hasher
     public void Reset()
     {
         _cvStackLen = 0;
+        _hasPending = false;
         StartChunk(0);
     }
 
@@ -129,8 +136,17 @@ public sealed class Blake3Hasher
         Span<uint> blockWords = stackalloc uint[16];
         Span<uint> output = stackalloc uint[16];
         Span<uint> cv = stackalloc uint[8];
+        Span<uint> children = stackalloc uint[16];
         while (!input.IsEmpty)
         {
+            if (_hasPending)
+            {
+                // More input follows the pending subtree, so it is not the root's child after all.
+                _pendingCv.CopyTo(cv);
+                AddSubtreeChainingValue(cv, _chunkCounter, _pendingLog2Chunks);
+                _hasPending = false;
+            }
+
             if (ChunkBytes == ChunkLen)
             {
                 // The chunk is complete and more input follows, so it is not the root: fold it into the tree.
@@ -144,26 +160,45 @@ public sealed class Blake3Hasher
 
             if (ChunkBytes == 0 && input.Length > ChunkLen)
             {
-                // Whole chunks with more input after them (so none is the root): hash the largest power-of-two
-                // subtree that starts at this chunk counter, many chunks at once, and push its one chaining value.
-                int wholeChunks = (input.Length - 1) / ChunkLen;
+                // Whole chunks: hash the largest power-of-two subtree that starts at this chunk counter, many chunks at
+                // once, and push its one chaining value. A subtree that ends the input may hold the root, so it is kept
+                // as its two children: the left one pushed, the right one pending until more input or Finalize.
+                int wholeChunks = input.Length / ChunkLen;
                 int subtreeChunks = 1 << BitOperations.Log2((uint)wholeChunks);
                 if (!parallel)
                     subtreeChunks = Math.Min(subtreeChunks, Blake3Subtree.MaxBatchChunks);
                 while ((_chunkCounter & (ulong)(subtreeChunks - 1)) != 0)
                     subtreeChunks >>= 1;
-                fixed (byte* p = input)
-                fixed (uint* key = _key)
-                fixed (uint* subtreeCv = cv)
+                bool endsInput = subtreeChunks * ChunkLen == input.Length;
+                if (!(endsInput && subtreeChunks == 1))
                 {
+                    int log2 = BitOperations.Log2((uint)subtreeChunks);
                     int parallelDepth = parallel ? BitOperations.Log2((uint)Environment.ProcessorCount) + 3 : 0;
-                    Blake3Subtree.Hash(p, subtreeChunks, _chunkCounter, key, _flags, Backend, parallelDepth, minParallelChunks, subtreeCv);
+                    fixed (byte* p = input)
+                    fixed (uint* key = _key)
+                    fixed (uint* result = children)
+                    {
+                        Blake3Subtree.Hash(p, subtreeChunks, _chunkCounter, key, _flags, Backend, parallelDepth, minParallelChunks,
+                            result, endsInput ? 2 : 1);
+                    }
+                    ulong total = _chunkCounter + (ulong)subtreeChunks;
+                    if (endsInput)
+                    {
+                        children[..8].CopyTo(cv);
+                        AddSubtreeChainingValue(cv, total - (ulong)(subtreeChunks / 2), log2 - 1);
+                        children[8..].CopyTo(_pendingCv);
+                        _pendingLog2Chunks = log2 - 1;
+                        _hasPending = true;
+                    }
+                    else
+                    {
+                        children[..8].CopyTo(cv);
+                        AddSubtreeChainingValue(cv, total, log2);
+                    }
+                    StartChunk(total);
+                    input = input[(subtreeChunks * ChunkLen)..];
+                    continue;
                 }
-                ulong total = _chunkCounter + (ulong)subtreeChunks;
-                AddSubtreeChainingValue(cv, total, BitOperations.Log2((uint)subtreeChunks));
-                StartChunk(total);
-                input = input[(subtreeChunks * ChunkLen)..];
-                continue;
             }
 
             if (_blockLen == BlockLen)
@@ -220,17 +255,36 @@ public sealed class Blake3Hasher
     /// <summary>Extendable output: fills <paramref name="output"/> with as many bytes as it holds.</summary>
     public void Finalize(Span<byte> output)
     {
-        // The root node's inputs: start from the current chunk's last block, then wrap it in parents.
+        // The root node's inputs: start from the current chunk's last block (or the parent of the pending subtree and
+        // its left sibling), then wrap it in parents.
         Span<uint> inputCv = stackalloc uint[8];
         Span<uint> blockWords = stackalloc uint[16];
         Span<uint> words = stackalloc uint[16];
-        _chunkCv.CopyTo(inputCv);
-        Blake3Compress.WordsFromBlock(_block, blockWords);
-        ulong counter = _chunkCounter;
-        uint blockLen = (uint)_blockLen;
-        uint flags = _flags | ChunkStartFlag | Blake3Compress.ChunkEnd;
+        ulong counter;
+        uint blockLen;
+        uint flags;
+        int stackLen = _cvStackLen;
+        if (_hasPending)
+        {
+            // Pushing the pending subtree's left sibling left the stack non-empty.
+            stackLen--;
+            _cvStack.AsSpan(stackLen * 8, 8).CopyTo(blockWords);
+            _pendingCv.CopyTo(blockWords[8..]);
+            _key.CopyTo(inputCv);
+            counter = 0;
+            blockLen = BlockLen;
+            flags = _flags | Blake3Compress.Parent;
+        }
+        else
+        {
+            _chunkCv.CopyTo(inputCv);
+            Blake3Compress.WordsFromBlock(_block, blockWords);
+            counter = _chunkCounter;
+            blockLen = (uint)_blockLen;
+            flags = _flags | ChunkStartFlag | Blake3Compress.ChunkEnd;
+        }
 
-        for (int i = _cvStackLen - 1; i >= 0; i--)
+        for (int i = stackLen - 1; i >= 0; i--)
         {
             Blake3Compress.Compress(inputCv, blockWords, counter, blockLen, flags, words);
             _cvStack.AsSpan(i * 8, 8).CopyTo(blockWords);

@@ -19,8 +19,10 @@ internal static unsafe class Blake3Subtree
     /// whole chunks at <paramref name="input"/> (pinned by the caller), the first of which has index
     /// <paramref name="counter"/> (a multiple of <paramref name="chunks"/>). Up to <paramref name="parallelDepth"/>
     /// levels of halves of at least <paramref name="minParallelChunks"/> chunks run on other threads.
+    /// With <paramref name="roots"/> 2 (and at least 2 chunks) it stops one level short and writes the two children's
+    /// 8-word chaining values instead, for a subtree that may turn out to be the root's.
     /// </summary>
-    public static void Hash(byte* input, int chunks, ulong counter, uint* key, uint flags, Blake3Backend backend, int parallelDepth, int minParallelChunks, uint* cv)
+    public static void Hash(byte* input, int chunks, ulong counter, uint* key, uint flags, Blake3Backend backend, int parallelDepth, int minParallelChunks, uint* cv, int roots = 1)
     {
         if (chunks == 1 || (chunks <= MaxBatchChunks && (parallelDepth == 0 || chunks < minParallelChunks)))
         {
@@ -28,9 +30,9 @@ internal static unsafe class Blake3Subtree
             Blake3HashMany.Hash(input, chunks, Blake3Hasher.ChunkLen / Blake3Hasher.BlockLen, key, counter, true,
                 flags, Blake3Compress.ChunkStart, Blake3Compress.ChunkEnd, cvs, backend);
             // Each level halves the count in place: parent i reads values 2i and 2i+1 and writes value i.
-            for (int n = chunks / 2; n >= 1; n /= 2)
+            for (int n = chunks / 2; n >= roots; n /= 2)
                 Blake3HashMany.Hash(cvs, n, 1, key, 0, false, flags | Blake3Compress.Parent, 0, 0, cvs, backend);
-            for (int i = 0; i < 8; i++)
+            for (int i = 0; i < 8 * roots; i++)
                 cv[i] = BinaryPrimitives.ReadUInt32LittleEndian(new ReadOnlySpan<byte>(cvs + 4 * i, 4));
             return;
         }
@@ -51,6 +53,11 @@ internal static unsafe class Blake3Subtree
         {
             Hash(input, half, counter, key, flags, backend, parallelDepth, minParallelChunks, children);
             Hash(right, half, counter + (ulong)half, key, flags, backend, parallelDepth, minParallelChunks, children + 8);
+        }
+        if (roots == 2)
+        {
+            new ReadOnlySpan<uint>(children, 16).CopyTo(new Span<uint>(cv, 16));
+            return;
         }
         Span<uint> output = stackalloc uint[16];
         Blake3Compress.Compress(new ReadOnlySpan<uint>(key, 8), new ReadOnlySpan<uint>(children, 16), 0, Blake3Hasher.BlockLen,
