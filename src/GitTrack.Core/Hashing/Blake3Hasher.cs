@@ -1,14 +1,13 @@
 using System.Buffers.Binary;
 using System.Numerics;
-using System.Runtime.CompilerServices;
 using System.Text;
 using GitTrack.Core.Hashing.Internal;
 
 namespace GitTrack.Core.Hashing;
 
 /// <summary>
-/// Incremental BLAKE3 (hash, keyed_hash and derive_key modes, extendable output), written from the
-/// specification because the Blake3 NuGet package is not available to this project (see docs/hashing.md).
+/// Incremental BLAKE3 (hash, keyed_hash and derive_key modes, extendable output), written here from the
+/// specification with SIMD and multi-core paths (see docs/hashing.md for why and how).
 /// Feed bytes with <see cref="Update(ReadOnlySpan{byte})"/>, then call <see cref="Finalize()"/>.
 /// </summary>
 public sealed class Blake3Hasher
@@ -105,7 +104,6 @@ public sealed class Blake3Hasher
     /// <summary>
     /// Like <see cref="Update(ReadOnlySpan{byte})"/>, but hashes independent subtrees of a large input on several
     /// cores. The result is identical; inputs under 128 KiB take the single-threaded path.
-    /// Needs a managed or otherwise stable span (it is pinned while other threads read it).
     /// </summary>
     public void UpdateParallel(ReadOnlySpan<byte> input) => UpdateParallel(input, DefaultMinParallelChunks);
 
