@@ -1,12 +1,13 @@
 using System.Buffers.Binary;
-using System.Runtime.CompilerServices;
+using System.Numerics;
 using System.Text;
+using GitTrack.Core.Hashing.Internal;
 
 namespace GitTrack.Core.Hashing;
 
 /// <summary>
-/// Incremental BLAKE3 (hash, keyed_hash and derive_key modes, extendable output), written from the
-/// specification because the Blake3 NuGet package is not available to this project (see docs/hashing.md).
+/// Incremental BLAKE3 (hash, keyed_hash and derive_key modes, extendable output), written here from the
+/// specification with SIMD and multi-core paths (see docs/hashing.md for why and how).
 /// Feed bytes with <see cref="Update(ReadOnlySpan{byte})"/>, then call <see cref="Finalize()"/>.
 /// </summary>
 public sealed class Blake3Hasher
@@ -20,6 +21,12 @@ public sealed class Blake3Hasher
     private readonly uint _flags;
     private readonly uint[] _cvStack = new uint[MaxDepth * 8];
     private int _cvStackLen;
+
+    // A complete subtree that ended exactly where the last input ended, not yet pushed: it may be the root's right
+    // child, which Finalize must compress with the ROOT flag. Only while the chunk being filled is empty.
+    private readonly uint[] _pendingCv = new uint[8];
+    private bool _hasPending;
+    private int _pendingLog2Chunks;
 
     // The chunk being filled.
     private readonly uint[] _chunkCv = new uint[8];
@@ -74,6 +81,7 @@ public sealed class Blake3Hasher
     public void Reset()
     {
         _cvStackLen = 0;
+        _hasPending = false;
         StartChunk(0);
     }
 
@@ -91,13 +99,52 @@ public sealed class Blake3Hasher
     private uint ChunkStartFlag => _blocksCompressed == 0 ? Blake3Compress.ChunkStart : 0u;
 
     /// <summary>Adds <paramref name="input"/> to the hashed bytes.</summary>
-    public void Update(ReadOnlySpan<byte> input)
+    public void Update(ReadOnlySpan<byte> input) => UpdateCore(input, parallel: false, DefaultMinParallelChunks);
+
+    /// <summary>
+    /// Like <see cref="Update(ReadOnlySpan{byte})"/>, but hashes independent subtrees of a large input on several
+    /// cores. The result is identical; inputs under 128 KiB take the single-threaded path.
+    /// </summary>
+    public void UpdateParallel(ReadOnlySpan<byte> input) => UpdateParallel(input, DefaultMinParallelChunks);
+
+    /// <summary>UpdateParallel splitting subtrees down to <paramref name="minParallelChunks"/> chunks; tests use small ones.</summary>
+    internal void UpdateParallel(ReadOnlySpan<byte> input, int minParallelChunks)
+    {
+        if (input.Length >= minParallelChunks * ChunkLen && Environment.ProcessorCount > 1)
+            UpdateCore(input, parallel: true, minParallelChunks);
+        else
+            UpdateCore(input, parallel: false, minParallelChunks);
+    }
+
+    /// <summary>The BLAKE3 hash of <paramref name="input"/>, hashed on all cores when it is large.</summary>
+    public static Blake3Hash HashParallel(ReadOnlySpan<byte> input)
+    {
+        var hasher = Create();
+        hasher.UpdateParallel(input);
+        return hasher.Finalize();
+    }
+
+    /// <summary>Which compression code hashes whole chunks; only tests change it.</summary>
+    internal Blake3Backend Backend { get; set; } = Blake3Backend.Auto;
+
+    private const int DefaultMinParallelChunks = 128; // 128 KiB: smaller inputs are not worth a thread
+
+    private unsafe void UpdateCore(ReadOnlySpan<byte> input, bool parallel, int minParallelChunks)
     {
         Span<uint> blockWords = stackalloc uint[16];
         Span<uint> output = stackalloc uint[16];
         Span<uint> cv = stackalloc uint[8];
+        Span<uint> children = stackalloc uint[16];
         while (!input.IsEmpty)
         {
+            if (_hasPending)
+            {
+                // More input follows the pending subtree, so it is not the root's child after all.
+                _pendingCv.CopyTo(cv);
+                AddSubtreeChainingValue(cv, _chunkCounter, _pendingLog2Chunks);
+                _hasPending = false;
+            }
+
             if (ChunkBytes == ChunkLen)
             {
                 // The chunk is complete and more input follows, so it is not the root: fold it into the tree.
@@ -105,8 +152,51 @@ public sealed class Blake3Hasher
                 Blake3Compress.Compress(_chunkCv, blockWords, _chunkCounter, (uint)_blockLen, _flags | ChunkStartFlag | Blake3Compress.ChunkEnd, output);
                 output[..8].CopyTo(cv);
                 ulong totalChunks = _chunkCounter + 1;
-                AddChunkChainingValue(cv, totalChunks);
+                AddSubtreeChainingValue(cv, totalChunks, 0);
                 StartChunk(totalChunks);
+            }
+
+            if (ChunkBytes == 0 && input.Length > ChunkLen)
+            {
+                // Whole chunks: hash the largest power-of-two subtree that starts at this chunk counter, many chunks at
+                // once, and push its one chaining value. A subtree that ends the input may hold the root, so it is kept
+                // as its two children: the left one pushed, the right one pending until more input or Finalize.
+                int wholeChunks = input.Length / ChunkLen;
+                int subtreeChunks = 1 << BitOperations.Log2((uint)wholeChunks);
+                if (!parallel)
+                    subtreeChunks = Math.Min(subtreeChunks, Blake3Subtree.MaxBatchChunks);
+                while ((_chunkCounter & (ulong)(subtreeChunks - 1)) != 0)
+                    subtreeChunks >>= 1;
+                bool endsInput = subtreeChunks * ChunkLen == input.Length;
+                if (!(endsInput && subtreeChunks == 1))
+                {
+                    int log2 = BitOperations.Log2((uint)subtreeChunks);
+                    int parallelDepth = parallel ? BitOperations.Log2((uint)Environment.ProcessorCount) + 3 : 0;
+                    fixed (byte* p = input)
+                    fixed (uint* key = _key)
+                    fixed (uint* result = children)
+                    {
+                        Blake3Subtree.Hash(p, subtreeChunks, _chunkCounter, key, _flags, Backend, parallelDepth, minParallelChunks,
+                            result, endsInput ? 2 : 1);
+                    }
+                    ulong total = _chunkCounter + (ulong)subtreeChunks;
+                    if (endsInput)
+                    {
+                        children[..8].CopyTo(cv);
+                        AddSubtreeChainingValue(cv, total - (ulong)(subtreeChunks / 2), log2 - 1);
+                        children[8..].CopyTo(_pendingCv);
+                        _pendingLog2Chunks = log2 - 1;
+                        _hasPending = true;
+                    }
+                    else
+                    {
+                        children[..8].CopyTo(cv);
+                        AddSubtreeChainingValue(cv, total, log2);
+                    }
+                    StartChunk(total);
+                    input = input[(subtreeChunks * ChunkLen)..];
+                    continue;
+                }
             }
 
             if (_blockLen == BlockLen)
@@ -129,16 +219,16 @@ public sealed class Blake3Hasher
     }
 
     /// <summary>
-    /// Like <see cref="Update(ReadOnlySpan{byte})"/>, but may hash independent subtrees of a large input on several
-    /// cores. The result is identical; small inputs take the single-threaded path.
+    /// Pushes the chaining value of a complete subtree of 2^<paramref name="log2Chunks"/> chunks that ends at
+    /// <paramref name="totalChunks"/>, merging every finished pair below it: each trailing zero bit of the chunk
+    /// count above the subtree's own size is a left sibling on the stack waiting for it. Only called when more
+    /// input follows, so no merged node here can be the root.
     /// </summary>
-    public void UpdateParallel(ReadOnlySpan<byte> input) => Update(input);
-
-    private void AddChunkChainingValue(Span<uint> cv, ulong totalChunks)
+    private void AddSubtreeChainingValue(Span<uint> cv, ulong totalChunks, int log2Chunks)
     {
-        // Merge completed subtrees: each trailing zero bit of the chunk count is a finished pair.
         Span<uint> block = stackalloc uint[16];
         Span<uint> output = stackalloc uint[16];
+        totalChunks >>= log2Chunks;
         while ((totalChunks & 1) == 0)
         {
             _cvStackLen--;
@@ -163,17 +253,36 @@ public sealed class Blake3Hasher
     /// <summary>Extendable output: fills <paramref name="output"/> with as many bytes as it holds.</summary>
     public void Finalize(Span<byte> output)
     {
-        // The root node's inputs: start from the current chunk's last block, then wrap it in parents.
+        // The root node's inputs: start from the current chunk's last block (or the parent of the pending subtree and
+        // its left sibling), then wrap it in parents.
         Span<uint> inputCv = stackalloc uint[8];
         Span<uint> blockWords = stackalloc uint[16];
         Span<uint> words = stackalloc uint[16];
-        _chunkCv.CopyTo(inputCv);
-        Blake3Compress.WordsFromBlock(_block, blockWords);
-        ulong counter = _chunkCounter;
-        uint blockLen = (uint)_blockLen;
-        uint flags = _flags | ChunkStartFlag | Blake3Compress.ChunkEnd;
+        ulong counter;
+        uint blockLen;
+        uint flags;
+        int stackLen = _cvStackLen;
+        if (_hasPending)
+        {
+            // Pushing the pending subtree's left sibling left the stack non-empty.
+            stackLen--;
+            _cvStack.AsSpan(stackLen * 8, 8).CopyTo(blockWords);
+            _pendingCv.CopyTo(blockWords[8..]);
+            _key.CopyTo(inputCv);
+            counter = 0;
+            blockLen = BlockLen;
+            flags = _flags | Blake3Compress.Parent;
+        }
+        else
+        {
+            _chunkCv.CopyTo(inputCv);
+            Blake3Compress.WordsFromBlock(_block, blockWords);
+            counter = _chunkCounter;
+            blockLen = (uint)_blockLen;
+            flags = _flags | ChunkStartFlag | Blake3Compress.ChunkEnd;
+        }
 
-        for (int i = _cvStackLen - 1; i >= 0; i--)
+        for (int i = stackLen - 1; i >= 0; i--)
         {
             Blake3Compress.Compress(inputCv, blockWords, counter, blockLen, flags, words);
             _cvStack.AsSpan(i * 8, 8).CopyTo(blockWords);

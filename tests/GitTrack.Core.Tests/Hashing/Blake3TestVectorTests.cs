@@ -9,7 +9,7 @@ public class Blake3TestVectorTests
 {
     public sealed record Vector(int InputLen, string Hash, string KeyedHash, string DeriveKey);
 
-    private static readonly Lazy<(string Key, string Context, Vector[] Cases)> Vectors = new(() =>
+    internal static readonly Lazy<(string Key, string Context, Vector[] Cases)> Vectors = new(() =>
     {
         using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "TestData", "blake3_test_vectors.json")));
         var root = doc.RootElement;
@@ -30,7 +30,7 @@ public class Blake3TestVectorTests
         return input;
     }
 
-    private static Vector Case(int length) => Vectors.Value.Cases.Single(c => c.InputLen == length);
+    internal static Vector Case(int length) => Vectors.Value.Cases.Single(c => c.InputLen == length);
 
     private static string Extended(Blake3Hasher hasher, int hexLength)
     {

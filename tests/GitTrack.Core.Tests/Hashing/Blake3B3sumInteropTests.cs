@@ -1,0 +1,64 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using GitTrack.Core.Hashing;
+
+namespace GitTrack.Core.Tests.Hashing;
+
+/// <summary>Our hashes of a generated file are the ones the reference tool, b3sum, prints (skipped where it is not installed).</summary>
+public sealed class Blake3B3sumInteropTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("gittrack-b3sum-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    private static string? B3sum(params string[] args)
+    {
+        var info = new ProcessStartInfo("b3sum", args) { RedirectStandardOutput = true, RedirectStandardError = true };
+        try
+        {
+            using var process = Process.Start(info)!;
+            string output = process.StandardOutput.ReadToEnd();
+            process.WaitForExit();
+            return process.ExitCode == 0 ? output.Trim() : null;
+        }
+        catch (Win32Exception)
+        {
+            return null;
+        }
+    }
+
+    private static bool B3sumInstalled => B3sum("--version") is not null;
+
+    private string WriteFile(int size)
+    {
+        var bytes = new byte[size];
+        new Random(size).NextBytes(bytes);
+        string path = Path.Combine(_directory, $"input-{size}.bin");
+        File.WriteAllBytes(path, bytes);
+        return path;
+    }
+
+    [SkippableTheory]
+    [InlineData(0)]
+    [InlineData(1025)]
+    [InlineData((3 << 20) + 17)]
+    public void Hash_of_a_file_matches_b3sum(int size)
+    {
+        Skip.IfNot(B3sumInstalled, "b3sum is not installed (apt-get install -y b3sum)");
+        string path = WriteFile(size);
+        var bytes = File.ReadAllBytes(path);
+
+        Assert.Equal(B3sum("--no-names", path), Blake3Hasher.Hash(bytes).ToString());
+        Assert.Equal(B3sum("--no-names", path), Blake3Hasher.HashParallel(bytes).ToString());
+
+        var extended = new byte[131];
+        var hasher = Blake3Hasher.Create();
+        hasher.UpdateParallel(bytes);
+        hasher.Finalize(extended);
+        Assert.Equal(B3sum("--no-names", "--length", "131", path), Convert.ToHexStringLower(extended));
+
+        var derive = Blake3Hasher.CreateDeriveKey("GitTrack 2026-11-25 b3sum interop test");
+        derive.Update(bytes);
+        Assert.Equal(B3sum("--no-names", "--derive-key", "GitTrack 2026-11-25 b3sum interop test", path), derive.Finalize().ToString());
+    }
+}
