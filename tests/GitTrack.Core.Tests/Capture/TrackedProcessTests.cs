@@ -180,6 +180,22 @@ public sealed class TrackedProcessTests : IDisposable
         Assert.Equal("ready\ngot-term\n", stdout.Text);
     }
 
+    [SkippableFact]
+    public async Task A_real_sigterm_sent_to_this_process_is_passed_to_the_child_and_we_outlive_it()
+    {
+        Skip.IfNot(OperatingSystem.IsLinux(), "posix signals");
+        var stdout = new WatchStream("ready");
+        using var process = TrackedProcess.Start(Options("/bin/sh", "-c", "trap 'echo got-term; exit 9' TERM; echo ready; while :; do sleep 0.05; done")
+            with { StandardOutput = stdout, HandleSignals = true });
+        await stdout.Seen.WaitAsync(Patience);
+        // The test host receives a real SIGTERM: the handler cancels its default (exit) and passes it on.
+        Assert.True(Native.SendSignal(Environment.ProcessId, Native.SIGTERM));
+        var result = await process.Completion.WaitAsync(Patience);
+        Assert.Equal(9, result.ExitCode);
+        Assert.Equal(PosixSignal.SIGTERM, result.Interruption);
+        Assert.Equal(RunStatus.Killed, result.Status);
+    }
+
     [SkippableTheory]
     [InlineData(PosixSignal.SIGINT, 130)]
     [InlineData(PosixSignal.SIGTERM, 143)]
