@@ -23,6 +23,8 @@ internal sealed class EventLineParser
     private readonly Dictionary<string, string> _names = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _nameLookup;
     private long _problems;
+    private readonly (byte[] Bytes, string Name)[] _recentNames = Enumerable.Repeat((Array.Empty<byte>(), ""), 8).ToArray();
+    private int _nextRecent;
 
     public EventLineParser() => _nameLookup = _names.GetAlternateLookup<ReadOnlySpan<char>>();
 
@@ -329,6 +331,22 @@ internal sealed class EventLineParser
     private string InternString(ref Utf8JsonReader reader)
     {
         var span = reader.ValueSpan;
+        // Most lines repeat one of a few names: compare raw bytes against the recent ones before decoding anything.
+        if (!reader.ValueIsEscaped)
+            foreach (var (bytes, known) in _recentNames)
+                if (span.SequenceEqual(bytes))
+                    return known;
+        var name = DecodeAndIntern(ref reader, span);
+        if (!reader.ValueIsEscaped && span.Length <= 64)
+        {
+            _recentNames[_nextRecent] = (span.ToArray(), name);
+            _nextRecent = (_nextRecent + 1) % _recentNames.Length;
+        }
+        return name;
+    }
+
+    private string DecodeAndIntern(ref Utf8JsonReader reader, ReadOnlySpan<byte> span)
+    {
         if (reader.ValueIsEscaped || span.Length > 256 || _names.Count >= MaxInternedNames)
         {
             var value = reader.GetString()!;

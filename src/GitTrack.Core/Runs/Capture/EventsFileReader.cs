@@ -14,7 +14,7 @@ public sealed class EventsFileReader : IDisposable
     private readonly string _path;
     private readonly EventLineParser _parser = new();
     private FileStream? _stream;
-    private byte[] _buffer = new byte[64 * 1024];
+    private byte[] _buffer = new byte[256 * 1024];
     private int _pending;            // bytes of an incomplete line kept at the start of _buffer
     private long _line;              // lines completed so far
     private bool _skippingLongLine;  // inside a line longer than MaxLineBytes, dropping bytes until its newline
