@@ -150,6 +150,18 @@ public sealed class EventsFileReaderTests : IDisposable
     }
 
     [Fact]
+    public void A_truncated_events_file_is_reported_and_read_again_from_its_start()
+    {
+        using var reader = new EventsFileReader(_path);
+        Append("{\"type\":\"metric\",\"name\":\"a\",\"value\":1}\n{\"type\":\"metric\",\"name\":\"a\",\"value\":2}\n");
+        Assert.Equal(2, reader.ReadNew().Metrics.Count);
+        File.WriteAllText(_path, "{\"type\":\"metric\",\"name\":\"b\",\"value\":3}\n");
+        var batch = reader.ReadNew();
+        Assert.Equal(["b"], batch.Metrics.Select(m => m.Name));
+        Assert.Contains("truncated", Assert.Single(batch.Problems).Message);
+    }
+
+    [Fact]
     public void Windows_line_ends_blank_lines_and_a_byte_order_mark_are_accepted()
     {
         File.WriteAllBytes(_path, [0xEF, 0xBB, 0xBF, .. "{\"type\":\"metric\",\"name\":\"a\",\"value\":1}\r\n\r\n  \n{\"type\":\"tag\",\"name\":\"t\"}\r\n"u8]);

@@ -37,6 +37,15 @@ public sealed class EventsFileReader : IDisposable
         long linesBefore = _line;
         if (_stream is null && !TryOpen())
             return batch;
+        if (_stream!.Length < _stream.Position)
+        {
+            // Someone reopened the file with "w" instead of "a": what it holds now is new, read it from the start.
+            batch.Problems.Add(new EventProblem(_line + 1, "the events file was truncated (open it for appending, \"a\"); reading it again from its start"));
+            _stream.Position = 0;
+            _pending = 0;
+            _skippingLongLine = false;
+            _atStart = true;
+        }
 
         while (true)
         {
