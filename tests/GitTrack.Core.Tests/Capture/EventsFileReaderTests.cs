@@ -174,6 +174,18 @@ public sealed class EventsFileReaderTests : IDisposable
     }
 
     [Fact]
+    public void A_line_with_invalid_utf8_is_reported_and_the_rest_kept()
+    {
+        File.WriteAllBytes(_path, [.. "{\"type\":\"tag\",\"name\":\"t\",\"value\":\"a"u8, 0xFF, 0xFE, .. "\"}\n{\"type\":\"metric\",\"name\":\"n"u8, 0xC3,
+            .. "\",\"value\":1}\n{\"type\":\"metric\",\"name\":\"ok\",\"value\":2}\n"u8]);
+        using var reader = new EventsFileReader(_path);
+        var batch = reader.ReadNew();
+        Assert.Equal(["ok"], batch.Metrics.Select(m => m.Name));
+        Assert.Equal([1L, 2L], batch.Problems.Select(p => p.Line));
+        Assert.All(batch.Problems, p => Assert.Equal("a string is not valid UTF-8", p.Message));
+    }
+
+    [Fact]
     public void Metric_names_are_interned_and_escapes_decoded()
     {
         var batch = ReadAll("{\"type\":\"metric\",\"name\":\"val/loss\",\"value\":1}\n{\"type\":\"metric\",\"name\":\"val\\/loss\",\"value\":2}\n{\"type\":\"metric\",\"name\":\"val/loss\",\"value\":3}\n{\"type\":\"metric\",\"name\":\"pérte\",\"value\":3}\n");

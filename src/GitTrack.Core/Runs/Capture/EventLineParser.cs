@@ -23,6 +23,7 @@ internal sealed class EventLineParser
     private readonly Dictionary<string, string> _names = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _nameLookup;
     private long _problems;
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
     private readonly (byte[] Bytes, string Name)[] _recentNames = Enumerable.Repeat((Array.Empty<byte>(), ""), 8).ToArray();
     private int _nextRecent;
 
@@ -46,6 +47,11 @@ internal sealed class EventLineParser
         catch (JsonException e)
         {
             problem = RetryWithNonFiniteNumbers(line, lineNumber, batch, e);
+        }
+        catch (Exception e) when (e is InvalidOperationException or DecoderFallbackException)
+        {
+            // Utf8JsonReader.GetString on bytes that are not UTF-8.
+            problem = "a string is not valid UTF-8";
         }
         if (problem is not null)
             Report(batch, lineNumber, problem);
@@ -73,7 +79,7 @@ internal sealed class EventLineParser
             {
                 return ParseObject(rented.AsSpan(0, length), lineNumber, batch);
             }
-            catch (JsonException)
+            catch (Exception e) when (e is JsonException or InvalidOperationException or DecoderFallbackException)
             {
                 return InvalidJson(original);
             }
@@ -353,7 +359,7 @@ internal sealed class EventLineParser
             return _names.Count < MaxInternedNames ? _names.TryAdd(value, value) ? value : _names[value] : value;
         }
         Span<char> chars = stackalloc char[256];
-        int count = Encoding.UTF8.GetChars(span, chars);
+        int count = StrictUtf8.GetChars(span, chars);
         if (_nameLookup.TryGetValue(chars[..count], out var interned))
             return interned;
         var created = new string(chars[..count]);
