@@ -158,6 +158,25 @@ public sealed class ParamsParserTests : IDisposable
     }
 
     [Fact]
+    public void Yaml_anchors_aliases_and_merge_keys_are_resolved()
+    {
+        var path = WriteFile("anchors.yaml", """
+            base: &base
+              lr: 0.1
+              epochs: 5
+            fast:
+              <<: *base
+              epochs: 1
+            copy: *base
+            """);
+        var parameters = ParamsParser.ReadFile(path);
+        Assert.Equal(0.1, parameters["fast.lr"]);
+        Assert.Equal(1L, parameters["fast.epochs"]);
+        Assert.Equal(5L, parameters["copy.epochs"]);
+        Assert.DoesNotContain(parameters.Keys, k => k.Contains("<<"));
+    }
+
+    [Fact]
     public void Command_line_params_override_file_params()
     {
         var file = ParamsParser.ReadFile(WriteFile("p.yml", "lr: 0.1\nepochs: 5\n"));
@@ -175,6 +194,8 @@ public sealed class ParamsParserTests : IDisposable
     [InlineData("scalar.yaml", "just a string")]
     [InlineData("p.ini", "lr=3")]
     [InlineData("dup.toml", "\"a.b\" = 1\n[a]\nb = 2")]
+    [InlineData("dup.yaml", "a: 1\na: 2\n")]
+    [InlineData("dup.json", "{\"a\": 1, \"a\": 2}")]
     public void Bad_params_files_are_invalid_input(string name, string text)
     {
         var path = WriteFile(name, text);

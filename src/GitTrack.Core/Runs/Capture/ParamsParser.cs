@@ -160,14 +160,39 @@ public static class ParamsParser
 
     private static object? FromYaml(YamlNode node) => node switch
     {
-        YamlMappingNode map => map.Children.Select(kv => new KeyValuePair<string, object?>(
-            kv.Key is YamlScalarNode k ? k.Value ?? "" : throw new InvalidInputException("YAML keys must be scalars", "use plain keys such as lr: or model:"),
-            FromYaml(kv.Value))).ToList(),
+        YamlMappingNode map => FromYamlMapping(map),
         YamlSequenceNode sequence => sequence.Children.Select(FromYaml).ToList(),
         YamlScalarNode scalar when scalar.Style == ScalarStyle.Plain => YamlPlainScalar(scalar.Value ?? ""),
         YamlScalarNode scalar => scalar.Value ?? "",
         _ => null,
     };
+
+    // Merge keys (<<: *base) copy the entries of the aliased mappings that the mapping does not set itself; with a
+    // list of mappings, the first that sets a key wins (the YAML merge key rules).
+    private static List<KeyValuePair<string, object?>> FromYamlMapping(YamlMappingNode map)
+    {
+        var entries = new List<KeyValuePair<string, object?>>();
+        var merged = new List<KeyValuePair<string, object?>>();
+        foreach (var (keyNode, valueNode) in map.Children)
+        {
+            if (keyNode is not YamlScalarNode { Value: var key })
+                throw new InvalidInputException("YAML keys must be scalars", "use plain keys such as lr: or model:");
+            if (key == "<<" && ((YamlScalarNode)keyNode).Style == ScalarStyle.Plain)
+            {
+                var sources = valueNode is YamlSequenceNode sequence ? sequence.Children : [valueNode];
+                foreach (var source in sources.OfType<YamlMappingNode>())
+                    foreach (var entry in FromYamlMapping(source))
+                        if (!merged.Exists(m => m.Key == entry.Key))
+                            merged.Add(entry);
+                continue;
+            }
+            entries.Add(new(key ?? "", FromYaml(valueNode)));
+        }
+        foreach (var entry in merged)
+            if (!entries.Exists(e => e.Key == entry.Key))
+                entries.Add(entry);
+        return entries;
+    }
 
     // YAML 1.2 core schema: null, ~ and empty are null, 0x.. is hexadecimal, 007 is 7; otherwise the --param
     // rules (which include .inf and .nan).
