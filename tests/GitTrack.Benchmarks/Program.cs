@@ -4,6 +4,7 @@ using GitTrack.Benchmarks;
 IBenchmark[] benchmarks =
 [
     new HashingBenchmark(),
+    new EventsBenchmark(),
 ];
 
 if (args.Length == 0 || args[0] is "-h" or "--help" or "list")

@@ -1,0 +1,88 @@
+using System.Collections;
+using System.Text.RegularExpressions;
+
+namespace GitTrack.Core.Runs.Capture;
+
+/// <summary>
+/// The environment a run records, with secrets masked so that nothing secret is ever committed (docs/protocol.md,
+/// "Environment"). A variable's value becomes <c>***</c> when its name suggests a secret (contains TOKEN, SECRET,
+/// PASSWORD, PASSWD, KEY, CREDENTIAL, AUTH, COOKIE, SESSION, PRIVATE, DSN; or ends in _PASS or _PWD) or its value
+/// looks like a known kind of key (AWS, GitHub, GitLab, Slack, OpenAI/Anthropic, Stripe, Hugging Face, Google, npm,
+/// PyPI, JWT, a private key block); a URL's password becomes <c>***</c>. Shell noise (LS_COLORS, prompts, exported
+/// functions) is left out.
+/// </summary>
+public static partial class EnvironmentCapture
+{
+    public const int MaxValueLength = 8192;
+
+    private static readonly string[] SecretNameParts =
+        ["TOKEN", "SECRET", "PASSWORD", "PASSWD", "KEY", "CREDENTIAL", "AUTH", "COOKIE", "SESSION", "PRIVATE", "DSN"];
+
+    private static readonly HashSet<string> NoisyNames = new(StringComparer.Ordinal)
+    {
+        "LS_COLORS", "LSCOLORS", "TERMCAP", "_", "OLDPWD", "PS1", "PS2", "PS3", "PS4", "PROMPT_COMMAND",
+    };
+
+    /// <summary>This process's environment, masked, in ordinal order of names.</summary>
+    public static SortedDictionary<string, string> Capture() => Capture(Environment.GetEnvironmentVariables());
+
+    /// <summary><paramref name="variables"/> (name to value), masked, noise left out, in ordinal order of names.</summary>
+    public static SortedDictionary<string, string> Capture(IDictionary variables)
+    {
+        var result = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (DictionaryEntry entry in variables)
+        {
+            if (entry.Key is not string name || IsNoise(name))
+                continue;
+            result[name] = MaskValue(name, entry.Value as string ?? "");
+        }
+        return result;
+    }
+
+    /// <summary>Whether a variable is left out of the record: shell display settings and exported shell functions.</summary>
+    public static bool IsNoise(string name) =>
+        NoisyNames.Contains(name) || name.StartsWith("BASH_FUNC_", StringComparison.Ordinal);
+
+    /// <summary>The value recorded for variable <paramref name="name"/>: <c>***</c>, the value with URL passwords masked, or the value.</summary>
+    public static string MaskValue(string name, string value)
+    {
+        if (value.Length == 0)
+            return value;
+        if (IsSecretName(name) || LooksLikeSecret(value))
+            return UrlCredentials.Mask;
+        if (value.Length > MaxValueLength)
+            return $"<{value.Length} characters, not recorded>";
+        return UrlCredentials.MaskPasswords(value);
+    }
+
+    /// <summary>Whether a variable name suggests its value is a secret (case-insensitive). Errs on the safe side: KEYBOARD_LAYOUT and MONKEY match too.</summary>
+    public static bool IsSecretName(string name)
+    {
+        foreach (var part in SecretNameParts)
+            if (name.Contains(part, StringComparison.OrdinalIgnoreCase))
+                return true;
+        return name.EndsWith("_PASS", StringComparison.OrdinalIgnoreCase)
+            || name.EndsWith("_PWD", StringComparison.OrdinalIgnoreCase)
+            || name.Equals("PASS", StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>Whether <paramref name="value"/> holds something shaped like a known kind of key or token.</summary>
+    public static bool LooksLikeSecret(string value) => value.Length >= 16 && SecretValuePattern().IsMatch(value);
+
+    [GeneratedRegex("""
+        \b(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|ANPA|ANVA|APKA|AROA|ASCA)[A-Z0-9]{16}\b
+        | \bgh[pousr]_[A-Za-z0-9]{30,}
+        | \bgithub_pat_[A-Za-z0-9_]{20,}
+        | \bglpat-[A-Za-z0-9_-]{20,}
+        | \bxox[abposre]-[A-Za-z0-9-]{10,}
+        | \bsk-[A-Za-z0-9_-]{20,}
+        | \b[rs]k_(?:live|test)_[A-Za-z0-9]{16,}
+        | \bhf_[A-Za-z0-9]{30,}
+        | \bAIza[0-9A-Za-z_-]{35}
+        | \bnpm_[A-Za-z0-9]{36}
+        | \bpypi-[A-Za-z0-9_-]{50,}
+        | \beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*
+        | -----BEGIN[A-Z0-9 ]*PRIVATE\ KEY-----
+        """, RegexOptions.IgnorePatternWhitespace | RegexOptions.CultureInvariant)]
+    private static partial Regex SecretValuePattern();
+}

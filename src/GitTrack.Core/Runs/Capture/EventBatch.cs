@@ -1,0 +1,24 @@
+namespace GitTrack.Core.Runs.Capture;
+
+/// <summary>
+/// What one read of the events file found, by kind, each list in file order: metric points, params and tags
+/// (a name given twice: the later value wins when applied), artifact paths as the child wrote them (relative to
+/// the command's working directory, or absolute), and the lines that were skipped.
+/// </summary>
+public sealed class EventBatch
+{
+    public List<MetricPoint> Metrics { get; } = [];
+    public List<KeyValuePair<string, object>> Params { get; } = [];
+    public List<KeyValuePair<string, string>> Tags { get; } = [];
+    public List<string> Artifacts { get; } = [];
+    public List<EventProblem> Problems { get; } = [];
+
+    /// <summary>Problems found but not listed in <see cref="Problems"/>, past the reader's limit (a child writing garbage).</summary>
+    public long UnlistedProblems { get; internal set; }
+
+    /// <summary>Complete lines read in this batch, blank ones included.</summary>
+    public long Lines { get; internal set; }
+
+    public bool IsEmpty => Metrics.Count == 0 && Params.Count == 0 && Tags.Count == 0 && Artifacts.Count == 0
+        && Problems.Count == 0 && UnlistedProblems == 0;
+}

@@ -1,0 +1,34 @@
+using System.Text.RegularExpressions;
+
+namespace GitTrack.Core.Runs.Capture;
+
+/// <summary>
+/// The runtime versions a run records: <c>dotnet</c> (the runtime gittrack runs on, no process started),
+/// <c>python</c> (<c>python3 --version</c>, else <c>python --version</c>, as found on PATH) and <c>gittrack</c>.
+/// Start it before the child and await it after; a probe that fails or times out is left out.
+/// </summary>
+public static partial class RuntimeProbe
+{
+    public static async Task<SortedDictionary<string, string>> CaptureAsync(string? gittrackVersion, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        var versions = new SortedDictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["dotnet"] = Environment.Version.ToString(),
+        };
+        if (!string.IsNullOrEmpty(gittrackVersion))
+            versions["gittrack"] = gittrackVersion;
+        var limit = timeout ?? ExternalProbe.DefaultTimeout;
+        var python = ParsePythonVersion(await ExternalProbe.RunAsync("python3", ["--version"], limit, cancellationToken).ConfigureAwait(false))
+            ?? ParsePythonVersion(await ExternalProbe.RunAsync("python", ["--version"], limit, cancellationToken).ConfigureAwait(false));
+        if (python is not null)
+            versions["python"] = python;
+        return versions;
+    }
+
+    /// <summary>The version in <c>Python 3.11.2</c> (also <c>Python 3.13.0rc1</c>), or null.</summary>
+    public static string? ParsePythonVersion(string? output) =>
+        output is not null && PythonVersion().Match(output) is { Success: true } match ? match.Groups[1].Value : null;
+
+    [GeneratedRegex(@"^Python (\d+\.\d+(?:\.\d+)?\S*)", RegexOptions.Multiline)]
+    private static partial Regex PythonVersion();
+}
