@@ -54,7 +54,7 @@ public static class WorkTreeSnapshot
                 File.Copy(userIndex, tempIndex);
             // Pathspecs go through a file: thousands of skipped files would not fit on a command line.
             // "literal" so a file named '*.bin' excludes only itself; "top" so paths are from the work tree root.
-            var pathspecs = new List<string> { ":(top)." };
+            var pathspecs = new List<string> { ":(top)" };
             pathspecs.AddRange(skipped.Select(p => $":(top,literal,exclude){p}"));
             File.WriteAllText(pathspecFile, string.Join('\0', pathspecs) + "\0");
             var indexEnvironment = new Dictionary<string, string>(environment) { ["GIT_INDEX_FILE"] = tempIndex };
