@@ -129,10 +129,28 @@ public sealed partial class RunStore : IDisposable
         var message = $"run {run.Name} ({id.Short}): {action}\n";
         var commit = database.CreateCommit(signature, signature, message, tree, tip is null ? [] : [tip], prettifyMessage: false);
         // Safe without compare-and-swap only because every writer holds RunsLock from ReadTip to here.
-        _repository.Refs.Add(Branch.RefName, commit.Id, $"gittrack: {message.TrimEnd()}", allowOverwrite: true);
+        UpdateBranch(commit.Id, $"gittrack: {message.TrimEnd()}");
 
         var names = NameCounter.Load(_directories.GitTrackDir, tip?.Sha) ?? CountNames(tip);
         names.Bump(run.Name).Save(_directories.GitTrackDir, commit.Sha);
+    }
+
+    private void UpdateBranch(ObjectId commit, string logMessage)
+    {
+        // git itself (gc packing refs, a fetch into the branch) may hold the ref's own .lock for a moment;
+        // our commit is already written, so wait a little and try again rather than lose the run.
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                _repository.Refs.Add(Branch.RefName, commit, logMessage, allowOverwrite: true);
+                return;
+            }
+            catch (LockedFileException) when (attempt < 50)
+            {
+                Thread.Sleep(20 + Random.Shared.Next(20));
+            }
+        }
     }
 
     /// <summary>Every run, newest first, with crashed runs shown as such.</summary>

@@ -165,18 +165,31 @@ public sealed class RunStoreTests : IDisposable
     {
         const int writers = 16;
         var ids = new string[writers];
+        var errors = new Exception?[writers];
+        using var start = new ManualResetEventSlim();
         var threads = Enumerable.Range(0, writers).Select(i => new Thread(() =>
         {
-            using var store = Open();
-            var run = store.Create(NewRun(i, status: RunStatus.Running), [new MetricPoint("loss", i, 0, T0)]);
-            store.Save(run with { Metrics = Metric("loss", i) }, [new MetricPoint("loss", i, 1, T0)]);
-            store.Save(run with { Status = RunStatus.Completed, ExitCode = 0, EndedAt = T0.AddHours(1) }, []);
-            ids[i] = run.Id;
+            try
+            {
+                // Each thread has its own RunStore and so its own libgit2 repository, as separate processes would.
+                using var store = Open();
+                start.Wait();
+                var run = store.Create(NewRun(i, status: RunStatus.Running), [new MetricPoint("loss", i, 0, T0)]);
+                store.Save(run with { Metrics = Metric("loss", i) }, [new MetricPoint("loss", i, 1, T0)]);
+                store.Save(run with { Status = RunStatus.Completed, ExitCode = 0, EndedAt = T0.AddHours(1) }, []);
+                ids[i] = run.Id;
+            }
+            catch (Exception e)
+            {
+                errors[i] = e;
+            }
         })).ToArray();
         foreach (var thread in threads)
             thread.Start();
+        start.Set();
         foreach (var thread in threads)
             thread.Join();
+        Assert.All(errors, Assert.Null);
 
         using var reader = Open();
         var listed = reader.List();
