@@ -20,6 +20,12 @@ public sealed class RunStoreBenchmark : IBenchmark
 
     public int Run(string[] args)
     {
+        if (args.Length == 3 && args[0] == "--generate")
+        {
+            // runstore --generate DIR COUNT: leaves a repository with COUNT runs for manual profiling.
+            Generate(NewRepo(args[1]), int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture));
+            return 0;
+        }
         var gittrackDll = args.SkipWhile(a => a != "--gittrack").Skip(1).FirstOrDefault() ?? FindGitTrackDll();
         var root = Path.Combine(Path.GetTempPath(), $"gittrack-bench-runstore-{Guid.NewGuid():N}");
         Directory.CreateDirectory(root);

@@ -42,8 +42,8 @@ public static class LsCommand
     /// <summary>The table: fixed columns, then each param and metric whose value is not the same in every run.</summary>
     internal static TextTable Render(IReadOnlyList<RunSummary> runs)
     {
-        var paramKeys = Varying(runs, r => r.Params.ToDictionary(p => p.Key, p => Formats.Param(p.Value)));
-        var metricKeys = Varying(runs, r => r.Metrics.ToDictionary(p => p.Key, p => Formats.Number(p.Value)));
+        var paramKeys = Varying(runs, r => r.Params);
+        var metricKeys = Varying(runs, r => r.Metrics);
         var headers = new List<string> { "ID", "NAME", "STATUS", "STARTED", "DURATION" };
         headers.AddRange(paramKeys);
         headers.AddRange(metricKeys);
@@ -63,11 +63,23 @@ public static class LsCommand
         return table;
     }
 
-    private static List<string> Varying(IReadOnlyList<RunSummary> runs, Func<RunSummary, Dictionary<string, string>> values)
+    private static List<string> Varying<T>(IReadOnlyList<RunSummary> runs, Func<RunSummary, IReadOnlyDictionary<string, T>> values)
     {
-        var all = runs.Select(values).ToArray();
-        return all.SelectMany(v => v.Keys).Distinct().Order(StringComparer.Ordinal)
-            .Where(key => all.Select(v => v.TryGetValue(key, out var s) ? s : null).Distinct().Skip(1).Any())
-            .ToList();
+        var keys = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var run in runs)
+            keys.UnionWith(values(run).Keys);
+        return keys.Where(key =>
+        {
+            // A key varies when two runs differ in it, or one lacks it. Equals treats NaN as equal to NaN,
+            // and a boxed 1L differs from a boxed 1.0, as the table shows them.
+            var firstHas = values(runs[0]).TryGetValue(key, out var first);
+            for (var i = 1; i < runs.Count; i++)
+            {
+                var has = values(runs[i]).TryGetValue(key, out var value);
+                if (has != firstHas || (has && !EqualityComparer<T>.Default.Equals(value, first)))
+                    return true;
+            }
+            return false;
+        }).ToList();
     }
 }

@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace GitTrack.Cli.Rendering;
 
 /// <summary>
@@ -28,12 +30,35 @@ public sealed class TextTable(IReadOnlyList<string> headers)
     public void Write(TextWriter output, bool color)
     {
         var widths = headers.Select((h, i) => Math.Max(h.Length, _rows.Select(r => r[i].Length).DefaultIfEmpty(0).Max())).ToArray();
-        var header = Line(headers.ToArray(), widths);
-        output.WriteLine(color ? $"\u001b[1m{header}\u001b[0m" : header);
+        // One write for the whole table: the console flushes every write, and 10,000 rows are 10,000 system calls.
+        var text = new StringBuilder(widths.Sum() * (_rows.Count + 1) + 64);
+        if (color)
+            text.Append("\u001b[1m");
+        Line(text, headers, widths);
+        if (color)
+            text.Insert(text.Length - 1, "\u001b[0m");
         foreach (var row in _rows)
-            output.WriteLine(Line(row, widths));
+            Line(text, row, widths);
+        output.Write(text.ToString());
     }
 
-    private string Line(string[] cells, int[] widths) =>
-        string.Join("  ", cells.Select((c, i) => _rightAligned[i] ? c.PadLeft(widths[i]) : c.PadRight(widths[i]))).TrimEnd();
+    private void Line(StringBuilder text, IReadOnlyList<string> cells, int[] widths)
+    {
+        var start = text.Length;
+        for (var i = 0; i < cells.Count; i++)
+        {
+            if (i > 0)
+                text.Append("  ");
+            var pad = widths[i] - cells[i].Length;
+            if (_rightAligned[i])
+                text.Append(' ', pad).Append(cells[i]);
+            else
+                text.Append(cells[i]).Append(' ', pad);
+        }
+        var end = text.Length;
+        while (end > start && text[end - 1] == ' ')
+            end--;
+        text.Length = end;
+        text.Append('\n');
+    }
 }

@@ -1,6 +1,9 @@
 namespace GitTrack.Core.Runs;
 
-/// <summary>What <c>gittrack ls</c> shows of a run, kept in the local index so listing 10,000 runs reads no manifest.</summary>
+/// <summary>
+/// What <c>gittrack ls</c> shows of a run, kept in the local index so listing 10,000 runs reads no manifest.
+/// The dictionaries are not sorted: sort their keys when the order matters.
+/// </summary>
 public sealed record RunSummary
 {
     public required string Id { get; init; }

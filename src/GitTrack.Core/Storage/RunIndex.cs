@@ -153,6 +153,16 @@ internal sealed class RunIndex
     private static RunIndex Read(byte[] bytes)
     {
         using var reader = new BinaryReader(new MemoryStream(bytes), Encoding.UTF8);
+        // Param, metric and tag names repeat across thousands of runs: share one string per name.
+        var names = new Dictionary<string, string>(StringComparer.Ordinal);
+        string Name()
+        {
+            var name = reader.ReadString();
+            if (names.TryGetValue(name, out var shared))
+                return shared;
+            names[name] = name;
+            return name;
+        }
         if (!reader.ReadBytes(4).AsSpan().SequenceEqual(Magic) || reader.ReadInt32() != FormatVersion)
             throw new InvalidDataException("not a gittrack run index");
         var index = new RunIndex();
@@ -176,15 +186,15 @@ internal sealed class RunIndex
             if (reader.ReadBoolean())
             {
                 var pid = reader.ReadInt32();
-                var host = reader.ReadString();
+                var host = Name();
                 var boot = reader.ReadString();
                 process = new ProcessInfo(pid, host, boot.Length == 0 ? null : boot);
             }
-            var parameters = new SortedDictionary<string, object>(StringComparer.Ordinal);
             var paramCount = reader.ReadInt32();
+            var parameters = new Dictionary<string, object>(paramCount, StringComparer.Ordinal);
             for (var j = 0; j < paramCount; j++)
             {
-                var key = reader.ReadString();
+                var key = Name();
                 parameters[key] = reader.ReadByte() switch
                 {
                     (byte)'i' => reader.ReadInt64(),
@@ -194,14 +204,14 @@ internal sealed class RunIndex
                     _ => throw new InvalidDataException("unknown param type"),
                 };
             }
-            var metrics = new SortedDictionary<string, double>(StringComparer.Ordinal);
             var metricCount = reader.ReadInt32();
+            var metrics = new Dictionary<string, double>(metricCount, StringComparer.Ordinal);
             for (var j = 0; j < metricCount; j++)
-                metrics[reader.ReadString()] = reader.ReadDouble();
-            var tags = new SortedDictionary<string, string>(StringComparer.Ordinal);
+                metrics[Name()] = reader.ReadDouble();
             var tagCount = reader.ReadInt32();
+            var tags = new Dictionary<string, string>(tagCount, StringComparer.Ordinal);
             for (var j = 0; j < tagCount; j++)
-                tags[reader.ReadString()] = reader.ReadString();
+                tags[Name()] = reader.ReadString();
             index._runs[id] = (tree, new RunSummary
             {
                 Id = id,

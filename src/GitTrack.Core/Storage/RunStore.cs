@@ -159,7 +159,7 @@ public sealed partial class RunStore : IDisposable
         var tip = ReadTip();
         var index = LoadIndex(tip);
         return index.Runs
-            .Select(run => run with { Status = _crashDetector.Effective(run.Status, run.Process) })
+            .Select(run => run.Status == RunStatus.Running ? run with { Status = _crashDetector.Effective(run.Status, run.Process) } : run)
             .OrderByDescending(run => run.StartedAt)
             .ThenBy(run => run.Id, StringComparer.Ordinal)
             .ToArray();
