@@ -50,6 +50,8 @@ internal sealed class RunIndex
             return false;
         var shardTrees = new Dictionary<string, string>(StringComparer.Ordinal);
         var runs = new Dictionary<string, (string, RunSummary)>(StringComparer.Ordinal);
+        // A shard whose tree id did not change holds exactly the runs it held: copy them without reading the tree.
+        var oldByShard = _runs.GroupBy(p => p.Key[..2], StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToArray(), StringComparer.Ordinal);
         if (tip?[RunPath.RunsFolder] is { } runsEntry)
         {
             if (runsEntry.TargetType != TreeEntryTargetType.Tree)
@@ -60,6 +62,12 @@ internal sealed class RunIndex
                     throw new CorruptDataException($"unexpected entry 'runs/{shard.Name}' on the runs branch", "the runs branch was written by another tool or damaged");
                 var shardSha = shard.Target.Sha;
                 shardTrees[shard.Name] = shardSha;
+                if (_shardTrees.TryGetValue(shard.Name, out var oldShardSha) && oldShardSha == shardSha)
+                {
+                    foreach (var (id, known) in oldByShard.GetValueOrDefault(shard.Name) ?? [])
+                        runs[id] = known;
+                    continue;
+                }
                 foreach (var runEntry in (Tree)shard.Target)
                 {
                     var id = runEntry.Name;

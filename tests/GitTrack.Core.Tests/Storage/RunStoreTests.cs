@@ -123,6 +123,28 @@ public sealed class RunStoreTests : IDisposable
     }
 
     [Fact]
+    public void Index_updated_after_other_commits_matches_one_rebuilt_from_scratch()
+    {
+        using var store = Open();
+        var runs = Enumerable.Range(0, 40).Select(i => store.Create(NewRun(i, status: RunStatus.Running))).ToList();
+        store.List();
+        using (var other = Open())
+        {
+            foreach (var run in runs.Take(5))
+                other.Save(run with { Status = RunStatus.Failed, ExitCode = 1, Metrics = Metric("loss", 9) }, []);
+            other.Create(NewRun(100));
+        }
+        string Describe(IReadOnlyList<RunSummary> list) => string.Join("\n", list.Select(r =>
+            $"{r.Id} {r.Name} {r.Status} {r.ExitCode} {string.Join(",", r.Metrics.Select(m => $"{m.Key}={m.Value}"))}"));
+        var incremental = Describe(store.List());
+        File.Delete(Path.Combine(_dirs.GitTrackDir, "index", "runs.bin"));
+        var rebuilt = Describe(store.List());
+        Assert.Equal(rebuilt, incremental);
+        Assert.Equal(41, store.List().Count);
+        Assert.Equal(5, store.List().Count(r => r.Status == RunStatus.Failed));
+    }
+
+    [Fact]
     public void Resolve_accepts_id_prefix_and_name_and_lists_candidates_when_ambiguous()
     {
         using var store = Open();
