@@ -119,6 +119,25 @@ public sealed class RunsReadingTests : IDisposable
     }
 
     [Fact]
+    public void A_run_left_running_by_a_dead_recorder_shows_as_crashed()
+    {
+        using var gone = System.Diagnostics.Process.Start("true")!;
+        gone.WaitForExit();
+        var run = RunSeeder.Add(_repo, r => r with
+        {
+            Status = RunStatus.Running,
+            ExitCode = null,
+            EndedAt = null,
+            Process = new ProcessInfo(gone.Id, Environment.MachineName, CrashDetector.CurrentBootId()),
+        });
+
+        var ls = GitTrackProcess.Run(_repo, "ls");
+        Assert.Contains("crashed", ls.Stdout.Split('\n')[1], StringComparison.Ordinal);
+        using var doc = JsonDocument.Parse(GitTrackProcess.Run(_repo, "show", run.Name, "--json").Stdout);
+        Assert.Equal("crashed", doc.RootElement.GetProperty("status").GetString());
+    }
+
+    [Fact]
     public void Ls_outside_a_repository_is_one_line_with_exit_2()
     {
         var outside = Path.Combine(Path.GetTempPath(), $"gittrack-norepo-{Guid.NewGuid():N}");
