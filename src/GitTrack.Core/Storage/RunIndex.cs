@@ -1,0 +1,241 @@
+using System.Text;
+using GitTrack.Core.Errors;
+using GitTrack.Core.Runs;
+using LibGit2Sharp;
+
+namespace GitTrack.Core.Storage;
+
+/// <summary>
+/// A local, derived cache of every run's <see cref="RunSummary"/> at one tip of the runs branch
+/// (<c>&lt;common dir&gt;/gittrack/index/runs.bin</c>), so <c>gittrack ls</c> reads one file instead of 10,000
+/// manifests. The branch stays the only truth: when the tip moved the index is brought up to date by walking only
+/// the shard and run trees whose ids changed, and a missing or unreadable index is rebuilt from the branch.
+/// </summary>
+internal sealed class RunIndex
+{
+    private static ReadOnlySpan<byte> Magic => "GTIX"u8;
+    private const int FormatVersion = 1;
+
+    /// <summary>The commit the entries describe, or null for an empty index.</summary>
+    public string? Tip { get; private set; }
+
+    private Dictionary<string, string> _shardTrees = new(StringComparer.Ordinal);
+    private Dictionary<string, (string Tree, RunSummary Summary)> _runs = new(StringComparer.Ordinal);
+
+    public IEnumerable<RunSummary> Runs => _runs.Values.Select(v => v.Summary);
+
+    public static string PathIn(string gitTrackDir) => Path.Combine(gitTrackDir, "index", "runs.bin");
+
+    /// <summary>Loads the index file, or an empty index when it is missing or unreadable (it is only a cache).</summary>
+    public static RunIndex Load(string path)
+    {
+        try
+        {
+            if (File.Exists(path))
+                return Read(File.ReadAllBytes(path));
+        }
+        catch (Exception e) when (e is IOException or EndOfStreamException or InvalidDataException or FormatException
+            or ArgumentException or OverflowException or UnauthorizedAccessException)
+        {
+            // Fall through to a rebuild.
+        }
+        return new RunIndex();
+    }
+
+    /// <summary>Brings the index to <paramref name="tip"/>; returns true when anything changed (so it should be saved).</summary>
+    public bool UpdateTo(Repository repository, Commit? tip)
+    {
+        var tipId = tip?.Sha;
+        if (tipId == Tip)
+            return false;
+        var shardTrees = new Dictionary<string, string>(StringComparer.Ordinal);
+        var runs = new Dictionary<string, (string, RunSummary)>(StringComparer.Ordinal);
+        // A shard whose tree id did not change holds exactly the runs it held: copy them without reading the tree.
+        var oldByShard = _runs.GroupBy(p => p.Key[..2], StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToArray(), StringComparer.Ordinal);
+        if (tip?[RunPath.RunsFolder] is { } runsEntry)
+        {
+            if (runsEntry.TargetType != TreeEntryTargetType.Tree)
+                throw new CorruptDataException($"'{RunPath.RunsFolder}' on the runs branch is not a folder", "check the runs branch with 'git fsck'");
+            foreach (var shard in (Tree)runsEntry.Target)
+            {
+                if (!RunPath.IsShardName(shard.Name) || shard.TargetType != TreeEntryTargetType.Tree)
+                    throw new CorruptDataException($"unexpected entry 'runs/{shard.Name}' on the runs branch", "the runs branch was written by another tool or damaged");
+                var shardSha = shard.Target.Sha;
+                shardTrees[shard.Name] = shardSha;
+                if (_shardTrees.TryGetValue(shard.Name, out var oldShardSha) && oldShardSha == shardSha)
+                {
+                    foreach (var (id, known) in oldByShard.GetValueOrDefault(shard.Name) ?? [])
+                        runs[id] = known;
+                    continue;
+                }
+                foreach (var runEntry in (Tree)shard.Target)
+                {
+                    var id = runEntry.Name;
+                    var runTreeSha = runEntry.Target.Sha;
+                    // A run whose tree id is unchanged has an unchanged manifest: no need to read it again.
+                    if (_runs.TryGetValue(id, out var known) && known.Tree == runTreeSha)
+                    {
+                        runs[id] = known;
+                        continue;
+                    }
+                    runs[id] = (runTreeSha, RunSummary.Of(RunReader.ReadManifest(shard.Name, runEntry)));
+                }
+            }
+        }
+        _shardTrees = shardTrees;
+        _runs = runs;
+        Tip = tipId;
+        return true;
+    }
+
+    /// <summary>Writes the index atomically (temp file, then rename), so a concurrent reader sees the old or the new one.</summary>
+    public void Save(string path)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var temp = $"{path}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
+        File.WriteAllBytes(temp, Write());
+        File.Move(temp, path, overwrite: true);
+    }
+
+    private byte[] Write()
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
+        {
+            writer.Write(Magic);
+            writer.Write(FormatVersion);
+            writer.Write(Tip ?? "");
+            writer.Write(_shardTrees.Count);
+            foreach (var (shard, sha) in _shardTrees)
+            {
+                writer.Write(shard);
+                writer.Write(sha);
+            }
+            writer.Write(_runs.Count);
+            foreach (var (tree, run) in _runs.Values)
+            {
+                writer.Write(tree);
+                writer.Write(run.Id);
+                writer.Write(run.Name);
+                writer.Write((byte)run.Status);
+                writer.Write(run.ExitCode ?? int.MinValue);
+                writer.Write(run.ExitCode is not null);
+                writer.Write(run.StartedAt.UtcTicks);
+                writer.Write(run.EndedAt?.UtcTicks ?? -1);
+                writer.Write(run.Process is not null);
+                if (run.Process is { } p)
+                {
+                    writer.Write(p.Pid);
+                    writer.Write(p.Host);
+                    writer.Write(p.BootId ?? "");
+                }
+                writer.Write(run.Params.Count);
+                foreach (var (key, value) in run.Params)
+                {
+                    writer.Write(key);
+                    switch (value)
+                    {
+                        case long l: writer.Write((byte)'i'); writer.Write(l); break;
+                        case double d: writer.Write((byte)'f'); writer.Write(d); break;
+                        case bool b: writer.Write((byte)'b'); writer.Write(b); break;
+                        default: writer.Write((byte)'s'); writer.Write(value.ToString() ?? ""); break;
+                    }
+                }
+                writer.Write(run.Metrics.Count);
+                foreach (var (key, value) in run.Metrics)
+                {
+                    writer.Write(key);
+                    writer.Write(value);
+                }
+                writer.Write(run.Tags.Count);
+                foreach (var (key, value) in run.Tags)
+                {
+                    writer.Write(key);
+                    writer.Write(value);
+                }
+            }
+        }
+        return stream.ToArray();
+    }
+
+    private static RunIndex Read(byte[] bytes)
+    {
+        using var reader = new BinaryReader(new MemoryStream(bytes), Encoding.UTF8);
+        // Param, metric and tag names repeat across thousands of runs: share one string per name.
+        var names = new Dictionary<string, string>(StringComparer.Ordinal);
+        string Name()
+        {
+            var name = reader.ReadString();
+            if (names.TryGetValue(name, out var shared))
+                return shared;
+            names[name] = name;
+            return name;
+        }
+        if (!reader.ReadBytes(4).AsSpan().SequenceEqual(Magic) || reader.ReadInt32() != FormatVersion)
+            throw new InvalidDataException("not a gittrack run index");
+        var index = new RunIndex();
+        var tip = reader.ReadString();
+        index.Tip = tip.Length == 0 ? null : tip;
+        var shards = reader.ReadInt32();
+        for (var i = 0; i < shards; i++)
+            index._shardTrees[reader.ReadString()] = reader.ReadString();
+        var count = reader.ReadInt32();
+        for (var i = 0; i < count; i++)
+        {
+            var tree = reader.ReadString();
+            var id = reader.ReadString();
+            var name = reader.ReadString();
+            var status = (RunStatus)reader.ReadByte();
+            var exit = reader.ReadInt32();
+            var hasExit = reader.ReadBoolean();
+            var started = new DateTimeOffset(reader.ReadInt64(), TimeSpan.Zero);
+            var endedTicks = reader.ReadInt64();
+            ProcessInfo? process = null;
+            if (reader.ReadBoolean())
+            {
+                var pid = reader.ReadInt32();
+                var host = Name();
+                var boot = reader.ReadString();
+                process = new ProcessInfo(pid, host, boot.Length == 0 ? null : boot);
+            }
+            var paramCount = reader.ReadInt32();
+            var parameters = new Dictionary<string, object>(paramCount, StringComparer.Ordinal);
+            for (var j = 0; j < paramCount; j++)
+            {
+                var key = Name();
+                parameters[key] = reader.ReadByte() switch
+                {
+                    (byte)'i' => reader.ReadInt64(),
+                    (byte)'f' => reader.ReadDouble(),
+                    (byte)'b' => reader.ReadBoolean(),
+                    (byte)'s' => reader.ReadString(),
+                    _ => throw new InvalidDataException("unknown param type"),
+                };
+            }
+            var metricCount = reader.ReadInt32();
+            var metrics = new Dictionary<string, double>(metricCount, StringComparer.Ordinal);
+            for (var j = 0; j < metricCount; j++)
+                metrics[Name()] = reader.ReadDouble();
+            var tagCount = reader.ReadInt32();
+            var tags = new Dictionary<string, string>(tagCount, StringComparer.Ordinal);
+            for (var j = 0; j < tagCount; j++)
+                tags[Name()] = reader.ReadString();
+            index._runs[id] = (tree, new RunSummary
+            {
+                Id = id,
+                Name = name,
+                Status = status,
+                ExitCode = hasExit ? exit : null,
+                StartedAt = started,
+                EndedAt = endedTicks < 0 ? null : new DateTimeOffset(endedTicks, TimeSpan.Zero),
+                Process = process,
+                Params = parameters,
+                Metrics = metrics,
+                Tags = tags,
+            });
+        }
+        if (reader.BaseStream.Position != bytes.Length)
+            throw new InvalidDataException("trailing bytes in the run index");
+        return index;
+    }
+}

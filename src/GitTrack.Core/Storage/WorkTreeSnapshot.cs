@@ -1,0 +1,117 @@
+using GitTrack.Core.Errors;
+using GitTrack.Core.Runs;
+
+namespace GitTrack.Core.Storage;
+
+/// <summary>
+/// Captures the code a run runs: the whole work tree (modified, added, deleted, untracked non-ignored files, binary
+/// files, exec bits, symlinks) as a git tree object, plus HEAD, branch, credential-free remote and dirty flag.
+/// Works as <c>git stash create</c> does but with untracked files: <c>git add -A</c> into a copy of the index
+/// (the copy keeps git's stat cache, so unchanged files are not re-hashed) and <c>git write-tree</c>. The user's
+/// index, HEAD and files are never touched. Untracked files above the size cap are left out and named.
+/// </summary>
+public static class WorkTreeSnapshot
+{
+    /// <summary>Untracked files larger than this stay out of the snapshot (they belong in artifacts).</summary>
+    public const long DefaultMaxUntrackedBytes = 10L * 1024 * 1024;
+
+    public static SourceInfo Capture(GitDirectories directories, long maxUntrackedBytes = DefaultMaxUntrackedBytes)
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["GIT_DIR"] = directories.GitDir,
+            ["GIT_WORK_TREE"] = directories.WorkTree,
+        };
+        var root = directories.WorkTree;
+
+        var head = GitCli.Run(root, environment, "rev-parse", "-q", "--verify", "HEAD^{commit}");
+        if (head.ExitCode != 0)
+            throw new InvalidInputException("the repository has no commit yet, so a run's code has no base",
+                "make a first commit: git add -A && git commit -m 'first commit'");
+        var commit = head.Stdout.Trim();
+        var headTree = GitCli.Check(root, environment, "rev-parse", "HEAD^{tree}").Trim();
+
+        var skipped = new List<string>();
+        var untracked = GitCli.Check(root, environment, "ls-files", "-z", "--others", "--exclude-standard", "--full-name");
+        foreach (var path in untracked.Split('\0', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var info = new FileInfo(Path.Combine(root, path));
+            if (info.LinkTarget is null && info.Exists && info.Length > maxUntrackedBytes)
+                skipped.Add(path);
+        }
+        skipped.Sort(StringComparer.Ordinal);
+
+        var scratch = Path.Combine(directories.GitTrackDir, "tmp");
+        Directory.CreateDirectory(scratch);
+        var token = Guid.NewGuid().ToString("N");
+        var tempIndex = Path.Combine(scratch, $"index-{token}");
+        var pathspecFile = Path.Combine(scratch, $"pathspec-{token}");
+        string tree;
+        try
+        {
+            var userIndex = Path.Combine(directories.GitDir, "index");
+            if (File.Exists(userIndex))
+                File.Copy(userIndex, tempIndex);
+            // Pathspecs go through a file: thousands of skipped files would not fit on a command line.
+            // "literal" so a file named '*.bin' excludes only itself; "top" so paths are from the work tree root.
+            var pathspecs = new List<string> { ":(top)" };
+            pathspecs.AddRange(skipped.Select(p => $":(top,literal,exclude){p}"));
+            File.WriteAllText(pathspecFile, string.Join('\0', pathspecs) + "\0");
+            var indexEnvironment = new Dictionary<string, string>(environment) { ["GIT_INDEX_FILE"] = tempIndex };
+            GitCli.Check(root, indexEnvironment, "add", "-A", "--ignore-errors", $"--pathspec-from-file={pathspecFile}", "--pathspec-file-nul");
+            tree = GitCli.Check(root, indexEnvironment, "write-tree").Trim();
+        }
+        finally
+        {
+            TryDelete(tempIndex);
+            TryDelete(tempIndex + ".lock");
+            TryDelete(pathspecFile);
+        }
+
+        string? branch = null;
+        var headFile = Path.Combine(directories.GitDir, "HEAD");
+        var headText = File.Exists(headFile) ? File.ReadAllText(headFile).Trim() : "";
+        const string refPrefix = "ref: refs/heads/";
+        if (headText.StartsWith(refPrefix, StringComparison.Ordinal))
+            branch = headText[refPrefix.Length..];
+
+        return new SourceInfo
+        {
+            Commit = commit,
+            Branch = branch,
+            Remote = RemoteUrl(root, environment, branch),
+            Dirty = tree != headTree || skipped.Count > 0,
+            Tree = tree,
+            SkippedFiles = skipped,
+        };
+    }
+
+    /// <summary>The URL of the branch's upstream remote, else of <c>origin</c>, with credentials removed; null when none.</summary>
+    private static string? RemoteUrl(string root, IReadOnlyDictionary<string, string> environment, string? branch)
+    {
+        var result = GitCli.Run(root, environment, "config", "--get-regexp", @"^(branch\..*\.remote|remote\..*\.url)$");
+        if (result.ExitCode != 0)
+            return null;
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var line in result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var space = line.IndexOf(' ');
+            if (space > 0)
+                values.TryAdd(line[..space], line[(space + 1)..]);
+        }
+        var remote = branch is not null && values.TryGetValue($"branch.{branch}.remote", out var r) ? r : "origin";
+        return values.TryGetValue($"remote.{remote}.url", out var url) ? RemoteUrls.StripCredentials(url) : null;
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+            // A leftover temp file in .git/gittrack/tmp harms nothing.
+        }
+    }
+}

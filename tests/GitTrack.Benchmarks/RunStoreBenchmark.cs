@@ -1,0 +1,233 @@
+using System.Diagnostics;
+using System.Text;
+using GitTrack.Core.Runs;
+using GitTrack.Core.Storage;
+using LibGit2Sharp;
+
+namespace GitTrack.Benchmarks;
+
+/// <summary>
+/// The runs branch at scale: a branch of 10,000 runs written directly as trees, then <c>ls</c> over it (in-process and
+/// the real process, beside <c>git ls-tree</c> of the same branch), the time to commit one more run at 100, 1,000 and
+/// 10,000 runs, and the size in git of a 1,000,000-point metric history.
+/// </summary>
+public sealed class RunStoreBenchmark : IBenchmark
+{
+    public string Name => "runstore";
+    public string Description => "runs branch: ls over 10,000 runs, commit time at 100/1,000/10,000 runs, history size";
+
+    private static readonly DateTimeOffset T0 = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    public int Run(string[] args)
+    {
+        if (args.Length == 3 && args[0] == "--generate")
+        {
+            // runstore --generate DIR COUNT: leaves a repository with COUNT runs for manual profiling.
+            Generate(NewRepo(args[1]), int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture));
+            return 0;
+        }
+        var gittrackDll = args.SkipWhile(a => a != "--gittrack").Skip(1).FirstOrDefault() ?? FindGitTrackDll();
+        var root = Path.Combine(Path.GetTempPath(), $"gittrack-bench-runstore-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(root);
+        try
+        {
+            Console.WriteLine("| runs on branch | commit one more run (Create + Save), median of 15 | first commit after generation (builds local index) |");
+            Console.WriteLine("|---:|---:|---:|");
+            string? bigRepo = null;
+            foreach (var count in new[] { 100, 1_000, 10_000 })
+            {
+                var repo = NewRepo(Path.Combine(root, $"r{count}"));
+                var sw = Stopwatch.StartNew();
+                Generate(repo, count);
+                var generation = sw.Elapsed.TotalSeconds;
+                var dirs = GitDirectories.Discover(repo);
+                var tree = Git(repo, "rev-parse", "HEAD^{tree}").Trim();
+                using var store = RunStore.Open(dirs);
+                sw.Restart();
+                CommitOne(store, tree, count);
+                var first = sw.Elapsed.TotalSeconds;
+                var n = 0;
+                var median = Measure.Median(15, () => CommitOne(store, tree, count + 1 + n++), warmUp: true);
+                Console.WriteLine($"| {count:N0} (generated in {generation:F1} s) | {median * 1000:F1} ms | {first * 1000:F0} ms |");
+                if (count == 10_000)
+                    bigRepo = repo;
+            }
+
+            Console.WriteLine();
+            Console.WriteLine("| ls over 10,000+ runs | median |");
+            Console.WriteLine("|---|---:|");
+            var big = GitDirectories.Discover(bigRepo!);
+            var indexPath = Path.Combine(big.GitTrackDir, "index", "runs.bin");
+            using (var store = RunStore.Open(big))
+            {
+                var warm = Measure.Median(9, () => store.List());
+                Console.WriteLine($"| RunStore.List(), index up to date (in-process) | {warm * 1000:F1} ms |");
+                var cold = Measure.Median(3, () => store.List(), warmUp: false, beforeEach: () => File.Delete(indexPath));
+                Console.WriteLine($"| RunStore.List(), index missing: rebuilt from 10,000 manifests (in-process) | {cold * 1000:F0} ms |");
+            }
+            if (gittrackDll is not null && File.Exists(gittrackDll))
+            {
+                Shell($"dotnet {Quote(gittrackDll)} ls > /dev/null", bigRepo!); // bring the index up to date
+                var ls = Measure.ShellMedian(9, $"dotnet {Quote(gittrackDll)} ls > /dev/null", bigRepo);
+                var lsJson = Measure.ShellMedian(9, $"dotnet {Quote(gittrackDll)} ls --json > /dev/null", bigRepo);
+                var version = Measure.ShellMedian(9, $"dotnet {Quote(gittrackDll)} version > /dev/null", bigRepo);
+                Console.WriteLine($"| `gittrack ls` (real process) | {ls * 1000:F0} ms |");
+                Console.WriteLine($"| `gittrack ls --json` (real process) | {lsJson * 1000:F0} ms |");
+                Console.WriteLine($"| `gittrack version` (process start-up alone) | {version * 1000:F0} ms |");
+            }
+            else
+            {
+                Console.WriteLine("| `gittrack ls` (real process) | skipped: pass --gittrack PATH/gittrack.dll |");
+            }
+            var peer = Measure.ShellMedian(9, "git ls-tree -r --name-only gittrack/runs > /dev/null", bigRepo);
+            var peerLog = Measure.ShellMedian(9, "git log --oneline gittrack/runs > /dev/null", bigRepo);
+            Console.WriteLine($"| peer: `git ls-tree -r --name-only gittrack/runs` (same branch) | {peer * 1000:F0} ms |");
+            Console.WriteLine($"| peer: `git log --oneline gittrack/runs` | {peerLog * 1000:F0} ms |");
+
+            Console.WriteLine();
+            HistorySize(Path.Combine(root, "history"));
+        }
+        finally
+        {
+            try
+            {
+                Directory.Delete(root, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+        return 0;
+    }
+
+    private static void CommitOne(RunStore store, string tree, int i)
+    {
+        var run = Record(RunId.New(T0.AddMinutes(i)).Value, "", i, tree) with { Status = RunStatus.Running };
+        run = store.Create(run, [new MetricPoint("loss", 1, 0, T0)]);
+        store.Save(run with { Status = RunStatus.Completed, ExitCode = 0, EndedAt = run.StartedAt.AddMinutes(3) }, [new MetricPoint("loss", 0.5, 1, T0)]);
+    }
+
+    private static RunRecord Record(string id, string name, int i, string tree) => new()
+    {
+        Id = id,
+        Name = name,
+        Status = RunStatus.Completed,
+        ExitCode = 0,
+        StartedAt = T0.AddMinutes(i),
+        EndedAt = T0.AddMinutes(i + 3),
+        Command = ["python", "train.py", $"--lr={0.001 * (i % 10 + 1)}"],
+        Source = new SourceInfo { Commit = new string('0', 40), Branch = "main", Tree = tree },
+        Process = new ProcessInfo(1, "bench", null),
+        Environment = new SortedDictionary<string, string>(StringComparer.Ordinal) { ["PATH"] = "/usr/bin:/bin", ["HOME"] = "/home/u", ["LANG"] = "C.UTF-8" },
+        Params = new SortedDictionary<string, object>(StringComparer.Ordinal)
+        {
+            ["lr"] = 0.001 * (i % 10 + 1), ["epochs"] = (long)(i % 5 + 1), ["model.max_depth"] = (long)(i % 7), ["optimizer"] = "adam",
+        },
+        Metrics = new SortedDictionary<string, double>(StringComparer.Ordinal) { ["loss"] = 1.0 / (i + 1), ["acc"] = i % 100 / 100.0 },
+    };
+
+    /// <summary>Writes <paramref name="count"/> runs as trees in one commit, sharded as RunStore writes them.</summary>
+    private static void Generate(string repoPath, int count)
+    {
+        using var repo = new Repository(repoPath);
+        var code = repo.Head.Tip.Tree;
+        var shards = new SortedDictionary<string, TreeDefinition>(StringComparer.Ordinal);
+        for (var i = 0; i < count; i++)
+        {
+            var id = RunId.New(T0.AddMinutes(i));
+            var run = Record(id.Value, $"run_{i + 1:D3}", i, code.Sha);
+            var manifest = repo.ObjectDatabase.CreateBlob(new MemoryStream(Encoding.UTF8.GetBytes(ManifestToml.Write(run))));
+            var history = repo.ObjectDatabase.CreateBlob(new MemoryStream(MetricHistoryCodec.Encode(
+                Enumerable.Range(0, 10).Select(s => new MetricPoint("loss", 1.0 / (s + 1), s, T0.AddSeconds(s))).ToArray())));
+            var historyTree = repo.ObjectDatabase.CreateTree(new TreeDefinition().Add("00000.bin", history, Mode.NonExecutableFile));
+            var runTree = repo.ObjectDatabase.CreateTree(new TreeDefinition()
+                .Add("manifest.toml", manifest, Mode.NonExecutableFile).Add("history", historyTree).Add("code", code));
+            var shard = id.Value[..2];
+            if (!shards.TryGetValue(shard, out var definition))
+                shards[shard] = definition = new TreeDefinition();
+            definition.Add(id.Value, runTree);
+        }
+        var runs = new TreeDefinition();
+        foreach (var (shard, definition) in shards)
+            runs.Add(shard, repo.ObjectDatabase.CreateTree(definition));
+        var rootTree = repo.ObjectDatabase.CreateTree(new TreeDefinition().Add("runs", repo.ObjectDatabase.CreateTree(runs)));
+        var signature = new Signature("bench", "bench@example.com", T0);
+        var commit = repo.ObjectDatabase.CreateCommit(signature, signature, $"generated {count} runs\n", rootTree, [], prettifyMessage: false);
+        repo.Refs.Add("refs/heads/gittrack/runs", commit.Id);
+    }
+
+    private static void HistorySize(string repoPath)
+    {
+        NewRepo(repoPath);
+        var dirs = GitDirectories.Discover(repoPath);
+        var tree = Git(repoPath, "rev-parse", "HEAD^{tree}").Trim();
+        var random = new Random(1);
+        var points = new MetricPoint[1_000_000];
+        var loss = 2.0;
+        for (var i = 0; i < points.Length; i++)
+        {
+            loss = loss * 0.99999 + random.NextDouble() * 1e-3;
+            points[i] = new MetricPoint((i % 4) switch { 0 => "loss", 1 => "val/loss", 2 => "lr", _ => "acc" }, i % 4 == 2 ? 0.001 : loss, i / 4, T0.AddMilliseconds(i * 2L));
+        }
+        var raw = MetricHistoryCodec.EncodeSegments(points).Sum(s => (long)s.Length);
+        using var store = RunStore.Open(dirs);
+        var sw = Stopwatch.StartNew();
+        var run = store.Create(Record(RunId.New(T0).Value, "", 0, tree), points);
+        var commitSeconds = sw.Elapsed.TotalSeconds;
+        var objects = Git(repoPath, "rev-list", "--objects", $"gittrack/runs:runs/{run.Id[..2]}/{run.Id}/history");
+        var ids = objects.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(' ')[0]).ToArray();
+        var loose = ids.Sum(id => new FileInfo(Path.Combine(repoPath, ".git", "objects", id[..2], id[2..])).Length);
+        Git(repoPath, "gc", "-q");
+        var packed = PackBytes(repoPath);
+        Console.WriteLine("| 1,000,000 metric points (4 metrics) | bytes |");
+        Console.WriteLine("|---|---:|");
+        Console.WriteLine($"| encoded segments, uncompressed | {raw:N0} |");
+        Console.WriteLine($"| in git as loose objects (zlib) | {loose:N0} |");
+        Console.WriteLine($"| whole repository pack after `git gc` | {packed:N0} |");
+        Console.WriteLine($"| time to commit the run with its history | {commitSeconds * 1000:F0} ms |");
+    }
+
+    private static long PackBytes(string repoPath) =>
+        Directory.EnumerateFiles(Path.Combine(repoPath, ".git", "objects", "pack"), "*.pack").Sum(f => new FileInfo(f).Length);
+
+    private static string NewRepo(string path)
+    {
+        Directory.CreateDirectory(path);
+        Git(path, "init", "-q", "-b", "main");
+        File.WriteAllText(Path.Combine(path, "train.py"), "print('hello')\n");
+        Git(path, "add", "-A");
+        Git(path, "-c", "user.name=bench", "-c", "user.email=bench@example.com", "commit", "-q", "-m", "initial");
+        return path;
+    }
+
+    private static string Git(string repo, params string[] args)
+    {
+        var info = new ProcessStartInfo("git") { WorkingDirectory = repo, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in args)
+            info.ArgumentList.Add(arg);
+        using var process = Process.Start(info)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        var output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+            throw new InvalidOperationException($"git {string.Join(' ', args)}: {stderr.Result}");
+        return output;
+    }
+
+    private static void Shell(string command, string directory) => Measure.Shell(command, directory);
+
+    private static string Quote(string path) => "'" + path.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+
+    private static string? FindGitTrackDll()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            foreach (var config in new[] { "Release", "Debug" })
+            {
+                var candidate = Path.Combine(dir.FullName, "src", "GitTrack.Cli", "bin", config, "net10.0", "gittrack.dll");
+                if (File.Exists(candidate))
+                    return candidate;
+            }
+        return null;
+    }
+
+}

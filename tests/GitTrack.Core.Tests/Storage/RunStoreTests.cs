@@ -1,0 +1,277 @@
+using GitTrack.Core.Errors;
+using GitTrack.Core.Runs;
+using GitTrack.Core.Storage;
+using GitTrack.Core.Tests.Runs;
+using GitTrack.Tests.Shared;
+
+namespace GitTrack.Core.Tests.Storage;
+
+public sealed class RunStoreTests : IDisposable
+{
+    private static readonly DateTimeOffset T0 = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
+    private readonly TempGitRepo _repo = new();
+    private readonly GitDirectories _dirs;
+    private readonly string _tree;
+
+    public RunStoreTests()
+    {
+        _dirs = GitDirectories.Discover(_repo.Root);
+        _tree = _repo.Git("rev-parse", "HEAD^{tree}").Trim();
+    }
+
+    public void Dispose() => _repo.Dispose();
+
+    private RunStore Open() => RunStore.Open(_dirs, new CrashDetector("this-host", "this-boot"));
+
+    private RunRecord NewRun(int minutes, string name = "", RunStatus status = RunStatus.Completed) =>
+        SampleRuns.Minimal(_tree, T0.AddMinutes(minutes), name, status);
+
+    [Fact]
+    public void Created_run_reads_back_with_a_default_name_and_leaves_head_index_and_status_alone()
+    {
+        var statusBefore = _repo.Git("status", "--porcelain=v2", "--branch");
+        var headBefore = _repo.Git("rev-parse", "HEAD");
+        using var store = Open();
+        var run = SampleRuns.Full() with { Name = "", Source = SampleRuns.Full().Source with { Tree = _tree } };
+
+        var created = store.Create(run);
+
+        Assert.Equal("run_001", created.Name);
+        var back = store.Get(run.Id);
+        Assert.Equal(ManifestToml.Write(created), ManifestToml.Write(back));
+        Assert.Equal(statusBefore, _repo.Git("status", "--porcelain=v2", "--branch"));
+        Assert.Equal(headBefore, _repo.Git("rev-parse", "HEAD"));
+        Assert.Equal($"run run_001 ({run.Id[..8]}): started", _repo.Git("log", "-1", "--format=%s", "gittrack/runs").Trim());
+    }
+
+    [Fact]
+    public void Runs_are_stored_sharded_with_manifest_history_and_code_tree()
+    {
+        using var store = Open();
+        var run = store.Create(NewRun(0, status: RunStatus.Running), [new MetricPoint("loss", 1, 0, T0)]);
+        var folder = $"runs/{run.Id[..2]}/{run.Id}";
+        var listing = _repo.Git("ls-tree", "gittrack/runs", $"{folder}/");
+        Assert.Contains($"040000 tree {_tree}\t{folder}/code", listing, StringComparison.Ordinal);
+        Assert.Contains($"\t{folder}/manifest.toml", listing, StringComparison.Ordinal);
+        Assert.Contains($"\t{folder}/history", listing, StringComparison.Ordinal);
+        Assert.Equal("README.md\n", _repo.Git("ls-tree", "--name-only", $"gittrack/runs:{folder}/code"));
+        Assert.Contains("status = \"running\"", _repo.Git("show", $"gittrack/runs:{folder}/manifest.toml"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Names_count_up_and_a_given_name_is_kept()
+    {
+        using var store = Open();
+        Assert.Equal("run_001", store.Create(NewRun(0)).Name);
+        Assert.Equal("baseline", store.Create(NewRun(1, "baseline")).Name);
+        Assert.Equal("run_002", store.Create(NewRun(2)).Name);
+        Assert.Equal("run_010", store.Create(NewRun(3, "run_010")).Name);
+        // A second store (another process) sees the names too, even without the local counter.
+        File.Delete(Path.Combine(_dirs.GitTrackDir, "index", "names"));
+        using var other = Open();
+        Assert.Equal("run_011", other.Create(NewRun(4)).Name);
+    }
+
+    [Fact]
+    public void Checkpoints_append_history_segments_and_the_end_updates_the_manifest()
+    {
+        using var store = Open();
+        var run = store.Create(NewRun(0, status: RunStatus.Running), [new MetricPoint("loss", 3, 0, T0)]);
+        store.Save(run with { Metrics = Metric("loss", 2) }, [new MetricPoint("loss", 2, 1, T0.AddSeconds(1)), new MetricPoint("acc", 0.5, 1, null)]);
+        store.Save(run with { Status = RunStatus.Completed, ExitCode = 0, EndedAt = T0.AddMinutes(5), Metrics = Metric("loss", 1) },
+            [new MetricPoint("loss", 1, 2, T0.AddSeconds(2))]);
+
+        var history = store.ReadHistory(run.Id);
+        Assert.Equal([3.0, 2.0, 1.0], history.Where(p => p.Name == "loss").Select(p => p.Value));
+        Assert.Equal([0L, 1L, 2L], history.Where(p => p.Name == "loss").Select(p => p.Step!.Value));
+        Assert.Single(history, p => p.Name == "acc");
+        var back = store.Get(run.Id);
+        Assert.Equal(RunStatus.Completed, back.Status);
+        Assert.Equal(TimeSpan.FromMinutes(5), back.Duration);
+        Assert.Equal("00000.bin\n00001.bin\n00002.bin\n",
+            _repo.Git("ls-tree", "--name-only", $"gittrack/runs:runs/{run.Id[..2]}/{run.Id}/history/"));
+        var log = _repo.Git("log", "--format=%s", "gittrack/runs").Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal([$"run run_001 ({run.Id[..8]}): completed", $"run run_001 ({run.Id[..8]}): checkpoint", $"run run_001 ({run.Id[..8]}): started"], log);
+    }
+
+    [Fact]
+    public void List_is_newest_first_and_follows_commits_made_by_other_stores()
+    {
+        using var store = Open();
+        var a = store.Create(NewRun(0));
+        var b = store.Create(NewRun(10));
+        Assert.Equal([b.Id, a.Id], store.List().Select(r => r.Id));
+        using (var other = Open())
+            other.Save(a with { Metrics = Metric("loss", 0.5), StartedAt = T0.AddMinutes(20) }, []);
+        var listed = store.List();
+        Assert.Equal([a.Id, b.Id], listed.Select(r => r.Id));
+        Assert.Equal(0.5, listed[0].Metrics["loss"]);
+    }
+
+    [Fact]
+    public void A_corrupt_or_missing_local_index_is_rebuilt_from_the_branch()
+    {
+        using var store = Open();
+        var a = store.Create(NewRun(0));
+        store.List();
+        var indexPath = Path.Combine(_dirs.GitTrackDir, "index", "runs.bin");
+        File.WriteAllBytes(indexPath, [1, 2, 3]);
+        Assert.Equal([a.Id], store.List().Select(r => r.Id));
+        File.Delete(indexPath);
+        Assert.Equal([a.Id], store.List().Select(r => r.Id));
+        Assert.True(File.Exists(indexPath));
+    }
+
+    [Fact]
+    public void Index_updated_after_other_commits_matches_one_rebuilt_from_scratch()
+    {
+        using var store = Open();
+        var runs = Enumerable.Range(0, 40).Select(i => store.Create(NewRun(i, status: RunStatus.Running))).ToList();
+        store.List();
+        using (var other = Open())
+        {
+            foreach (var run in runs.Take(5))
+                other.Save(run with { Status = RunStatus.Failed, ExitCode = 1, Metrics = Metric("loss", 9) }, []);
+            other.Create(NewRun(100));
+        }
+        string Describe(IReadOnlyList<RunSummary> list) => string.Join("\n", list.Select(r =>
+            $"{r.Id} {r.Name} {r.Status} {r.ExitCode} {string.Join(",", r.Metrics.Select(m => $"{m.Key}={m.Value}"))}"));
+        var incremental = Describe(store.List());
+        File.Delete(Path.Combine(_dirs.GitTrackDir, "index", "runs.bin"));
+        var rebuilt = Describe(store.List());
+        Assert.Equal(rebuilt, incremental);
+        Assert.Equal(41, store.List().Count);
+        Assert.Equal(5, store.List().Count(r => r.Status == RunStatus.Failed));
+    }
+
+    [Fact]
+    public void Resolve_accepts_id_prefix_and_name_and_lists_candidates_when_ambiguous()
+    {
+        using var store = Open();
+        var a = store.Create(NewRun(0, "alpha"));
+        var b = store.Create(NewRun(1, "beta"));
+        store.Create(NewRun(2, "alpha"));
+
+        Assert.Equal(a.Id, store.Resolve(a.Id).Id);
+        Assert.Equal(a.Id, store.Resolve(a.Id[..6]).Id);
+        Assert.Equal(b.Id, store.Resolve("beta").Id);
+        var ambiguous = Assert.Throws<AmbiguousException>(() => store.Resolve("alpha"));
+        Assert.Equal(2, ambiguous.Candidates.Count);
+        Assert.Contains(ambiguous.Candidates, c => c.StartsWith(a.Id[..8], StringComparison.Ordinal));
+        var missing = Assert.Throws<NotFoundException>(() => store.Resolve("gamma"));
+        Assert.Contains("gittrack ls", missing.Hint, StringComparison.Ordinal);
+        Assert.Throws<NotFoundException>(() => store.Resolve("abc")); // too short to be a prefix, not a name
+    }
+
+    [Fact]
+    public void A_running_run_whose_recorder_is_gone_shows_as_crashed()
+    {
+        using var store = Open();
+        using var self = System.Diagnostics.Process.GetCurrentProcess();
+        var alive = store.Create(NewRun(0, status: RunStatus.Running) with { Process = new ProcessInfo(self.Id, "this-host", "this-boot") });
+        var deadPid = store.Create(NewRun(1, status: RunStatus.Running) with { Process = new ProcessInfo(int.MaxValue - 1, "this-host", "this-boot") });
+        var rebooted = store.Create(NewRun(2, status: RunStatus.Running) with { Process = new ProcessInfo(self.Id, "this-host", "older-boot") });
+        var elsewhere = store.Create(NewRun(3, status: RunStatus.Running) with { Process = new ProcessInfo(int.MaxValue - 1, "other-host", "x") });
+
+        var statuses = store.List().ToDictionary(r => r.Id, r => r.Status);
+        Assert.Equal(RunStatus.Running, statuses[alive.Id]);
+        Assert.Equal(RunStatus.Crashed, statuses[deadPid.Id]);
+        Assert.Equal(RunStatus.Crashed, statuses[rebooted.Id]);
+        Assert.Equal(RunStatus.Running, statuses[elsewhere.Id]);
+        Assert.Equal(RunStatus.Crashed, store.Get(deadPid.Id).Status);
+        Assert.Contains("status = \"running\"", _repo.Git("show", $"gittrack/runs:runs/{deadPid.Id[..2]}/{deadPid.Id}/manifest.toml"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Sixteen_concurrent_writers_all_land_and_fsck_is_clean()
+    {
+        const int writers = 16;
+        var ids = new string[writers];
+        var errors = new Exception?[writers];
+        using var start = new ManualResetEventSlim();
+        var threads = Enumerable.Range(0, writers).Select(i => new Thread(() =>
+        {
+            try
+            {
+                // Each thread has its own RunStore and so its own libgit2 repository, as separate processes would.
+                using var store = Open();
+                start.Wait();
+                var run = store.Create(NewRun(i, status: RunStatus.Running), [new MetricPoint("loss", i, 0, T0)]);
+                store.Save(run with { Metrics = Metric("loss", i) }, [new MetricPoint("loss", i, 1, T0)]);
+                store.Save(run with { Status = RunStatus.Completed, ExitCode = 0, EndedAt = T0.AddHours(1) }, []);
+                ids[i] = run.Id;
+            }
+            catch (Exception e)
+            {
+                errors[i] = e;
+            }
+        })).ToArray();
+        foreach (var thread in threads)
+            thread.Start();
+        start.Set();
+        foreach (var thread in threads)
+            thread.Join();
+        Assert.All(errors, Assert.Null);
+
+        using var reader = Open();
+        var listed = reader.List();
+        Assert.Equal(ids.Order(StringComparer.Ordinal), listed.Select(r => r.Id).Order(StringComparer.Ordinal));
+        Assert.All(listed, r => Assert.Equal(RunStatus.Completed, r.Status));
+        Assert.Equal(Enumerable.Range(1, writers).Select(n => $"run_{n:D3}"), listed.Select(r => r.Name).Order(StringComparer.Ordinal));
+        Assert.All(ids, id => Assert.Equal(2, reader.ReadHistory(id).Count));
+        Assert.Equal((writers * 3).ToString(System.Globalization.CultureInfo.InvariantCulture), _repo.Git("rev-list", "--count", "gittrack/runs").Trim());
+        _repo.Git("fsck", "--strict", "--no-progress");
+    }
+
+    [Fact]
+    public void Git_config_can_name_another_branch()
+    {
+        _repo.Git("config", "gittrack.branch", "experiments/log");
+        using var store = Open();
+        Assert.Equal("refs/heads/experiments/log", store.Branch.RefName);
+        var run = store.Create(NewRun(0));
+        Assert.Contains(run.Id, _repo.Git("ls-tree", "-r", "--name-only", "experiments/log"), StringComparison.Ordinal);
+        Assert.Equal(RunsBranch.Parse("refs/heads/experiments/log"), store.Branch);
+        Assert.Throws<InvalidInputException>(() => RunsBranch.Parse("bad..name"));
+    }
+
+    [Fact]
+    public void A_tampered_manifest_on_the_branch_is_reported_as_corrupt_naming_the_run()
+    {
+        using var store = Open();
+        var run = store.Create(NewRun(0));
+        var folder = $"runs/{run.Id[..2]}/{run.Id}";
+        var text = _repo.Git("show", $"gittrack/runs:{folder}/manifest.toml").Replace("schema = 1", "schema = 99", StringComparison.Ordinal);
+        var blobPath = _repo.WriteFile("tampered.toml", text);
+        var blob = _repo.Git("hash-object", "-w", blobPath).Trim();
+        File.Delete(blobPath);
+        var indexFile = Path.Combine(_dirs.GitTrackDir, "tamper-index");
+        var env = new Dictionary<string, string>(_repo.Environment) { ["GIT_INDEX_FILE"] = indexFile };
+        ProcessRunner.Run("git", ["read-tree", "gittrack/runs"], _repo.Root, env);
+        ProcessRunner.Run("git", ["update-index", "--cacheinfo", $"100644,{blob},{folder}/manifest.toml"], _repo.Root, env);
+        var tree = ProcessRunner.Run("git", ["write-tree"], _repo.Root, env).Stdout.Trim();
+        var commit = ProcessRunner.Run("git", ["commit-tree", tree, "-p", "gittrack/runs", "-m", "tamper"], _repo.Root, env).Stdout.Trim();
+        _repo.Git("update-ref", "refs/heads/gittrack/runs", commit);
+
+        var error = Assert.Throws<CorruptDataException>(() => store.Get(run.Id));
+        Assert.Contains(run.Id, error.Message, StringComparison.Ordinal);
+        Assert.Throws<CorruptDataException>(() => store.List());
+    }
+
+    [Fact]
+    public void Create_refuses_a_bad_id_a_duplicate_and_an_artifact_outside_the_tree()
+    {
+        using var store = Open();
+        var run = store.Create(NewRun(0));
+        Assert.Throws<ConflictException>(() => store.Create(run));
+        Assert.Throws<InvalidInputException>(() => store.Create(NewRun(1) with { Id = "not-an-id" }));
+        var error = Assert.Throws<InvalidInputException>(() => store.Create(NewRun(2) with
+        {
+            Artifacts = [new ArtifactEntry("../escape.bin", SampleRuns.Full().Artifacts[0].Key, 1)],
+        }));
+        Assert.Contains("../escape.bin", error.Message, StringComparison.Ordinal);
+        Assert.Single(store.List());
+    }
+
+    private static SortedDictionary<string, double> Metric(string name, double value) => new(StringComparer.Ordinal) { [name] = value };
+}
