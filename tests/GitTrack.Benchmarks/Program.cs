@@ -3,6 +3,7 @@ using GitTrack.Benchmarks;
 // dotnet run -c Release --project tests/GitTrack.Benchmarks -- <benchmark> [options]
 IBenchmark[] benchmarks =
 [
+    new CacheBenchmark(),
 ];
 
 if (args.Length == 0 || args[0] is "-h" or "--help" or "list")

@@ -104,7 +104,10 @@ public sealed class ArtifactCache
     /// hash is checked at the end: on <see cref="CorruptDataException"/> the destination already holds wrong bytes,
     /// so prefer <see cref="RestoreTo"/> for files.
     /// </summary>
-    public long CopyTo(Blake3Hash key, Stream destination, IProgress<long>? progress = null, CancellationToken cancellation = default)
+    public long CopyTo(Blake3Hash key, Stream destination, IProgress<long>? progress = null, CancellationToken cancellation = default) =>
+        CopyBlocks(key, (block, length) => destination.Write(block, 0, length), progress, cancellation);
+
+    private long CopyBlocks(Blake3Hash key, Action<byte[], int> write, IProgress<long>? progress, CancellationToken cancellation)
     {
         using var reader = new VerifyingReadStream(ExistingPathOf(key), key);
         var first = ArrayPool<byte>.Shared.Rent(BlockPipeline.BlockSize);
@@ -113,7 +116,7 @@ public sealed class ArtifactCache
             Func<byte[], int> read = buffer => BlockPipeline.ReadBlock(memory => reader.ReadUnhashed(memory.Span), buffer);
             int firstLength = read(first);
             long total = BlockPipeline.Run(read, first, firstLength, (block, length) => reader.HashBlock(block.AsSpan(0, length)),
-                (block, length) => destination.Write(block, 0, length), progress, cancellation);
+                write, progress, cancellation);
             reader.CheckComplete();
             return total;
         }
@@ -140,7 +143,12 @@ public sealed class ArtifactCache
             long length;
             using (var output = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0))
             {
-                length = CopyTo(key, output, progress, cancellation);
+                var writeback = new EarlyWriteback(output.SafeFileHandle);
+                length = CopyBlocks(key, (block, count) =>
+                {
+                    output.Write(block, 0, count);
+                    writeback.UpTo(output.Position);
+                }, progress, cancellation);
                 output.Flush(flushToDisk: true);
             }
             File.Move(temp, fullPath, overwrite: true);

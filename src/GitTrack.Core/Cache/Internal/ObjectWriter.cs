@@ -43,10 +43,15 @@ internal static class ObjectWriter
             {
                 Action<byte[], int> hash = (block, length) => hasher.UpdateParallel(block.AsSpan(0, length));
                 Func<byte[], int> read = buffer => BlockPipeline.ReadBlock(source, buffer);
+                var writeback = new EarlyWriteback(file.SafeFileHandle);
                 if (encoding == Encoding.Raw)
                 {
                     var raw = new RawZstdFrameWriter(file.SafeFileHandle, 0);
-                    BlockPipeline.Run(read, first, firstLength, hash, (block, length) => raw.Write(block.AsMemory(0, length)), progress, cancellation);
+                    BlockPipeline.Run(read, first, firstLength, hash, (block, length) =>
+                    {
+                        raw.Write(block.AsMemory(0, length));
+                        writeback.UpTo(raw.Offset);
+                    }, progress, cancellation);
                     raw.Complete();
                 }
                 else
@@ -54,7 +59,11 @@ internal static class ObjectWriter
                     using var zstd = new CompressionStream(file, CompressionLevel, bufferSize: 1 << 20, leaveOpen: true);
                     if (firstLength == BlockPipeline.BlockSize && Environment.ProcessorCount > 1)
                         zstd.SetParameter(ZSTD_cParameter.ZSTD_c_nbWorkers, Environment.ProcessorCount);
-                    BlockPipeline.Run(read, first, firstLength, hash, (block, length) => zstd.Write(block, 0, length), progress, cancellation);
+                    BlockPipeline.Run(read, first, firstLength, hash, (block, length) =>
+                    {
+                        zstd.Write(block, 0, length);
+                        writeback.UpTo(file.Position);
+                    }, progress, cancellation);
                     zstd.Flush();
                 }
                 key = hasher.Finalize();
