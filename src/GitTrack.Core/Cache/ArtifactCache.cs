@@ -11,6 +11,7 @@ namespace GitTrack.Core.Cache;
 /// content, in <c>&lt;git common dir&gt;/gittrack/objects</c> (shared by all worktrees). Adds are atomic and
 /// idempotent and safe with concurrent writers; every read re-hashes what it returns and throws
 /// <see cref="CorruptDataException"/> rather than hand out wrong bytes. The on-disk layout is in docs/format.md.
+/// Any number of processes and instances may use one cache at once; a single instance is not thread-safe.
 /// </summary>
 public sealed class ArtifactCache
 {

@@ -19,6 +19,12 @@ internal static class ObjectWriter
     internal const int SampleSize = 4 << 20;
     /// <summary>Compressed/original size of the sample above which content is stored raw.</summary>
     internal const double RawThreshold = 0.9;
+    /// <summary>
+    /// At most this many zstd workers, each with 4 MiB jobs: every worker holds a job's input and output and its
+    /// own match tables (about 10 MiB), so this bounds the memory of an add on a many-core machine.
+    /// </summary>
+    internal const int MaxWorkers = 8;
+    internal const int JobSize = 4 << 20;
     /// <summary>Smaller content is always compressed: the trial says little and there is nothing to save.</summary>
     internal const int MinSampleSize = 4096;
 
@@ -58,7 +64,10 @@ internal static class ObjectWriter
                 {
                     using var zstd = new CompressionStream(file, CompressionLevel, bufferSize: 1 << 20, leaveOpen: true);
                     if (firstLength == BlockPipeline.BlockSize && Environment.ProcessorCount > 1)
-                        zstd.SetParameter(ZSTD_cParameter.ZSTD_c_nbWorkers, Environment.ProcessorCount);
+                    {
+                        zstd.SetParameter(ZSTD_cParameter.ZSTD_c_nbWorkers, Math.Min(Environment.ProcessorCount, MaxWorkers));
+                        zstd.SetParameter(ZSTD_cParameter.ZSTD_c_jobSize, JobSize);
+                    }
                     BlockPipeline.Run(read, first, firstLength, hash, (block, length) =>
                     {
                         zstd.Write(block, 0, length);
