@@ -10,7 +10,8 @@ namespace GitTrack.Core.Cache.Internal;
 /// temporary file in the objects' temp folder, then either drops it (the key is already stored) or flushes it to
 /// disk and renames it to its final name. The first block decides how the rest is stored: a fast level-1 trial
 /// compression of it saving less than 10% means raw zstd blocks (<see cref="RawZstdFrameWriter"/>), else zstd
-/// level 3 with one worker per core.
+/// level 3 with up to <see cref="MaxWorkers"/> workers. Content whose start is incompressible is stored raw
+/// throughout, even if later parts would compress: the decision is made once, before any byte is written.
 /// </summary>
 internal static class ObjectWriter
 {
