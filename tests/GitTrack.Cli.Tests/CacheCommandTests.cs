@@ -109,6 +109,67 @@ public sealed class CacheCommandTests : IDisposable
     }
 
     [Fact]
+    public void Missing_file_among_several_is_reported_before_anything_is_added()
+    {
+        _repo.WriteFile("a.txt", "a");
+        var result = GitTrackProcess.Run(_repo, "cache", "add", "a.txt", "typo.txt");
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal("gittrack: no such file: typo.txt (check the path)", Assert.Single(Lines(result.Stderr)));
+        Assert.False(Directory.Exists(_repo.PathOf(".git/gittrack/objects")));
+    }
+
+    [SkippableFact]
+    public void A_process_killed_while_adding_leaves_no_object_and_a_later_add_succeeds()
+    {
+        Skip.IfNot(ProcessRunner.IsOnPath("mkfifo"), "needs mkfifo");
+        // A named pipe lets the test hold the add in the middle of its content, deterministically.
+        var fifo = _repo.PathOf("stream.bin");
+        Assert.Equal(0, ProcessRunner.Run("mkfifo", [fifo], _repo.Root).ExitCode);
+        var chunk = new byte[12 << 20];
+        new Random(5).NextBytes(chunk);
+
+        var dotnet = Environment.ProcessPath ?? "dotnet";
+        if (!Path.GetFileNameWithoutExtension(dotnet).Equals("dotnet", StringComparison.OrdinalIgnoreCase))
+            dotnet = "dotnet";
+        var info = new System.Diagnostics.ProcessStartInfo(dotnet)
+        {
+            WorkingDirectory = _repo.Root, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true,
+        };
+        foreach (var arg in new[] { GitTrackProcess.DllPath, "cache", "add", "stream.bin" })
+            info.ArgumentList.Add(arg);
+        foreach (var (name, value) in _repo.Environment)
+            info.Environment[name] = value;
+        using var process = System.Diagnostics.Process.Start(info)!;
+        var tempFolder = _repo.PathOf(".git/gittrack/objects/tmp");
+        using (var writer = new FileStream(fifo, FileMode.Open, FileAccess.Write))
+        {
+            writer.Write(chunk); // more than one 8 MiB block: the first is written to the temporary file
+            writer.Flush();
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            while (!(Directory.Exists(tempFolder) && Directory.EnumerateFiles(tempFolder).Any(f => new FileInfo(f).Length > 0)))
+            {
+                Assert.True(DateTime.UtcNow < deadline, "the add never started writing");
+                Thread.Sleep(20);
+            }
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit();
+        }
+
+        var objects = _repo.PathOf(".git/gittrack/objects");
+        Assert.DoesNotContain(Directory.EnumerateFiles(objects, "*", SearchOption.AllDirectories), f => Path.GetDirectoryName(f) != tempFolder);
+        Assert.NotEmpty(Directory.EnumerateFiles(tempFolder));
+
+        File.Delete(fifo);
+        _repo.WriteFile("stream.bin", chunk);
+        var add = GitTrackProcess.Run(_repo, "cache", "add", "stream.bin");
+        Assert.Equal(0, add.ExitCode);
+        Assert.Equal($"{Blake3Hasher.Hash(chunk)}  stream.bin", Lines(add.Stdout)[0]);
+        var verify = GitTrackProcess.Run(_repo, "cache", "verify");
+        Assert.Equal(0, verify.ExitCode);
+        Assert.StartsWith("verified 1 object", verify.Stdout);
+    }
+
+    [Fact]
     public void Ambiguous_prefix_exits_2_listing_the_candidates()
     {
         _repo.WriteFile("a.txt", "a");

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text;
 using GitTrack.Core.Cache;
+using GitTrack.Core.Errors;
 using GitTrack.Core.Hashing;
 using GitTrack.Core.Storage;
 
@@ -32,8 +33,18 @@ public static class CacheCommand
         command.SetAction(parseResult =>
         {
             var cache = OpenCache(context);
+            var given = parseResult.GetValue(files)!;
+            // Check every name first, so a typo in the last one is reported before minutes of work on the others.
+            foreach (var file in given)
+            {
+                if (Directory.Exists(context.FullPath(file)))
+                    throw new InvalidInputException($"is a folder, not a file: {file}",
+                        "give the files inside it, for example: find DIR -type f -exec gittrack cache add {} +");
+                if (!File.Exists(context.FullPath(file)))
+                    throw new InvalidInputException($"no such file: {file}", "check the path");
+            }
             using var progress = new ProgressBar(context, "adding", 0);
-            foreach (var file in parseResult.GetValue(files)!)
+            foreach (var file in given)
             {
                 var path = context.FullPath(file);
                 progress.Restart($"adding {Path.GetFileName(path)}", File.Exists(path) ? new FileInfo(path).Length : 0);
