@@ -36,6 +36,21 @@ public sealed class CacheCommandTests : IDisposable
     }
 
     [Fact]
+    public void Cat_in_process_writes_text_content_to_the_context_output()
+    {
+        _repo.WriteFile("notes.txt", "naïve café\n");
+        var key = GitTrackProcess.Run(_repo, "cache", "add", "notes.txt").Stdout[..64];
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var context = new CommandContext { Out = output, Error = error, WorkingDirectory = _repo.Root };
+
+        int exit = CliApp.Run(["cache", "cat", key[..10]], context);
+
+        Assert.Equal((0, ""), (exit, error.ToString()));
+        Assert.Equal("naïve café\n", output.ToString());
+    }
+
+    [Fact]
     public void Cat_to_a_file_restores_binary_content_exactly()
     {
         var content = new byte[3_000_000];

@@ -6,7 +6,7 @@ namespace GitTrack.Core.Cache;
 /// The one place that names a cache object on disk: <c>&lt;objects&gt;/&lt;first 2 hex&gt;/&lt;remaining 62 hex&gt;</c>,
 /// and parses such a path back into a key. Temporary files live in <c>&lt;objects&gt;/tmp/</c>, which never parses.
 /// </summary>
-public static class ObjectPath
+internal static class ObjectPath
 {
     /// <summary>Name of the folder (inside the objects folder) where writes are staged before the rename.</summary>
     public const string TempFolderName = "tmp";
