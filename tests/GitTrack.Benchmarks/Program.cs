@@ -6,6 +6,7 @@ IBenchmark[] benchmarks =
     new HashingBenchmark(),
     new EventsBenchmark(),
     new RunStoreBenchmark(),
+    new CacheBenchmark(),
 ];
 
 if (args.Length == 0 || args[0] is "-h" or "--help" or "list")

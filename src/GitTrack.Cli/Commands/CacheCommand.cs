@@ -1,0 +1,172 @@
+using System.CommandLine;
+using System.Text;
+using GitTrack.Core.Cache;
+using GitTrack.Core.Errors;
+using GitTrack.Core.Hashing;
+using GitTrack.Core.Storage;
+
+namespace GitTrack.Cli.Commands;
+
+/// <summary>
+/// <c>gittrack cache add|cat|verify</c>: the artifact cache by hand. Keys print as 64 hex digits and may be given
+/// as any unique prefix of 4 or more.
+/// </summary>
+public static class CacheCommand
+{
+    public static Command Create(CommandContext context)
+    {
+        var command = new Command("cache", "Store, read and check files in the content-addressed artifact cache");
+        command.Subcommands.Add(CreateAdd(context));
+        command.Subcommands.Add(CreateCat(context));
+        command.Subcommands.Add(CreateVerify(context));
+        return command;
+    }
+
+    private static ArtifactCache OpenCache(CommandContext context) =>
+        ArtifactCache.Open(GitDirectories.Discover(context.WorkingDirectory));
+
+    private static Command CreateAdd(CommandContext context)
+    {
+        var files = new Argument<string[]>("files") { Arity = ArgumentArity.OneOrMore, Description = "Files to store (not folders)" };
+        var command = new Command("add", "Store files in the cache and print '<key>  <path>' for each, as b3sum does");
+        command.Arguments.Add(files);
+        command.SetAction(parseResult =>
+        {
+            var cache = OpenCache(context);
+            var given = parseResult.GetValue(files)!;
+            // Check every name first, so a typo in the last one is reported before minutes of work on the others.
+            foreach (var file in given)
+            {
+                if (Directory.Exists(context.FullPath(file)))
+                    throw new InvalidInputException($"is a folder, not a file: {file}",
+                        "give the files inside it, for example: find DIR -type f -exec gittrack cache add {} +");
+                if (!File.Exists(context.FullPath(file)))
+                    throw new InvalidInputException($"no such file: {file}", "check the path");
+            }
+            using var progress = new ProgressBar(context, "adding", 0);
+            foreach (var file in given)
+            {
+                var path = context.FullPath(file);
+                progress.Restart($"adding {Path.GetFileName(path)}", File.Exists(path) ? new FileInfo(path).Length : 0);
+                var key = cache.AddFile(path, progress);
+                context.Out.WriteLine($"{key}  {file}");
+            }
+            return (int)ExitCode.Ok;
+        });
+        return command;
+    }
+
+    private static Command CreateCat(CommandContext context)
+    {
+        var keyArgument = new Argument<string>("key") { Description = "The object's key, or a unique prefix of 4 or more hex digits" };
+        var output = new Option<string>("--output", "-o")
+        {
+            Description = "Write to this file (replaced only once the content is verified) instead of standard output",
+        };
+        var command = new Command("cat", "Write a cached object's content, verified against its key");
+        command.Arguments.Add(keyArgument);
+        command.Options.Add(output);
+        command.SetAction(parseResult =>
+        {
+            var cache = OpenCache(context);
+            var key = cache.ResolvePrefix(parseResult.GetValue(keyArgument)!);
+            if (parseResult.GetValue(output) is { } outputPath)
+            {
+                using var progress = new ProgressBar(context, "restoring", total: 0);
+                cache.RestoreTo(key, context.FullPath(outputPath), progress);
+            }
+            else if (context.OpenStandardOutput is { } openStandardOutput)
+            {
+                // Bytes reach standard output as they are verified; a corrupt object still fails the command.
+                using var stdout = openStandardOutput();
+                cache.CopyTo(key, stdout);
+                stdout.Flush();
+            }
+            else
+            {
+                using var text = new TextWriterStream(context.Out);
+                cache.CopyTo(key, text);
+            }
+            return (int)ExitCode.Ok;
+        });
+        return command;
+    }
+
+    private static Command CreateVerify(CommandContext context)
+    {
+        var keys = new Argument<string[]>("keys") { Arity = ArgumentArity.ZeroOrMore, Description = "Keys or prefixes to check (all objects when none)" };
+        var command = new Command("verify", "Re-hash cached objects; exit 1 naming every corrupt one");
+        command.Arguments.Add(keys);
+        command.SetAction(parseResult =>
+        {
+            var cache = OpenCache(context);
+            var given = parseResult.GetValue(keys) ?? [];
+            List<Blake3Hash> toCheck = given.Length > 0
+                ? given.Select(cache.ResolvePrefix).Distinct().ToList()
+                : cache.EnumerateKeys().OrderBy(k => k.ToString(), StringComparer.Ordinal).ToList();
+
+            long totalStored = toCheck.Sum(k => SafeLength(cache.PathOf(k)));
+            long doneStored = 0;
+            long contentBytes = 0;
+            int bad = 0;
+            using var progress = new ProgressBar(context, "verifying", totalStored);
+            foreach (var key in toCheck)
+            {
+                var result = cache.Verify(key);
+                doneStored += SafeLength(cache.PathOf(key));
+                progress.Report(doneStored);
+                contentBytes += result.Size;
+                if (result.IsIntact)
+                    continue;
+                bad++;
+                var what = result.Status == VerifyStatus.Missing ? $"missing object {key}" : $"corrupt object {key}";
+                context.Error.WriteLine(ErrorReporter.Line(what, result.Problem));
+            }
+            progress.Dispose();
+            var objects = toCheck.Count == 1 ? "1 object" : $"{toCheck.Count} objects";
+            if (bad > 0)
+            {
+                context.Out.WriteLine($"verified {objects}: {bad} corrupt or missing");
+                return (int)ExitCode.Failed;
+            }
+            context.Out.WriteLine($"verified {objects} ({ProgressBar.Bytes(contentBytes)}): all intact");
+            return (int)ExitCode.Ok;
+        });
+        return command;
+    }
+
+    private static long SafeLength(string path)
+    {
+        try
+        {
+            return new FileInfo(path).Length;
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+    }
+
+    /// <summary>Lets binary content reach a <see cref="TextWriter"/> (tests run commands in-process with string writers).</summary>
+    private sealed class TextWriterStream(TextWriter writer) : Stream
+    {
+        private readonly Decoder _decoder = new UTF8Encoding(false).GetDecoder();
+
+        public override void Write(byte[] buffer, int offset, int count)
+        {
+            var chars = new char[_decoder.GetCharCount(buffer, offset, count)];
+            int n = _decoder.GetChars(buffer, offset, count, chars, 0);
+            writer.Write(chars, 0, n);
+        }
+
+        public override void Flush() => writer.Flush();
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+    }
+}
