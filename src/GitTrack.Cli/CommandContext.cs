@@ -19,6 +19,9 @@ public sealed class CommandContext
     /// <summary>Raw standard output for binary content (cache cat); null in tests, which use <see cref="Out"/>.</summary>
     public Func<Stream>? OpenStandardOutput { get; init; }
 
+    /// <summary>Raw standard error, for passing a tracked command's output through unchanged; null in tests.</summary>
+    public Func<Stream>? OpenStandardError { get; init; }
+
     /// <summary>The context of the real process.</summary>
     public static CommandContext ForConsole() => new()
     {
@@ -28,6 +31,7 @@ public sealed class CommandContext
         OutIsTerminal = !Console.IsOutputRedirected,
         ErrorIsTerminal = !Console.IsErrorRedirected,
         OpenStandardOutput = Console.OpenStandardOutput,
+        OpenStandardError = Console.OpenStandardError,
     };
 
     /// <summary>Resolves a user-given path against the working directory.</summary>

@@ -26,7 +26,7 @@ public sealed class CrashDetector
             const string path = "/proc/sys/kernel/random/boot_id";
             return File.Exists(path) ? File.ReadAllText(path).Trim() : null;
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return null;
         }
@@ -41,24 +41,5 @@ public sealed class CrashDetector
         return IsAlive(process.Pid) ? RunStatus.Running : RunStatus.Crashed;
     }
 
-    private static bool IsAlive(int pid)
-    {
-        if (pid <= 0)
-            return false;
-        if (Directory.Exists("/proc/self"))
-            return Directory.Exists($"/proc/{pid}");
-        try
-        {
-            using var process = System.Diagnostics.Process.GetProcessById(pid);
-            return !process.HasExited;
-        }
-        catch (ArgumentException)
-        {
-            return false;
-        }
-        catch (InvalidOperationException)
-        {
-            return false;
-        }
-    }
+    private static bool IsAlive(int pid) => pid > 0 && Capture.Native.ProcessExists(pid);
 }

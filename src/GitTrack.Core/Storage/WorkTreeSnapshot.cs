@@ -100,7 +100,7 @@ public static class WorkTreeSnapshot
                 values.TryAdd(line[..space], line[(space + 1)..]);
         }
         var remote = branch is not null && values.TryGetValue($"branch.{branch}.remote", out var r) ? r : "origin";
-        return values.TryGetValue($"remote.{remote}.url", out var url) ? RemoteUrls.StripCredentials(url) : null;
+        return values.TryGetValue($"remote.{remote}.url", out var url) ? Runs.Capture.UrlCredentials.Strip(url) : null;
     }
 
     private static void TryDelete(string path)

@@ -89,5 +89,5 @@ public sealed class WorkTreeSnapshotTests
     [InlineData("git@github.com:o/r.git", "git@github.com:o/r.git")]
     [InlineData("/srv/git/x.git", "/srv/git/x.git")]
     public void Remote_urls_lose_user_password_and_token(string url, string expected) =>
-        Assert.Equal(expected, RemoteUrls.StripCredentials(url));
+        Assert.Equal(expected, GitTrack.Core.Runs.Capture.UrlCredentials.Strip(url));
 }

@@ -6,34 +6,13 @@ namespace GitTrack.Core.Runs.Capture;
 /// </summary>
 public static class RecorderProcess
 {
-    private const string BootIdPath = "/proc/sys/kernel/random/boot_id";
-
     /// <summary>This process.</summary>
-    public static ProcessInfo Current() => new(Environment.ProcessId, Environment.MachineName, ReadBootId());
+    public static ProcessInfo Current() => new(Environment.ProcessId, Environment.MachineName, CrashDetector.CurrentBootId());
 
     /// <summary>
-    /// True only when it is certain the recorder is gone: same host and either another boot or no process with that
-    /// id. A run recorded on another machine cannot be checked from here and is never called gone.
+    /// True only when it is certain the recorder is gone (see <see cref="CrashDetector"/>). A run recorded on another
+    /// machine cannot be checked from here and is never called gone.
     /// </summary>
-    public static bool IsGone(ProcessInfo recorder)
-    {
-        if (!string.Equals(recorder.Host, Environment.MachineName, StringComparison.Ordinal))
-            return false;
-        var bootId = ReadBootId();
-        if (recorder.BootId is not null && bootId is not null && recorder.BootId != bootId)
-            return true;
-        return !Native.ProcessExists(recorder.Pid);
-    }
-
-    private static string? ReadBootId()
-    {
-        try
-        {
-            return File.Exists(BootIdPath) ? File.ReadAllText(BootIdPath).Trim() : null;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return null;
-        }
-    }
+    public static bool IsGone(ProcessInfo recorder) =>
+        CrashDetector.ForThisMachine().Effective(RunStatus.Running, recorder) == RunStatus.Crashed;
 }

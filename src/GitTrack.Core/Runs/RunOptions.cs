@@ -1,0 +1,32 @@
+namespace GitTrack.Core.Runs;
+
+/// <summary>What <c>gittrack run</c> (or an in-process <c>Run.Start</c>) asks the <see cref="RunRecorder"/> to record.</summary>
+public sealed record RunOptions
+{
+    /// <summary>The command and its arguments, run without a shell. Empty for an in-process run.</summary>
+    public IReadOnlyList<string> Command { get; init; } = [];
+    /// <summary>The folder the command runs in (and the repository is found from).</summary>
+    public required string WorkingDirectory { get; init; }
+    /// <summary>The run's name; null or empty takes the next <c>run_NNN</c>.</summary>
+    public string? Name { get; init; }
+    public IReadOnlyDictionary<string, object> Params { get; init; } = new SortedDictionary<string, object>(StringComparer.Ordinal);
+    public IReadOnlyDictionary<string, string> Tags { get; init; } = new SortedDictionary<string, string>(StringComparer.Ordinal);
+    public string? Note { get; init; }
+    /// <summary>Files or folders stored as artifacts when the run ends (relative to <see cref="WorkingDirectory"/>).</summary>
+    public IReadOnlyList<string> Artifacts { get; init; } = [];
+    /// <summary>The run this one reproduces (<c>gittrack rerun</c>).</summary>
+    public string? Reproduces { get; init; }
+    /// <summary>The parent run; by default the run whose environment (GITTRACK_RUN_ID) this process is in.</summary>
+    public string? Parent { get; init; } = System.Environment.GetEnvironmentVariable("GITTRACK_RUN_ID") is { Length: > 0 } parent ? parent : null;
+    /// <summary>Extra environment variables for the child (after the recorded, masked environment was taken).</summary>
+    public IReadOnlyDictionary<string, string?> ExtraEnvironment { get; init; } = new Dictionary<string, string?>();
+    /// <summary>Where the child's output is passed through to (the terminal); null discards it (it is still logged).</summary>
+    public Stream? StandardOutput { get; init; }
+    public Stream? StandardError { get; init; }
+    /// <summary>A checkpoint commit at most this often while new events arrive.</summary>
+    public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromSeconds(5);
+    /// <summary>How often the events file is read while the child runs.</summary>
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(200);
+    /// <summary>Called with each warning worth showing the user (skipped files, malformed events lines).</summary>
+    public Action<string>? Warn { get; init; }
+}

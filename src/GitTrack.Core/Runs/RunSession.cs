@@ -1,0 +1,275 @@
+using GitTrack.Core.Cache;
+using GitTrack.Core.Errors;
+using GitTrack.Core.Runs.Capture;
+using GitTrack.Core.Storage;
+
+namespace GitTrack.Core.Runs;
+
+/// <summary>
+/// One run being recorded, whoever produces its events: the child of <c>gittrack run</c> (through
+/// <see cref="RunRecorder"/>) or the .NET client's in-process <c>Run.Start</c>. Owns the run's scratch folder
+/// (<c>&lt;common dir&gt;/gittrack/active/&lt;id&gt;/</c>: events file, params file, log), turns events into
+/// checkpoint commits, and at <see cref="EndAsync"/> stores the log and artifacts and commits the final manifest.
+/// </summary>
+public sealed class RunSession : IDisposable
+{
+    private readonly RunOptions _options;
+    private readonly GitDirectories _directories;
+    private readonly RunStore _store;
+    private readonly EventsFileReader _events;
+    private readonly EventAccumulator _accumulator = new();
+    private readonly List<MetricPoint> _unsaved = [];
+    private readonly Task<HostInfo> _host;
+    private readonly Task<SortedDictionary<string, string>> _runtimes;
+    private readonly Lock _lock = new();
+    private RunRecord _run;
+    private DateTimeOffset _lastCheckpoint;
+    private int _problemsShown;
+    private bool _ended;
+
+    private RunSession(RunOptions options, GitDirectories directories, RunStore store, RunRecord run, string scratch,
+        Task<HostInfo> host, Task<SortedDictionary<string, string>> runtimes)
+    {
+        _options = options;
+        _directories = directories;
+        _store = store;
+        _run = run;
+        ScratchFolder = scratch;
+        _host = host;
+        _runtimes = runtimes;
+        _events = new EventsFileReader(EventsPath);
+        _lastCheckpoint = DateTimeOffset.UtcNow;
+    }
+
+    public RunRecord Run => _run;
+    public string ScratchFolder { get; }
+    public string EventsPath => Path.Combine(ScratchFolder, "events.jsonl");
+    public string ParamsPath => Path.Combine(ScratchFolder, "params.json");
+    public string LogPath => Path.Combine(ScratchFolder, "output.log");
+
+    /// <summary>Snapshots the code and commits the run as running. Throws when not in a repository with a commit.</summary>
+    public static RunSession Begin(RunOptions options, string? gittrackVersion)
+    {
+        var workingDirectory = Path.GetFullPath(options.WorkingDirectory);
+        if (!Directory.Exists(workingDirectory))
+            throw new InvalidInputException($"no such folder: {workingDirectory}");
+        var directories = GitDirectories.Discover(workingDirectory);
+        // The probes run while the code is snapshotted and the command runs; they never fail the run.
+        var host = HostProbe.CaptureAsync();
+        var runtimes = RuntimeProbe.CaptureAsync(gittrackVersion);
+        var source = WorkTreeSnapshot.Capture(directories);
+        foreach (var skipped in source.SkippedFiles)
+            options.Warn?.Invoke($"left out of the code snapshot (untracked and over {WorkTreeSnapshot.DefaultMaxUntrackedBytes >> 20} MB; store it with --artifact): {skipped}");
+
+        var store = RunStore.Open(directories);
+        var startedAt = DateTimeOffset.UtcNow;
+        var id = RunId.New(startedAt).Value;
+        var scratch = Path.Combine(directories.GitTrackDir, "active", id);
+        Directory.CreateDirectory(scratch);
+        File.WriteAllBytes(Path.Combine(scratch, "events.jsonl"), []);
+        ParamsFileWriter.Write(Path.Combine(scratch, "params.json"), options.Params);
+
+        var record = new RunRecord
+        {
+            Id = id,
+            Name = options.Name ?? "",
+            Status = RunStatus.Running,
+            StartedAt = startedAt,
+            Command = options.Command,
+            WorkingDirectory = RelativeToWorkTree(directories.WorkTree, workingDirectory),
+            Note = options.Note,
+            Parent = options.Parent,
+            Reproduces = options.Reproduces,
+            Source = source,
+            Process = RecorderProcess.Current(),
+            Environment = EnvironmentCapture.Capture(),
+            Params = new SortedDictionary<string, object>(options.Params.ToDictionary(), StringComparer.Ordinal),
+            Tags = new SortedDictionary<string, string>(options.Tags.ToDictionary(), StringComparer.Ordinal),
+        };
+        try
+        {
+            record = store.Create(record);
+        }
+        catch
+        {
+            store.Dispose();
+            throw;
+        }
+        return new RunSession(options, directories, store, record, scratch, host, runtimes);
+    }
+
+    /// <summary>The environment the child gets: the run's ids and files, and unbuffered Python output.</summary>
+    public IReadOnlyDictionary<string, string?> ChildEnvironment(IReadOnlyDictionary<string, string?> extra)
+    {
+        var environment = new Dictionary<string, string?>(StringComparer.Ordinal)
+        {
+            ["GITTRACK_RUN_ID"] = _run.Id,
+            ["GITTRACK_RUN_NAME"] = _run.Name,
+            ["GITTRACK_EVENTS"] = EventsPath,
+            ["GITTRACK_PARAMS"] = ParamsPath,
+            // A pipe makes Python buffer its output; the user expects to watch training progress live.
+            ["PYTHONUNBUFFERED"] = System.Environment.GetEnvironmentVariable("PYTHONUNBUFFERED") ?? "1",
+        };
+        foreach (var (key, value) in extra)
+            environment[key] = value;
+        return environment;
+    }
+
+    /// <summary>Reads new events; commits a checkpoint when something new arrived and the interval has passed.</summary>
+    public void Poll(bool final)
+    {
+        lock (_lock)
+        {
+            if (_ended)
+                return;
+            Ingest(final);
+            if (!final && _accumulator.TakeChanged() && DateTimeOffset.UtcNow - _lastCheckpoint >= _options.CheckpointInterval)
+            {
+                _store.Save(Current(), _unsaved);
+                _unsaved.Clear();
+                _lastCheckpoint = DateTimeOffset.UtcNow;
+            }
+        }
+    }
+
+    private void Ingest(bool final)
+    {
+        var batch = _events.ReadNew(final);
+        if (batch.IsEmpty)
+            return;
+        _accumulator.Apply(batch, DateTimeOffset.UtcNow);
+        _unsaved.AddRange(batch.Metrics.Select(p => p.Timestamp is null ? p with { Timestamp = DateTimeOffset.UtcNow } : p));
+        const int maxShown = 20;
+        foreach (var problem in batch.Problems)
+        {
+            if (_problemsShown++ < maxShown)
+                _options.Warn?.Invoke($"{problem} (line skipped)");
+            else if (_problemsShown == maxShown + 1)
+                _options.Warn?.Invoke("more malformed events lines skipped; they are counted in the run's tags");
+        }
+    }
+
+    private RunRecord Current()
+    {
+        var parameters = new SortedDictionary<string, object>(_options.Params.ToDictionary(), StringComparer.Ordinal);
+        foreach (var (name, value) in _accumulator.Params)
+            parameters[name] = value;
+        var tags = new SortedDictionary<string, string>(_options.Tags.ToDictionary(), StringComparer.Ordinal);
+        foreach (var (name, value) in _accumulator.Tags)
+            tags[name] = value;
+        long problems = _accumulator.Problems.Count + _accumulator.UnlistedProblems;
+        if (problems > 0)
+            tags["gittrack.skipped_events"] = problems.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return _run with
+        {
+            Params = parameters,
+            Tags = tags,
+            Metrics = new SortedDictionary<string, double>(_accumulator.LastValues.ToDictionary(), StringComparer.Ordinal),
+        };
+    }
+
+    /// <summary>Reads the last events, stores the log and artifacts in the cache and commits the run as ended.</summary>
+    public async Task<RunRecord> EndAsync(RunStatus status, int? exitCode, string? error, DateTimeOffset endedAt)
+    {
+        var host = await SafeAsync(_host).ConfigureAwait(false);
+        var runtimes = await SafeAsync(_runtimes).ConfigureAwait(false);
+        lock (_lock)
+        {
+            if (_ended)
+                return _run;
+            Ingest(final: true);
+            var cache = ArtifactCache.Open(_directories);
+            ArtifactEntry? log = null;
+            if (File.Exists(LogPath))
+                log = new ArtifactEntry("output.log", cache.AddFile(LogPath), new FileInfo(LogPath).Length);
+            var artifacts = StoreArtifacts(cache);
+
+            _run = Current() with
+            {
+                Status = status,
+                ExitCode = exitCode,
+                Error = error,
+                EndedAt = endedAt,
+                Host = host,
+                Runtimes = runtimes ?? _run.Runtimes,
+                Artifacts = artifacts,
+                Log = log,
+            };
+            _store.Save(_run, _unsaved);
+            _unsaved.Clear();
+            _ended = true;
+        }
+        Cleanup();
+        return _run;
+    }
+
+    private List<ArtifactEntry> StoreArtifacts(ArtifactCache cache)
+    {
+        var childFolder = Path.GetFullPath(_options.WorkingDirectory);
+        var requested = _options.Artifacts.Select(p => Path.GetFullPath(p, childFolder))
+            .Concat(_accumulator.Artifacts.Select(p => Path.GetFullPath(p, childFolder)))
+            .Distinct(StringComparer.Ordinal);
+        var entries = new SortedDictionary<string, ArtifactEntry>(StringComparer.Ordinal);
+        foreach (var path in requested)
+        {
+            var relative = RelativeToWorkTree(_directories.WorkTree, path);
+            if (relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative))
+            {
+                _options.Warn?.Invoke($"artifact outside the repository not stored: {path} (save artifacts inside the work tree)");
+                continue;
+            }
+            if (File.Exists(path))
+                entries[relative] = new ArtifactEntry(relative, cache.AddFile(path), new FileInfo(path).Length);
+            else if (Directory.Exists(path))
+            {
+                foreach (var file in Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+                {
+                    if (new FileInfo(file).LinkTarget is not null)
+                        continue; // a link inside an artifact folder could point anywhere; only real files are stored
+                    var fileRelative = RelativeToWorkTree(_directories.WorkTree, file);
+                    entries[fileRelative] = new ArtifactEntry(fileRelative, cache.AddFile(file), new FileInfo(file).Length);
+                }
+            }
+            else
+                _options.Warn?.Invoke($"artifact not found, not stored: {relative}");
+        }
+        return [.. entries.Values];
+    }
+
+    private static string RelativeToWorkTree(string workTree, string path)
+    {
+        var relative = Path.GetRelativePath(workTree, path);
+        return relative == "." ? "" : relative.Replace(Path.DirectorySeparatorChar, '/');
+    }
+
+    private static async Task<T?> SafeAsync<T>(Task<T> probe) where T : class
+    {
+        try
+        {
+            return await probe.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            return null; // a probe that fails or hangs never costs the run
+        }
+    }
+
+    private void Cleanup()
+    {
+        _events.Dispose();
+        try
+        {
+            Directory.Delete(ScratchFolder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Left for a later gc; the run is already committed.
+        }
+    }
+
+    public void Dispose()
+    {
+        _events.Dispose();
+        _store.Dispose();
+    }
+}
