@@ -20,6 +20,8 @@ public sealed class UrlCredentialsTests
     [InlineData("/srv/git/project.git", "/srv/git/project.git")]
     [InlineData("file:///srv/git/project.git", "file:///srv/git/project.git")]
     [InlineData("../other", "../other")]
+    [InlineData("https://host/x?private_token=abc#frag", "https://host/x#frag")]
+    [InlineData("https://host/x?ref=main&access_token=abc", "https://host/x?ref=main")]
     public void Strip_removes_user_information_from_remote_urls(string url, string expected)
     {
         Assert.Equal(expected, UrlCredentials.Strip(url));

@@ -79,15 +79,4 @@ public sealed class WorkTreeSnapshotTests
         var source = WorkTreeSnapshot.Capture(GitDirectories.Discover(repo.Root));
         Assert.Equal("https://example.com/team/project.git", source.Remote);
     }
-
-    [Theory]
-    [InlineData("https://user:tok@host/x", "https://host/x")]
-    [InlineData("https://ghp_abc@github.com/o/r.git", "https://github.com/o/r.git")]
-    [InlineData("https://host/x?private_token=abc#frag", "https://host/x")]
-    [InlineData("ssh://git@host:22/x.git", "ssh://host:22/x.git")]
-    [InlineData("https://u:p@host", "https://host")]
-    [InlineData("git@github.com:o/r.git", "git@github.com:o/r.git")]
-    [InlineData("/srv/git/x.git", "/srv/git/x.git")]
-    public void Remote_urls_lose_user_password_and_token(string url, string expected) =>
-        Assert.Equal(expected, GitTrack.Core.Runs.Capture.UrlCredentials.Strip(url));
 }

@@ -17,7 +17,9 @@ public static partial class UrlCredentials
     /// user name without password (<c>ssh://git@host/x</c>, like the scp form <c>git@host:x/y</c>, which is kept as is):
     /// there it names the account on the server, not a credential.
     /// </summary>
-    public static string Strip(string url)
+    public static string Strip(string url) => DropSecretQueryParameters(StripUserInfo(url));
+
+    private static string StripUserInfo(string url)
     {
         int schemeEnd = url.IndexOf("://", StringComparison.Ordinal);
         if (schemeEnd <= 0 || !SchemePattern().IsMatch(url.AsSpan(0, schemeEnd)))
@@ -35,6 +37,21 @@ public static partial class UrlCredentials
         if (ssh && !userInfo.Contains(':'))
             return url;
         return string.Concat(url.AsSpan(0, authorityStart), url.AsSpan(at + 1));
+    }
+
+    // Tokens also travel as query parameters (GitLab's ?private_token=...): drop those whose name looks secret.
+    private static string DropSecretQueryParameters(string url)
+    {
+        int query = url.IndexOf('?');
+        if (query < 0 || !url.Contains("://", StringComparison.Ordinal))
+            return url;
+        int fragment = url.IndexOf('#', query);
+        var end = fragment < 0 ? url.Length : fragment;
+        var kept = url[(query + 1)..end].Split('&')
+            .Where(pair => pair.Length > 0 && !EnvironmentCapture.IsSecretName(pair.Split('=')[0]))
+            .ToArray();
+        var rest = fragment < 0 ? "" : url[fragment..];
+        return kept.Length == 0 ? url[..query] + rest : $"{url[..query]}?{string.Join('&', kept)}{rest}";
     }
 
     /// <summary>Replaces the password of every <c>scheme://user:password@</c> inside <paramref name="text"/> with <see cref="Mask"/>.</summary>
