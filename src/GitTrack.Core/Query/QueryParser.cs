@@ -94,8 +94,8 @@ public static class QueryParser
                 if (Peek.Kind != TokenKind.CloseParen)
                 {
                     var problem = Peek.Kind == TokenKind.End
-                        ? $"expected ')' to close the '(' at column {token.Start + 1}"
-                        : $"expected ')' to close the '(' at column {token.Start + 1}, found {Peek.Describe(text)}";
+                        ? $"expected ')' to close the '(' from column {token.Start + 1}"
+                        : $"expected ')' to close the '(' from column {token.Start + 1}, found {Peek.Describe(text)}";
                     throw Error(problem, Peek.Start, "join conditions with 'and' or 'or'");
                 }
                 _i++;

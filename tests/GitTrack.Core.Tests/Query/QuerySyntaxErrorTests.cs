@@ -95,7 +95,7 @@ public sealed class QuerySyntaxErrorTests
     public void An_unclosed_parenthesis_names_where_it_was_opened()
     {
         var error = Fails("(params.a = 1 or params.b = 2");
-        Assert.Equal("bad filter: expected ')' to close the '(' at column 1 at column 30", error.Message);
+        Assert.Equal("bad filter: expected ')' to close the '(' from column 1 at column 30", error.Message);
         Assert.Equal(29, error.Position);
     }
 
