@@ -44,13 +44,15 @@ internal sealed class FieldListParser(string text, string what)
     {
         bool descending = false;
         var first = _tokens[i];
+        if (first.Kind == TokenKind.End)
+            return false;
         if (first.Kind == TokenKind.Word && first.Text.Length > 1 && first.Text[0] is '-' or '+')
         {
             descending = first.Text[0] == '-';
             _tokens[i] = first with { Start = first.Start + 1, Text = first.Text[1..] };
         }
         int last = i;
-        while (_tokens[last + 1].Start == _tokens[last].End && _tokens[last + 1].Kind is TokenKind.Word or TokenKind.String)
+        while (_tokens[last].Kind != TokenKind.End && _tokens[last + 1].Start == _tokens[last].End && _tokens[last + 1].Kind is TokenKind.Word or TokenKind.String)
             last++;
         var tail = _tokens[last];
         if (tail.Kind == TokenKind.Word)
