@@ -145,7 +145,8 @@ public static class QueryParser
                 var problem = valueToken.Kind == TokenKind.End
                     ? $"expected a value after '{opToken.Text}'"
                     : $"expected a value after '{opToken.Text}', found {valueToken.Describe(text)}";
-                var hint = keyword ? $"quote it to compare with the word: \"{valueToken.Text}\"" : "a value is a number, a word, a \"quoted string\", true/false, a date (2026-11-01, -7d) or a duration (90s, 5m)";
+                // A keyword at the very end was probably meant as a word (tags.mode = not); elsewhere the value is missing.
+                var hint = keyword && tokens[_i + 1].Kind == TokenKind.End ? $"quote it to compare with the word: \"{valueToken.Text}\"" : "a value is a number, a word, a \"quoted string\", true/false, a date (2026-11-01, -7d) or a duration (90s, 5m)";
                 throw Error(problem, valueToken.Start, hint);
             }
             _i++;

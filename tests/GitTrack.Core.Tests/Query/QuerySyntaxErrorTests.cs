@@ -170,4 +170,43 @@ public sealed class QuerySyntaxErrorTests
         Assert.StartsWith("bad columns: ", Assert.Throws<QuerySyntaxException>(() => ColumnList.Parse("id,,name")).Message);
         Assert.StartsWith("bad best filter: ", Assert.Throws<QuerySyntaxException>(() => QueryParser.Parse("x", "best filter")).Message);
     }
+
+    [Fact]
+    public void Any_text_either_parses_and_runs_or_is_a_syntax_error()
+    {
+        // Pieces of the language glued at random (fixed seed): nothing may escape as another exception type.
+        string[] pieces =
+        [
+            "params.lr", "metrics.\"val/loss\"", "tags.x", "started", "duration", "status", "source.commit", "exit_code", "foo",
+            "=", "!=", "<", "<=", ">", ">=", "~", "!~", "!", "=>", "and", "or", "not", "(", ")", "exists(", ",", "0.01", "-1e-3",
+            "-7d", "5m", "2026-11-01", "2026-11-01T12:00", "2026-13-40", "'a\\'b'", "\"unterminated", "\"\\q\"", "main", "*", "res?",
+            " ", " ", "", "params.", "params.*", ":desc", "-",
+        ];
+        var runs = new[]
+        {
+            QueryTestRuns.Run("a", @params: [("lr", 0.01)], metrics: [("val/loss", 0.5)], tags: [("x", "main")]),
+            QueryTestRuns.Run("b", status: GitTrack.Core.Runs.RunStatus.Running, exitCode: null, @params: [("lr", "auto")]),
+        };
+        var random = new Random(12345);
+        for (int n = 0; n < 5000; n++)
+        {
+            var text = string.Concat(Enumerable.Range(0, random.Next(1, 9)).Select(_ => pieces[random.Next(pieces.Length)] + (random.Next(3) == 0 ? "" : " ")));
+            foreach (var parse in new Action[]
+            {
+                () => runs.Count(QueryParser.Parse(text).Compile(RunRecordFields.Instance, QueryTestRuns.Context)),
+                () => SortSpec.Parse(text).Apply(runs, RunRecordFields.Instance),
+                () => ColumnList.Expand(ColumnList.Parse(text), runs, RunRecordFields.Instance),
+            })
+            {
+                try
+                {
+                    parse();
+                }
+                catch (QuerySyntaxException e)
+                {
+                    Assert.InRange(e.Position, 0, text.Length);
+                }
+            }
+        }
+    }
 }
