@@ -8,27 +8,31 @@ namespace GitTrack.Core.Query;
 /// </summary>
 public readonly struct QueryValue : IEquatable<QueryValue>
 {
+    // Kept small (it is copied for every field read): a number or boolean in _number, a date's UTC ticks or a
+    // duration's ticks in _ticks with the date's offset in minutes in _offsetMinutes, text in _text.
     private readonly double _number;
+    private readonly long _ticks;
     private readonly string? _text;
-    private readonly DateTimeOffset _date;
-    private readonly TimeSpan _duration;
+    private readonly short _offsetMinutes;
+    private readonly QueryValueKind _kind;
 
-    private QueryValue(QueryValueKind kind, double number = 0, string? text = null, DateTimeOffset date = default, TimeSpan duration = default)
+    private QueryValue(QueryValueKind kind, double number = 0, string? text = null, long ticks = 0, short offsetMinutes = 0)
     {
-        Kind = kind;
+        _kind = kind;
         _number = number;
         _text = text;
-        _date = date;
-        _duration = duration;
+        _ticks = ticks;
+        _offsetMinutes = offsetMinutes;
     }
 
-    public QueryValueKind Kind { get; }
+    public QueryValueKind Kind => _kind;
 
     public static QueryValue FromNumber(double number) => new(QueryValueKind.Number, number: number);
-    public static QueryValue FromText(string text) => new(QueryValueKind.Text, text: text);
+    public static QueryValue FromText(string text) => new(QueryValueKind.Text, text: text ?? throw new ArgumentNullException(nameof(text)));
     public static QueryValue FromBool(bool value) => new(QueryValueKind.Bool, number: value ? 1 : 0);
-    public static QueryValue FromDate(DateTimeOffset date) => new(QueryValueKind.Date, date: date);
-    public static QueryValue FromDuration(TimeSpan duration) => new(QueryValueKind.Duration, duration: duration);
+    public static QueryValue FromDate(DateTimeOffset date) =>
+        new(QueryValueKind.Date, ticks: date.UtcTicks, offsetMinutes: (short)(date.Offset.Ticks / TimeSpan.TicksPerMinute));
+    public static QueryValue FromDuration(TimeSpan duration) => new(QueryValueKind.Duration, ticks: duration.Ticks);
 
     /// <summary>
     /// The value of a param as stored (<see cref="long"/>, <see cref="int"/>, <see cref="double"/>, <see cref="float"/>,
@@ -38,12 +42,12 @@ public readonly struct QueryValue : IEquatable<QueryValue>
     public static QueryValue? FromObject(object? value) => value switch
     {
         null => null,
-        QueryValue v => v,
-        string s => FromText(s),
-        bool b => FromBool(b),
-        long l => FromNumber(l),
-        int i => FromNumber(i),
         double d => FromNumber(d),
+        string s => FromText(s),
+        long l => FromNumber(l),
+        bool b => FromBool(b),
+        int i => FromNumber(i),
+        QueryValue v => v,
         float f => FromNumber(f),
         decimal m => FromNumber((double)m),
         short s16 => FromNumber(s16),
@@ -61,8 +65,11 @@ public readonly struct QueryValue : IEquatable<QueryValue>
     /// <summary>The text (for <see cref="QueryValueKind.Text"/>), else null.</summary>
     public string? Text => _text;
     public bool Bool => _number != 0;
-    public DateTimeOffset Date => _date;
-    public TimeSpan Duration => _duration;
+    /// <summary>The date (for <see cref="QueryValueKind.Date"/>), with the offset it was recorded in.</summary>
+    public DateTimeOffset Date => new DateTimeOffset(_ticks, TimeSpan.Zero).ToOffset(TimeSpan.FromMinutes(_offsetMinutes));
+    /// <summary>The date as UTC ticks, for comparisons.</summary>
+    public long UtcTicks => _ticks;
+    public TimeSpan Duration => TimeSpan.FromTicks(_ticks);
 
     /// <summary>
     /// The value as text: what <c>~</c> matches against and what a table shows. Numbers in the shortest form that
@@ -74,8 +81,8 @@ public readonly struct QueryValue : IEquatable<QueryValue>
         QueryValueKind.Number => FormatNumber(_number),
         QueryValueKind.Text => _text ?? "",
         QueryValueKind.Bool => Bool ? "true" : "false",
-        QueryValueKind.Date => _date.ToString("yyyy-MM-dd'T'HH:mm:ssK", CultureInfo.InvariantCulture),
-        QueryValueKind.Duration => FormatNumber(_duration.TotalSeconds) + "s",
+        QueryValueKind.Date => Date.ToString("yyyy-MM-dd'T'HH:mm:ssK", CultureInfo.InvariantCulture),
+        QueryValueKind.Duration => FormatNumber(Duration.TotalSeconds) + "s",
         _ => "",
     };
 
@@ -89,9 +96,7 @@ public readonly struct QueryValue : IEquatable<QueryValue>
     {
         QueryValueKind.Number or QueryValueKind.Bool => _number.Equals(other._number),
         QueryValueKind.Text => string.Equals(_text, other._text, StringComparison.Ordinal),
-        QueryValueKind.Date => _date.Equals(other._date),
-        QueryValueKind.Duration => _duration == other._duration,
-        _ => true,
+        _ => _ticks == other._ticks,
     };
 
     public override bool Equals(object? obj) => obj is QueryValue other && Equals(other);
@@ -100,8 +105,7 @@ public readonly struct QueryValue : IEquatable<QueryValue>
     {
         QueryValueKind.Number or QueryValueKind.Bool => HashCode.Combine(Kind, _number),
         QueryValueKind.Text => HashCode.Combine(Kind, _text),
-        QueryValueKind.Date => HashCode.Combine(Kind, _date),
-        _ => HashCode.Combine(Kind, _duration),
+        _ => HashCode.Combine(Kind, _ticks),
     };
 
     public static bool operator ==(QueryValue left, QueryValue right) => left.Equals(right);

@@ -38,40 +38,57 @@ public sealed class SortSpec
             return items.ToList();
 
         // Each key is read once per run, then indexes are sorted: the comparer never touches a run.
-        var values = new QueryValue?[k][];
+        var columns = new SortColumn[k];
         for (int key = 0; key < k; key++)
         {
             var read = fields.Bind(Keys[key].Field);
-            var column = values[key] = new QueryValue?[n];
+            var column = columns[key] = new SortColumn(n, Keys[key].Descending);
             for (int r = 0; r < n; r++)
-                column[r] = SortValue(read(items[r]));
+            {
+                if (SortValue(read(items[r])) is { } value)
+                {
+                    column.Values[r] = value;
+                    column.Present[r] = true;
+                }
+            }
         }
-        var descending = Keys.Select(key => key.Descending).ToArray();
         var order = new int[n];
         for (int r = 0; r < n; r++)
             order[r] = r;
-        Array.Sort(order, (a, b) =>
-        {
-            for (int key = 0; key < k; key++)
-            {
-                var x = values[key][a];
-                var y = values[key][b];
-                if (x is null || y is null)
-                {
-                    if (x is null && y is null)
-                        continue;
-                    return x is null ? 1 : -1;
-                }
-                int c = CompareValues(x.Value, y.Value);
-                if (c != 0)
-                    return descending[key] ? -c : c;
-            }
-            return a.CompareTo(b);
-        });
+        Array.Sort(order, new IndexComparer(columns));
         var result = new List<TRun>(n);
         foreach (var r in order)
             result.Add(items[r]);
         return result;
+    }
+
+    private sealed class SortColumn(int n, bool descending)
+    {
+        public readonly QueryValue[] Values = new QueryValue[n];
+        public readonly bool[] Present = new bool[n];
+        public readonly bool Descending = descending;
+    }
+
+    /// <summary>Compares run indexes key by key; missing values last in either direction; ties by index, so the sort is stable.</summary>
+    private sealed class IndexComparer(SortColumn[] columns) : IComparer<int>
+    {
+        public int Compare(int a, int b)
+        {
+            foreach (var column in columns)
+            {
+                bool hasA = column.Present[a], hasB = column.Present[b];
+                if (!hasA || !hasB)
+                {
+                    if (hasA == hasB)
+                        continue;
+                    return hasA ? -1 : 1;
+                }
+                int c = CompareValues(in column.Values[a], in column.Values[b]);
+                if (c != 0)
+                    return column.Descending ? -c : c;
+            }
+            return a.CompareTo(b);
+        }
     }
 
     /// <summary>What a value sorts as: text that reads as a number becomes the number; NaN counts as missing.</summary>
@@ -87,7 +104,7 @@ public sealed class SortSpec
     }
 
     /// <summary>The order of two present values: by kind first (<see cref="QueryValueKind"/> order), then by value.</summary>
-    public static int CompareValues(QueryValue x, QueryValue y)
+    public static int CompareValues(in QueryValue x, in QueryValue y)
     {
         if (x.Kind != y.Kind)
             return x.Kind.CompareTo(y.Kind);
@@ -95,7 +112,7 @@ public sealed class SortSpec
         {
             QueryValueKind.Number or QueryValueKind.Bool => x.Number.CompareTo(y.Number),
             QueryValueKind.Duration => x.Duration.CompareTo(y.Duration),
-            QueryValueKind.Date => x.Date.UtcTicks.CompareTo(y.Date.UtcTicks),
+            QueryValueKind.Date => x.UtcTicks.CompareTo(y.UtcTicks),
             _ => string.CompareOrdinal(x.Text, y.Text),
         };
     }

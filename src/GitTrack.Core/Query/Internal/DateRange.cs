@@ -33,9 +33,11 @@ internal readonly record struct DateRange(DateTimeOffset Start, DateTimeOffset E
     }
 
     /// <summary>Whether <paramref name="value"/> compares to this span as <paramref name="op"/> says.</summary>
-    public bool Test(DateTimeOffset value, QueryOperator op)
+    public bool Test(DateTimeOffset value, QueryOperator op) => Test(value.UtcTicks, op);
+
+    public bool Test(long v, QueryOperator op)
     {
-        long v = value.UtcTicks, s = Start.UtcTicks, e = End.UtcTicks;
+        long s = Start.UtcTicks, e = End.UtcTicks;
         if (s == e)
         {
             return op switch

@@ -9,9 +9,6 @@ namespace GitTrack.Core.Query.Internal;
 /// </summary>
 internal static partial class LiteralReader
 {
-    [GeneratedRegex(@"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$", RegexOptions.CultureInvariant)]
-    private static partial Regex NumberPattern();
-
     [GeneratedRegex(@"^\d{4}-\d{1,2}-\d{1,2}(?=$|[T ])", RegexOptions.CultureInvariant)]
     private static partial Regex DateStart();
 
@@ -47,8 +44,49 @@ internal static partial class LiteralReader
     public static bool TryNumber(string? text, out double number)
     {
         number = 0;
-        return text is not null && text.Length > 0 && text.Length < 64 && NumberPattern().IsMatch(text)
+        return text is not null && text.Length > 0 && text.Length < 64 && LooksLikeNumber(text)
             && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out number);
+    }
+
+    /// <summary>The shape <c>[+-]digits[.digits][e[+-]digits]</c> (or <c>.5</c>), checked by hand: this runs for every text
+    /// value a numeric comparison or a sort meets, so it must be cheap, and most text fails at the first character.</summary>
+    private static bool LooksLikeNumber(string text)
+    {
+        int i = 0;
+        if (text[i] is '+' or '-')
+            i++;
+        int digits = 0;
+        while (i < text.Length && char.IsAsciiDigit(text[i]))
+        {
+            i++;
+            digits++;
+        }
+        if (i < text.Length && text[i] == '.')
+        {
+            i++;
+            while (i < text.Length && char.IsAsciiDigit(text[i]))
+            {
+                i++;
+                digits++;
+            }
+        }
+        if (digits == 0)
+            return false;
+        if (i < text.Length && text[i] is 'e' or 'E')
+        {
+            i++;
+            if (i < text.Length && text[i] is '+' or '-')
+                i++;
+            int exponent = 0;
+            while (i < text.Length && char.IsAsciiDigit(text[i]))
+            {
+                i++;
+                exponent++;
+            }
+            if (exponent == 0)
+                return false;
+        }
+        return i == text.Length;
     }
 
     /// <summary>A date literal (<c>2026-11-01</c>, <c>2026-11-01T12:00[:00[.5]]</c>, optional <c>Z</c> or <c>+02:00</c>), or null.</summary>
@@ -99,7 +137,7 @@ internal static partial class LiteralReader
     public static bool TryDuration(string? text, out TimeSpan duration)
     {
         duration = TimeSpan.Zero;
-        if (string.IsNullOrEmpty(text) || text.Length > 64 || !DurationPattern().IsMatch(text))
+        if (string.IsNullOrEmpty(text) || text.Length > 64 || !char.IsAsciiDigit(text[0]) || !DurationPattern().IsMatch(text))
             return false;
         double seconds = 0;
         foreach (Match part in DurationPart().Matches(text))

@@ -49,7 +49,7 @@ internal static class ValueTest
                 var zone = context.TimeZone;
                 return v => v.Kind switch
                 {
-                    QueryValueKind.Date => range.Test(v.Date, op),
+                    QueryValueKind.Date => range.Test(v.UtcTicks, op),
                     QueryValueKind.Text => LiteralReader.TryDateValue(v.Text, zone, out var d) ? range.Test(d, op) : mismatch,
                     _ => mismatch,
                 };
@@ -88,7 +88,7 @@ internal static class ValueTest
                     QueryValueKind.Bool => isBool ? CompareBool(v.Bool, asBool, op) : mismatch,
                     QueryValueKind.Duration => isDuration ? Compare(v.Duration.Ticks, asDuration.Ticks, op)
                         : isNumber ? Compare(v.Duration.TotalSeconds, asNumber, op) : mismatch,
-                    QueryValueKind.Date => asDate is { } range ? range.Test(v.Date, op) : mismatch,
+                    QueryValueKind.Date => asDate is { } range ? range.Test(v.UtcTicks, op) : mismatch,
                     _ => mismatch,
                 };
             }
