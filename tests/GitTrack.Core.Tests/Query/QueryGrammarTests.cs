@@ -270,4 +270,41 @@ public sealed class QueryGrammarTests
     }
 
     private static FieldPath Field(string filter) => Assert.IsType<ComparisonExpression>(QueryParser.Parse(filter)).Field;
+
+    [Fact]
+    public void Every_example_in_the_documentation_parses()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "GitTrack.sln")))
+            dir = dir.Parent;
+        Assert.NotNull(dir);
+        var doc = File.ReadAllText(Path.Combine(dir.FullName, "docs", "query.md"));
+        var examples = doc.Split('\n').Where(line => line.StartsWith("gittrack ls ", StringComparison.Ordinal)).ToList();
+        Assert.True(examples.Count >= 10, $"found {examples.Count} examples");
+        int filters = 0;
+        foreach (var line in examples)
+        {
+            var filter = System.Text.RegularExpressions.Regex.Match(line, "--filter '([^']*)'");
+            if (!filter.Success)
+                filter = System.Text.RegularExpressions.Regex.Match(line, "--filter \"((?:[^\"\\\\]|\\\\.)*)\"");
+            if (filter.Success)
+            {
+                var text = filter.Groups[1].Value;
+                if (line.Contains("--filter \"", StringComparison.Ordinal))
+                    text = text.Replace("\\\"", "\"");
+                if (!line.Contains("params.lr < and", StringComparison.Ordinal))
+                {
+                    QueryParser.Parse(text);
+                    filters++;
+                }
+            }
+            var sort = System.Text.RegularExpressions.Regex.Match(line, "--sort '?([^' ]+)'?");
+            if (sort.Success)
+                SortSpec.Parse(sort.Groups[1].Value);
+            var columns = System.Text.RegularExpressions.Regex.Match(line, "--columns '?([^' ]+)'?");
+            if (columns.Success)
+                ColumnList.Parse(columns.Groups[1].Value);
+        }
+        Assert.True(filters >= 10, $"parsed {filters} filters");
+    }
 }
