@@ -59,7 +59,7 @@ public sealed record FieldPath
     public static readonly FieldPath Parent = new(FieldRoot.Parent, "", false);
 
     /// <summary>The run's own fields, by the name the language gives them, in the order documentation lists them.</summary>
-    public static IReadOnlyList<KeyValuePair<string, FieldPath>> RunFields { get; } =
+    public static IReadOnlyList<KeyValuePair<string, FieldPath>> OwnFields { get; } =
     [
         new("id", Id), new("name", Name), new("status", Status), new("started", Started), new("ended", Ended),
         new("duration", Duration), new("exit_code", ExitCode), new("source.commit", SourceCommit),
@@ -94,7 +94,7 @@ public sealed record FieldPath
             FieldRoot.Params => "params." + FormatKey(),
             FieldRoot.Metrics => "metrics." + FormatKey(),
             FieldRoot.Tags => "tags." + FormatKey(),
-            _ => RunFields.First(f => f.Value.Root == Root).Key,
+            _ => OwnFields.First(f => f.Value.Root == Root).Key,
         };
     }
 

@@ -33,6 +33,9 @@ public static class QueryParser
         return expression;
     }
 
+    /// <summary>About 10,000 years: longer durations are certainly typos, and would overflow <see cref="TimeSpan"/>.</summary>
+    private const double MaxDurationSeconds = 10_000.0 * 365 * 86400;
+
     private sealed class State(string text, string what, List<QueryToken> tokens)
     {
         private int _i;
@@ -192,7 +195,7 @@ public static class QueryParser
                 case QueryValueKind.Duration:
                     if (literal.Kind == QueryLiteralKind.Duration)
                         return literal;
-                    if (literal.Kind == QueryLiteralKind.Number)
+                    if (literal.Kind == QueryLiteralKind.Number && Math.Abs(literal.Number) < MaxDurationSeconds)
                         return literal with { Kind = QueryLiteralKind.Duration, Duration = TimeSpan.FromSeconds(literal.Number) };
                     if (literal.Quoted && LiteralReader.TryDuration(literal.Raw, out var d))
                         return literal with { Kind = QueryLiteralKind.Duration, Duration = d };

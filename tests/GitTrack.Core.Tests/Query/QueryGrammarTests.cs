@@ -70,7 +70,7 @@ public sealed class QueryGrammarTests
         Assert.Equal(FieldPath.Tag("stage"), Field("tags.stage = x"));
         Assert.Equal(FieldPath.Param("optimizer.lr"), Field("params.optimizer.lr = 1"));
         Assert.Equal(FieldPath.Metric("val/loss"), Field("metrics.val/loss = 1"));
-        foreach (var (name, path) in FieldPath.RunFields)
+        foreach (var (name, path) in FieldPath.OwnFields)
         {
             var value = path.FixedKind switch
             {

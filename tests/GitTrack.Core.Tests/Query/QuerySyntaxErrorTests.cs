@@ -112,6 +112,28 @@ public sealed class QuerySyntaxErrorTests
         Assert.Contains("2026-11-01T12:00", error.Hint);
     }
 
+    [Theory]
+    [InlineData("duration > 1e300", "duration is a length of time, '1e300' is not")]
+    [InlineData("duration > -1e400", "duration is a length of time, '-1e400' is not")]
+    [InlineData("started > 0001-01-01", "bad date '0001-01-01'")]
+    [InlineData("started < 9999-12-31", "bad date '9999-12-31'")]
+    [InlineData("started > -100000w", "started is a date, '-100000w' is not")]
+    public void Values_beyond_any_sensible_range_are_errors_not_crashes(string filter, string problem)
+    {
+        Assert.Equal(problem, Fails(filter).Problem);
+    }
+
+    [Fact]
+    public void Extreme_but_sensible_values_compile_and_run()
+    {
+        var run = QueryTestRuns.Run("a", @params: [("x", 1e308)]);
+        Assert.True(QueryTestRuns.Matches("params.x > 1e307", run));
+        Assert.False(QueryTestRuns.Matches("params.x > 1e400", run));
+        Assert.True(QueryTestRuns.Matches("started > -900w and started > 1000-01-01 and started < 9998-12-31T23:59+14:00", run));
+        Assert.True(QueryTestRuns.Matches("started < 9998-12-31T23:59-14:00", run));
+        Assert.False(QueryTestRuns.Matches("duration > 9000w", run));
+    }
+
     [Fact]
     public void An_unknown_field_root_lists_the_valid_ones()
     {

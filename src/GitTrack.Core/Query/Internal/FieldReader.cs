@@ -29,7 +29,7 @@ internal static class FieldReader
 
         if (last == i)
         {
-            foreach (var (name, path) in FieldPath.RunFields)
+            foreach (var (name, path) in FieldPath.OwnFields)
             {
                 if (string.Equals(name, word, StringComparison.OrdinalIgnoreCase))
                 {

@@ -101,7 +101,8 @@ internal static partial class LiteralReader
         int hour = m.Groups[4].Success ? int.Parse(m.Groups[4].Value, CultureInfo.InvariantCulture) : 0;
         int minute = m.Groups[5].Success ? int.Parse(m.Groups[5].Value, CultureInfo.InvariantCulture) : 0;
         int second = m.Groups[6].Success ? int.Parse(m.Groups[6].Value, CultureInfo.InvariantCulture) : 0;
-        if (month is < 1 or > 12 || day < 1 || year < 1 || day > DateTime.DaysInMonth(year, month)
+        // Years are kept within 1000..9998 so that a day's end and any offset stay inside DateTimeOffset's range.
+        if (month is < 1 or > 12 || day < 1 || year is < 1000 or > 9998 || day > DateTime.DaysInMonth(year, month)
             || hour > 23 || minute > 59 || second > 59)
             return null;
         var dateTime = new DateTime(year, month, day, hour, minute, second, DateTimeKind.Unspecified);
@@ -153,7 +154,8 @@ internal static partial class LiteralReader
                 _ => 7 * 86400,
             };
         }
-        if (seconds > TimeSpan.MaxValue.TotalSeconds / 2)
+        // About 1,000 years at most, so that "that long before now" is still a date.
+        if (seconds > 1000.0 * 365 * 86400)
             return false;
         duration = TimeSpan.FromTicks((long)Math.Round(seconds * TimeSpan.TicksPerSecond));
         return true;
