@@ -86,6 +86,17 @@ public readonly struct QueryValue : IEquatable<QueryValue>
         _ => "",
     };
 
+    /// <summary>The value as a plain .NET value, for JSON and CSV writers: <see cref="double"/>, <see cref="string"/>,
+    /// <see cref="bool"/>, <see cref="DateTimeOffset"/> or <see cref="TimeSpan"/>.</summary>
+    public object ToObject() => Kind switch
+    {
+        QueryValueKind.Number => _number,
+        QueryValueKind.Text => _text ?? "",
+        QueryValueKind.Bool => Bool,
+        QueryValueKind.Date => Date,
+        _ => Duration,
+    };
+
     internal static string FormatNumber(double number) =>
         double.IsNaN(number) ? "nan"
         : double.IsPositiveInfinity(number) ? "inf"

@@ -73,6 +73,10 @@ public sealed class ColumnListTests
         Assert.Equal("completed", Show("status"));
         Assert.Equal("main", Show("source.branch"));
         Assert.Null(Show("params.missing"));
+        Assert.Equal(32.0, fields.Get(run, FieldPath.Param("batch"))!.Value.ToObject());
+        Assert.Equal(true, fields.Get(run, FieldPath.Param("amp"))!.Value.ToObject());
+        Assert.Equal(TimeSpan.FromSeconds(90), fields.Get(run, FieldPath.Duration)!.Value.ToObject());
+        Assert.Equal(new DateTimeOffset(2026, 11, 1, 12, 0, 0, TimeSpan.Zero), fields.Get(run, FieldPath.Started)!.Value.ToObject());
         Assert.Null(Show("parent"));
     }
 }
