@@ -25,6 +25,12 @@ public static class ErrorReporter
                 foreach (var candidate in ambiguous.Candidates)
                     error.WriteLine($"  {candidate}");
                 break;
+            case QuerySyntaxException syntax:
+                // The one-line message first (as for every error), then the expression with a caret under the problem.
+                error.WriteLine(Line(syntax.Message, syntax.Hint));
+                error.WriteLine($"  {syntax.DisplayExpression}");
+                error.WriteLine($"  {syntax.CaretLine}");
+                break;
             case GitTrackException known:
                 error.WriteLine(Line(known.Message, known.Hint));
                 break;

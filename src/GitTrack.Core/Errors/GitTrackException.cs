@@ -14,7 +14,8 @@ public abstract class GitTrackException : Exception
 }
 
 /// <summary>Bad input from the user: a malformed argument, a missing file, not inside a git repository.</summary>
-public sealed class InvalidInputException(string message, string? hint = null, Exception? inner = null)
+/// <remarks>Not sealed: <see cref="QuerySyntaxException"/> adds the position of the problem in an expression.</remarks>
+public class InvalidInputException(string message, string? hint = null, Exception? inner = null)
     : GitTrackException(message, hint, inner);
 
 /// <summary>A named thing (run, cache key, file) does not exist.</summary>
