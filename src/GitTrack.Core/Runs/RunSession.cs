@@ -123,7 +123,9 @@ public sealed class RunSession : IDisposable
             if (_ended)
                 return;
             Ingest(final);
-            if (!final && _accumulator.TakeChanged() && DateTimeOffset.UtcNow - _lastCheckpoint >= _options.CheckpointInterval)
+            // The change flag is taken only once the interval has passed: events that arrive early and are followed
+            // by silence still get their checkpoint when the interval is up.
+            if (!final && DateTimeOffset.UtcNow - _lastCheckpoint >= _options.CheckpointInterval && _accumulator.TakeChanged())
             {
                 _store.Save(Current(), _unsaved);
                 _unsaved.Clear();
