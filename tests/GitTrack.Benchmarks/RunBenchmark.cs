@@ -112,7 +112,7 @@ public sealed class RunBenchmark : IBenchmark
         var fileBytes = new FileInfo(alone).Length;
         File.Delete(alone);
 
-        Console.WriteLine($"| {points:N0} metric points ({fileBytes / 1e6:F1} MB of events), {build.Label}, run {{0}} | child alone (peer) | gittrack run, total | child exit to gittrack exit | history in git, loose | repository pack after `git gc` |");
+        Console.WriteLine($"| {points:N0} metric points ({fileBytes / 1e6:F1} MB of events), {build.Label} | child alone (peer) | gittrack run, total | child exit to gittrack exit | history in git, loose | repository pack after `git gc` |");
         Console.WriteLine("|---|---:|---:|---:|---:|---:|");
         for (int round = 1; round <= 3; round++)
         {
