@@ -134,9 +134,12 @@ public sealed class RunSession : IDisposable
             if (_ended)
                 return;
             Ingest(final);
-            // The change flag is taken only once the interval has passed: events that arrive early and are followed
-            // by silence still get their checkpoint when the interval is up.
-            if (!final && DateTimeOffset.UtcNow - _lastCheckpoint >= _options.CheckpointInterval && _accumulator.TakeChanged())
+            // The change flag is taken only once a checkpoint is due: events that arrive early and are followed by
+            // silence still get their checkpoint when the interval is up. A full history segment of unsaved points
+            // is due at once, so a run logging millions of points commits them as it goes and its end stays quick.
+            bool due = DateTimeOffset.UtcNow - _lastCheckpoint >= _options.CheckpointInterval
+                || _unsaved.Count >= MetricHistoryCodec.DefaultMaxPointsPerSegment;
+            if (!final && due && _accumulator.TakeChanged())
             {
                 _store.Save(Current(), _unsaved);
                 _unsaved.Clear();
