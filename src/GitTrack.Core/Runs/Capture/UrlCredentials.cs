@@ -13,7 +13,7 @@ public static partial class UrlCredentials
     public const string Mask = "***";
 
     /// <summary>
-    /// <paramref name="url"/> without its user information (<c>user:password@</c>), for remote URLs. SSH URLs keep a
+    /// <paramref name="url"/> without its user information (<c>user:password@</c>), and without query or fragment, for remote URLs. SSH URLs keep a
     /// user name without password (<c>ssh://git@host/x</c>, like the scp form <c>git@host:x/y</c>, which is kept as is):
     /// there it names the account on the server, not a credential.
     /// </summary>
@@ -22,6 +22,10 @@ public static partial class UrlCredentials
         int schemeEnd = url.IndexOf("://", StringComparison.Ordinal);
         if (schemeEnd <= 0 || !SchemePattern().IsMatch(url.AsSpan(0, schemeEnd)))
             return url;
+        // A query or fragment can carry a token too (GitLab's ?private_token=); a remote needs neither.
+        int query = url.IndexOfAny(['?', '#'], schemeEnd + 3);
+        if (query >= 0)
+            url = url[..query];
         int authorityStart = schemeEnd + 3;
         int authorityEnd = url.IndexOfAny(['/', '?', '#'], authorityStart);
         if (authorityEnd < 0)
