@@ -99,30 +99,4 @@ public sealed class RunSignalsTests : IDisposable
         Assert.Equal(0, show.ExitCode);
         Assert.Contains("crashed", show.Stdout, StringComparison.Ordinal);
     }
-
-    [Fact]
-    public void Events_followed_by_silence_still_get_a_checkpoint_while_the_child_runs()
-    {
-        var done = Marker("done");
-        var script = $"echo '{{\"type\":\"metric\",\"name\":\"m\",\"value\":1}}' >> \"$GITTRACK_EVENTS\"; echo > \"{done}\"; sleep 30";
-        var environment = new Dictionary<string, string> { ["GITTRACK_CHECKPOINT_SECONDS"] = "0.5" };
-        using var gittrack = GitTrackProcess.Start(_repo, environment, "run", "--", "bash", "-c", script);
-
-        BackgroundProcess.WaitUntil(() => File.Exists(done), Patience, "the child to log");
-        BackgroundProcess.WaitUntil(() => RunsOnBranch.Ids(_repo).Count == 1 &&
-            RunsOnBranch.Subjects(_repo).Any(s => s.EndsWith(": checkpoint", StringComparison.Ordinal)), Patience, "a checkpoint");
-        gittrack.Signal("TERM");
-        var result = gittrack.WaitForExit(Patience);
-
-        Assert.Equal(143, result.ExitCode);
-        Assert.Equal(1.0, Assert.Single(RunsOnBranch.History(_repo, RunsOnBranch.SingleId(_repo))).Value);
-    }
-
-    [Fact]
-    public void An_invalid_checkpoint_interval_is_one_line_and_exit_2()
-    {
-        var result = GitTrackProcess.RunWith(_repo, new Dictionary<string, string> { ["GITTRACK_CHECKPOINT_SECONDS"] = "soon" }, "run", "--", "true");
-        Assert.Equal(2, result.ExitCode);
-        Assert.Contains("GITTRACK_CHECKPOINT_SECONDS", Assert.Single(result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries)), StringComparison.Ordinal);
-    }
 }
