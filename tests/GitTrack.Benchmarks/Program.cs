@@ -8,6 +8,7 @@ IBenchmark[] benchmarks =
     new RunStoreBenchmark(),
     new CacheBenchmark(),
     new QueryBenchmark(),
+    new RunBenchmark(),
 ];
 
 if (args.Length == 0 || args[0] is "-h" or "--help" or "list")

@@ -127,7 +127,7 @@ public sealed class RunStoreBenchmark : IBenchmark
     };
 
     /// <summary>Writes <paramref name="count"/> runs as trees in one commit, sharded as RunStore writes them.</summary>
-    private static void Generate(string repoPath, int count)
+    internal static void Generate(string repoPath, int count)
     {
         using var repo = new Repository(repoPath);
         var code = repo.Head.Tip.Tree;
@@ -187,10 +187,10 @@ public sealed class RunStoreBenchmark : IBenchmark
         Console.WriteLine($"| time to commit the run with its history | {commitSeconds * 1000:F0} ms |");
     }
 
-    private static long PackBytes(string repoPath) =>
+    internal static long PackBytes(string repoPath) =>
         Directory.EnumerateFiles(Path.Combine(repoPath, ".git", "objects", "pack"), "*.pack").Sum(f => new FileInfo(f).Length);
 
-    private static string NewRepo(string path)
+    internal static string NewRepo(string path)
     {
         Directory.CreateDirectory(path);
         Git(path, "init", "-q", "-b", "main");
@@ -200,7 +200,7 @@ public sealed class RunStoreBenchmark : IBenchmark
         return path;
     }
 
-    private static string Git(string repo, params string[] args)
+    internal static string Git(string repo, params string[] args)
     {
         var info = new ProcessStartInfo("git") { WorkingDirectory = repo, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var arg in args)
@@ -218,7 +218,7 @@ public sealed class RunStoreBenchmark : IBenchmark
 
     private static string Quote(string path) => "'" + path.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 
-    private static string? FindGitTrackDll()
+    internal static string? FindGitTrackDll()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
             foreach (var config in new[] { "Release", "Debug" })

@@ -42,6 +42,7 @@ public static class RunCommand
                 StandardOutput = context.OpenStandardOutput?.Invoke(),
                 StandardError = context.OpenStandardError?.Invoke(),
                 Warn = message => context.Error.WriteLine($"gittrack: warning: {message}"),
+                CheckpointInterval = CheckpointInterval(),
             };
             var version = typeof(RunCommand).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion?.Split('+')[0];
             var outcome = RunRecorder.RecordAsync(options, version).GetAwaiter().GetResult();
@@ -53,6 +54,18 @@ public static class RunCommand
             return outcome.ExitCode;
         });
         return run;
+    }
+
+    /// <summary>GITTRACK_CHECKPOINT_SECONDS (a positive number, fractions allowed), else the default 5 s.</summary>
+    private static TimeSpan CheckpointInterval()
+    {
+        var text = Environment.GetEnvironmentVariable("GITTRACK_CHECKPOINT_SECONDS");
+        if (string.IsNullOrEmpty(text))
+            return new RunOptions { WorkingDirectory = "." }.CheckpointInterval;
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds > 0 && seconds <= 86400)
+            return TimeSpan.FromSeconds(seconds);
+        throw new Core.Errors.InvalidInputException($"invalid GITTRACK_CHECKPOINT_SECONDS '{text}': expected a number of seconds above 0",
+            "unset it, or set it as GITTRACK_CHECKPOINT_SECONDS=5");
     }
 
     private static SortedDictionary<string, string> ParseTags(IEnumerable<string> tags)

@@ -54,48 +54,59 @@ public sealed class RunSession : IDisposable
         if (!Directory.Exists(workingDirectory))
             throw new InvalidInputException($"no such folder: {workingDirectory}");
         var directories = GitDirectories.Discover(workingDirectory);
-        // The probes run while the code is snapshotted and the command runs; they never fail the run.
-        var host = HostProbe.CaptureAsync();
-        var runtimes = RuntimeProbe.CaptureAsync(gittrackVersion);
-        var source = WorkTreeSnapshot.Capture(directories);
-        foreach (var skipped in source.SkippedFiles)
-            options.Warn?.Invoke($"left out of the code snapshot (untracked and over {WorkTreeSnapshot.DefaultMaxUntrackedBytes >> 20} MB; store it with --artifact): {skipped}");
-
-        var store = RunStore.Open(directories);
-        var startedAt = DateTimeOffset.UtcNow;
-        var id = RunId.New(startedAt).Value;
-        var scratch = Path.Combine(directories.GitTrackDir, "active", id);
-        Directory.CreateDirectory(scratch);
-        File.WriteAllBytes(Path.Combine(scratch, "events.jsonl"), []);
-        ParamsFileWriter.Write(Path.Combine(scratch, "params.json"), options.Params);
-
-        var record = new RunRecord
-        {
-            Id = id,
-            Name = options.Name ?? "",
-            Status = RunStatus.Running,
-            StartedAt = startedAt,
-            Command = options.Command,
-            WorkingDirectory = RelativeToWorkTree(directories.WorkTree, workingDirectory),
-            Note = options.Note,
-            Parent = options.Parent,
-            Reproduces = options.Reproduces,
-            Source = source,
-            Process = RecorderProcess.Current(),
-            Environment = EnvironmentCapture.Capture(),
-            Params = new SortedDictionary<string, object>(options.Params.ToDictionary(), StringComparer.Ordinal),
-            Tags = new SortedDictionary<string, string>(options.Tags.ToDictionary(), StringComparer.Ordinal),
-        };
+        // The probes run while the code is snapshotted and the command runs; they never fail the run. Started on
+        // the thread pool: starting a process costs milliseconds this thread need not wait for.
+        var host = Task.Run(() => HostProbe.CaptureAsync());
+        var runtimes = Task.Run(() => RuntimeProbe.CaptureAsync(gittrackVersion));
+        // The snapshot is mostly waiting on git processes: open the store and gather the record meanwhile.
+        var snapshot = Task.Run(() => WorkTreeSnapshot.Capture(directories));
+        RunStore? store = null;
+        string? scratch = null;
         try
         {
+            store = RunStore.Open(directories);
+            var startedAt = DateTimeOffset.UtcNow;
+            var id = RunId.New(startedAt).Value;
+            var process = RecorderProcess.Current();
+            var environment = EnvironmentCapture.Capture();
+            var source = snapshot.GetAwaiter().GetResult();
+            foreach (var skipped in source.SkippedFiles)
+                options.Warn?.Invoke($"left out of the code snapshot (untracked and over {WorkTreeSnapshot.DefaultMaxUntrackedBytes >> 20} MB; store it with --artifact): {skipped}");
+
+            scratch = Path.Combine(directories.GitTrackDir, "active", id);
+            Directory.CreateDirectory(scratch);
+            File.WriteAllBytes(Path.Combine(scratch, "events.jsonl"), []);
+            ParamsFileWriter.Write(Path.Combine(scratch, "params.json"), options.Params);
+
+            var record = new RunRecord
+            {
+                Id = id,
+                Name = options.Name ?? "",
+                Status = RunStatus.Running,
+                StartedAt = startedAt,
+                Command = options.Command,
+                WorkingDirectory = RelativeToWorkTree(directories.WorkTree, workingDirectory),
+                Note = options.Note,
+                Parent = options.Parent,
+                Reproduces = options.Reproduces,
+                Source = source,
+                Process = process,
+                Environment = environment,
+                Params = new SortedDictionary<string, object>(options.Params.ToDictionary(), StringComparer.Ordinal),
+                Tags = new SortedDictionary<string, string>(options.Tags.ToDictionary(), StringComparer.Ordinal),
+            };
             record = store.Create(record);
+            return new RunSession(options, directories, store, record, scratch, host, runtimes);
         }
         catch
         {
-            store.Dispose();
+            // Never leave the snapshot's git processes running behind an error, nor an empty scratch folder.
+            try { snapshot.Wait(); } catch (AggregateException) { }
+            store?.Dispose();
+            if (scratch is not null)
+                try { Directory.Delete(scratch, recursive: true); } catch (IOException) { }
             throw;
         }
-        return new RunSession(options, directories, store, record, scratch, host, runtimes);
     }
 
     /// <summary>The environment the child gets: the run's ids and files, and unbuffered Python output.</summary>
@@ -123,7 +134,12 @@ public sealed class RunSession : IDisposable
             if (_ended)
                 return;
             Ingest(final);
-            if (!final && _accumulator.TakeChanged() && DateTimeOffset.UtcNow - _lastCheckpoint >= _options.CheckpointInterval)
+            // The change flag is taken only once a checkpoint is due: events that arrive early and are followed by
+            // silence still get their checkpoint when the interval is up. A full history segment of unsaved points
+            // is due at once, so a run logging millions of points commits them as it goes and its end stays quick.
+            bool due = DateTimeOffset.UtcNow - _lastCheckpoint >= _options.CheckpointInterval
+                || _unsaved.Count >= MetricHistoryCodec.DefaultMaxPointsPerSegment;
+            if (!final && due && _accumulator.TakeChanged())
             {
                 _store.Save(Current(), _unsaved);
                 _unsaved.Clear();

@@ -24,12 +24,14 @@ public static class WorkTreeSnapshot
         };
         var root = directories.WorkTree;
 
-        var head = GitCli.Run(root, environment, "rev-parse", "-q", "--verify", "HEAD^{commit}");
-        if (head.ExitCode != 0)
+        // One process for both ids: every process started costs a run's start-up time (docs/benchmarks.md, "Runs").
+        var head = GitCli.Run(root, environment, "rev-parse", "HEAD^{commit}", "HEAD^{tree}");
+        var ids = head.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        if (head.ExitCode != 0 || ids.Length != 2)
             throw new InvalidInputException("the repository has no commit yet, so a run's code has no base",
                 "make a first commit: git add -A && git commit -m 'first commit'");
-        var commit = head.Stdout.Trim();
-        var headTree = GitCli.Check(root, environment, "rev-parse", "HEAD^{tree}").Trim();
+        var commit = ids[0].Trim();
+        var headTree = ids[1].Trim();
 
         var skipped = new List<string>();
         var untracked = GitCli.Check(root, environment, "ls-files", "-z", "--others", "--exclude-standard", "--full-name");

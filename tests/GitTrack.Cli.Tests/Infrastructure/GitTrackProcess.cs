@@ -9,11 +9,35 @@ public static class GitTrackProcess
 
     public static ProcessResult Run(TempGitRepo repo, params string[] args) => RunIn(repo.Root, repo.Environment, args);
 
-    public static ProcessResult RunIn(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args)
+    /// <summary>The dotnet host that runs gittrack.dll.</summary>
+    public static string Dotnet
     {
-        var dotnet = Environment.ProcessPath ?? "dotnet";
-        if (!Path.GetFileNameWithoutExtension(dotnet).Equals("dotnet", StringComparison.OrdinalIgnoreCase))
-            dotnet = "dotnet";
-        return ProcessRunner.Run(dotnet, [DllPath, .. args], workingDirectory, environment);
+        get
+        {
+            var dotnet = Environment.ProcessPath ?? "dotnet";
+            return Path.GetFileNameWithoutExtension(dotnet).Equals("dotnet", StringComparison.OrdinalIgnoreCase) ? dotnet : "dotnet";
+        }
+    }
+
+    /// <summary>The argv that starts gittrack (for a tracked command that runs gittrack itself).</summary>
+    public static string[] CommandLine => [Dotnet, DllPath];
+
+    public static ProcessResult RunIn(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        ProcessRunner.Run(Dotnet, [DllPath, .. args], workingDirectory, environment);
+
+    /// <summary>Runs gittrack with extra environment variables (added to the repository's isolated ones).</summary>
+    public static ProcessResult RunWith(TempGitRepo repo, IReadOnlyDictionary<string, string> extra, params string[] args) =>
+        RunIn(repo.Root, Merge(repo.Environment, extra), args);
+
+    /// <summary>Starts gittrack without waiting, so a test can signal or kill it while it runs.</summary>
+    public static BackgroundProcess Start(TempGitRepo repo, IReadOnlyDictionary<string, string>? extra, params string[] args) =>
+        BackgroundProcess.Start(Dotnet, [DllPath, .. args], repo.Root, Merge(repo.Environment, extra ?? new Dictionary<string, string>()));
+
+    public static Dictionary<string, string> Merge(IReadOnlyDictionary<string, string> first, IReadOnlyDictionary<string, string> second)
+    {
+        var merged = new Dictionary<string, string>(first);
+        foreach (var (key, value) in second)
+            merged[key] = value;
+        return merged;
     }
 }

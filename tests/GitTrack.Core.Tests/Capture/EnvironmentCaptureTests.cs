@@ -23,9 +23,22 @@ public sealed class EnvironmentCaptureTests
     [InlineData("SENTRY_DSN", "https://abc@o1.ingest.sentry.io/2")]
     [InlineData("KEYBOARD_LAYOUT", "us")]
     [InlineData("MONKEY", "banana")]
+    [InlineData("SSH_AUTH_SOCK", "/tmp/ssh-x/agent.1")]
+    [InlineData("OAUTH_CLIENT", "x")]
+    [InlineData("PROXY_AUTHORISATION", "Basic x")]
+    [InlineData("GIT_AUTHOR_TOKEN", "x")]
     public void Values_of_variables_named_like_secrets_are_masked(string name, string value)
     {
         Assert.Equal("***", EnvironmentCapture.MaskValue(name, value));
+    }
+
+    [Theory]
+    [InlineData("GIT_AUTHOR_NAME", "Ada Lovelace")]
+    [InlineData("GIT_AUTHOR_EMAIL", "ada@example.com")]
+    [InlineData("DEBEMAIL_AUTHOR", "ada")]
+    public void Author_variables_are_not_masked_as_auth(string name, string value)
+    {
+        Assert.Equal(value, EnvironmentCapture.MaskValue(name, value));
     }
 
     [Theory]

@@ -6,7 +6,7 @@ namespace GitTrack.Core.Runs.Capture;
 /// <summary>
 /// The environment a run records, with secrets masked so that nothing secret is ever committed (docs/protocol.md,
 /// "Environment"). A variable's value becomes <c>***</c> when its name suggests a secret (contains TOKEN, SECRET,
-/// PASSWORD, PASSWD, KEY, CREDENTIAL, AUTH, COOKIE, SESSION, PRIVATE, DSN; or ends in _PASS or _PWD) or its value
+/// PASSWORD, PASSWD, KEY, CREDENTIAL, AUTH but not as part of AUTHOR, COOKIE, SESSION, PRIVATE, DSN; or ends in _PASS or _PWD) or its value
 /// looks like a known kind of key (AWS, GitHub, GitLab, Slack, OpenAI/Anthropic, Stripe, Hugging Face, Google, npm,
 /// PyPI, JWT, a private key block); a URL's password becomes <c>***</c>. Shell noise (LS_COLORS, prompts, exported
 /// functions) is left out.
@@ -16,7 +16,7 @@ public static partial class EnvironmentCapture
     public const int MaxValueLength = 8192;
 
     private static readonly string[] SecretNameParts =
-        ["TOKEN", "SECRET", "PASSWORD", "PASSWD", "KEY", "CREDENTIAL", "AUTH", "COOKIE", "SESSION", "PRIVATE", "DSN"];
+        ["TOKEN", "SECRET", "PASSWORD", "PASSWD", "KEY", "CREDENTIAL", "COOKIE", "SESSION", "PRIVATE", "DSN"];
 
     private static readonly HashSet<string> NoisyNames = new(StringComparer.Ordinal)
     {
@@ -55,19 +55,27 @@ public static partial class EnvironmentCapture
         return UrlCredentials.MaskPasswords(value);
     }
 
-    /// <summary>Whether a variable name suggests its value is a secret (case-insensitive). Errs on the safe side: KEYBOARD_LAYOUT and MONKEY match too.</summary>
+    /// <summary>
+    /// Whether a variable name suggests its value is a secret (case-insensitive). Errs on the safe side: KEYBOARD_LAYOUT
+    /// and MONKEY match too. AUTH matches except as part of AUTHOR (GIT_AUTHOR_NAME, an author is no secret);
+    /// AUTHORIZATION and AUTHORISATION still match.
+    /// </summary>
     public static bool IsSecretName(string name)
     {
         foreach (var part in SecretNameParts)
             if (name.Contains(part, StringComparison.OrdinalIgnoreCase))
                 return true;
-        return name.EndsWith("_PASS", StringComparison.OrdinalIgnoreCase)
+        return AuthNamePattern().IsMatch(name)
+            || name.EndsWith("_PASS", StringComparison.OrdinalIgnoreCase)
             || name.EndsWith("_PWD", StringComparison.OrdinalIgnoreCase)
             || name.Equals("PASS", StringComparison.OrdinalIgnoreCase);
     }
 
     /// <summary>Whether <paramref name="value"/> holds something shaped like a known kind of key or token.</summary>
     public static bool LooksLikeSecret(string value) => value.Length >= 16 && SecretValuePattern().IsMatch(value);
+
+    [GeneratedRegex("AUTH(?!OR(?!I[SZ]))", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex AuthNamePattern();
 
     [GeneratedRegex("""
         \b(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|ANPA|ANVA|APKA|AROA|ASCA)[A-Z0-9]{16}\b

@@ -13,7 +13,7 @@ public static partial class UrlCredentials
     public const string Mask = "***";
 
     /// <summary>
-    /// <paramref name="url"/> without its user information (<c>user:password@</c>), for remote URLs. SSH URLs keep a
+    /// <paramref name="url"/> without its user information (<c>user:password@</c>) and without query parameters whose names look secret (<c>?private_token=</c>), for remote URLs. SSH URLs keep a
     /// user name without password (<c>ssh://git@host/x</c>, like the scp form <c>git@host:x/y</c>, which is kept as is):
     /// there it names the account on the server, not a credential.
     /// </summary>
