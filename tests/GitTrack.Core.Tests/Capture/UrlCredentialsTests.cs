@@ -9,7 +9,7 @@ public sealed class UrlCredentialsTests
     [InlineData("https://ghp_abc@github.com/x/y.git", "https://github.com/x/y.git")]
     [InlineData("https://x-access-token:ghs_abc@github.com/x/y", "https://github.com/x/y")]
     [InlineData("https://gitlab-ci-token:p@ss@gitlab.com/g/p.git", "https://gitlab.com/g/p.git")]
-    [InlineData("http://user:pw@host:8080/repo?x=1", "http://host:8080/repo")]
+    [InlineData("http://user:pw@host:8080/repo?x=1", "http://host:8080/repo?x=1")]
     [InlineData("https://user:pw@host", "https://host")]
     [InlineData("ssh://git:secret@host/x/y.git", "ssh://host/x/y.git")]
     [InlineData("git+ssh://me:pw@host/x", "git+ssh://host/x")]
