@@ -32,6 +32,7 @@ internal sealed class EventsWriter : IDisposable
     {
         lock (_lock)
         {
+            ObjectDisposedException.ThrowIf(_disposed, this);
             EnsureSpace(512 + name.Length * 6);
             Append("{\"type\":\"metric\",\"name\":"u8);
             Append(JsonName(name));
@@ -64,6 +65,7 @@ internal sealed class EventsWriter : IDisposable
         }
         lock (_lock)
         {
+            ObjectDisposedException.ThrowIf(_disposed, this);
             EnsureSpace(output.WrittenCount + 1);
             Append(output.WrittenSpan);
             Append("\n"u8);
@@ -131,6 +133,8 @@ internal sealed class EventsWriter : IDisposable
         _timer.Dispose();
         lock (_lock)
         {
+            if (_disposed)
+                return;
             FlushLocked();
             _disposed = true;
             _file.Dispose();

@@ -29,7 +29,7 @@ internal sealed class EventLineParser
 
     public EventLineParser() => _nameLookup = _names.GetAlternateLookup<ReadOnlySpan<char>>();
 
-    private enum Kind : byte { None, Metric, Param, Tag, Artifact, Unknown }
+    private enum Kind : byte { None, Metric, Param, Tag, Artifact, Error, Unknown }
 
     private enum ValueKind : byte { None, Number, String, True, False, Null, Composite }
 
@@ -152,7 +152,7 @@ internal sealed class EventLineParser
         }
 
         Kind kind = Kind.None;
-        string? typeName = null, name = null, text = null, path = null, timestampText = null;
+        string? typeName = null, name = null, text = null, path = null, timestampText = null, message = null;
         ValueKind valueKind = ValueKind.None;
         int valueStart = 0, valueLength = 0, stepStart = 0, stepLength = 0, timestampStart = 0, timestampLength = 0;
         ValueKind stepKind = ValueKind.None, timestampKind = ValueKind.None;
@@ -172,6 +172,8 @@ internal sealed class EventLineParser
                     kind = Kind.Tag;
                 else if (reader.ValueTextEquals("artifact"u8))
                     kind = Kind.Artifact;
+                else if (reader.ValueTextEquals("error"u8))
+                    kind = Kind.Error;
                 else
                     kind = Kind.Unknown;
                 if (kind == Kind.Unknown)
@@ -202,6 +204,12 @@ internal sealed class EventLineParser
                 reader.Read();
                 timestampKind = Capture(ref reader, out timestampStart, out timestampLength, ref timestampText);
             }
+            else if (reader.ValueTextEquals("message"u8))
+            {
+                reader.Read();
+                message = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                reader.Skip();
+            }
             else if (reader.ValueTextEquals("path"u8))
             {
                 reader.Read();
@@ -223,11 +231,16 @@ internal sealed class EventLineParser
             case Kind.None:
                 return "missing \"type\"";
             case Kind.Unknown:
-                return $"unknown event type \"{typeName}\" (expected metric, param, tag or artifact)";
+                return $"unknown event type \"{typeName}\" (expected metric, param, tag, artifact or error)";
             case Kind.Artifact:
                 if (string.IsNullOrEmpty(path))
                     return "artifact without a \"path\" string";
                 batch.Artifacts.Add(path);
+                return null;
+            case Kind.Error:
+                if (message is null)
+                    return "error without a \"message\" string";
+                batch.Error = message;
                 return null;
         }
         if (string.IsNullOrEmpty(name))
