@@ -33,11 +33,15 @@ public sealed partial class Run
     /// run.LogMetric("loss", loss, step: epoch);
     /// </code></example>
     public static Run Start(string? name = null, object? parameters = null, IReadOnlyDictionary<string, string>? tags = null) =>
-        StartRun(name, parameters, tags, Innermost()?.Id);
+        StartRun(Environment.CurrentDirectory, name, parameters, tags, Innermost()?.Id);
+
+    /// <summary><see cref="Start"/> in another folder than the current one (tests start runs in temporary repositories).</summary>
+    internal static Run StartIn(string workingDirectory, string? name = null, object? parameters = null, IReadOnlyDictionary<string, string>? tags = null) =>
+        StartRun(workingDirectory, name, parameters, tags, Innermost()?.Id);
 
     /// <summary>Starts a run recorded from this process whose parent is this run (a step of a pipeline); see <see cref="Start"/>.</summary>
     public Run StartChild(string? name = null, object? parameters = null, IReadOnlyDictionary<string, string>? tags = null) =>
-        StartRun(name, parameters, tags, Id);
+        StartRun(Environment.CurrentDirectory, name, parameters, tags, Id);
 
     /// <summary>
     /// Ends a run this process <see cref="Start"/>ed: writes what is buffered, reads it into the run, stores the
@@ -68,7 +72,7 @@ public sealed partial class Run
         }
     }
 
-    private static Run StartRun(string? name, object? parameters, IReadOnlyDictionary<string, string>? tags, string? parent)
+    private static Run StartRun(string workingDirectory, string? name, object? parameters, IReadOnlyDictionary<string, string>? tags, string? parent)
     {
         var normalized = new SortedDictionary<string, object>(StringComparer.Ordinal);
         if (parameters is not null)
@@ -79,7 +83,7 @@ public sealed partial class Run
             }
         var options = new RunOptions
         {
-            WorkingDirectory = Environment.CurrentDirectory,
+            WorkingDirectory = workingDirectory,
             Name = name,
             Params = normalized,
             Tags = new SortedDictionary<string, string>(tags?.ToDictionary() ?? [], StringComparer.Ordinal),

@@ -80,6 +80,22 @@ class _Writer:
 
 _events_path = os.environ.get("GITTRACK_EVENTS")
 _writer = _Writer(_events_path) if _events_path else None
+_previous_excepthook = sys.excepthook
+
+
+def _excepthook(kind, value, traceback):
+    # The run's error says why the script failed (docs/protocol.md, the "error" event); the traceback still prints.
+    if _writer is not None and not issubclass(kind, KeyboardInterrupt):
+        try:
+            _writer.add('{"type":"error","message":%s}\n' % json.dumps(f"{kind.__name__}: {value}"))
+            _writer.flush()
+        except Exception:
+            pass
+    _previous_excepthook(kind, value, traceback)
+
+
+if _writer is not None:
+    sys.excepthook = _excepthook
 _warned = False
 _names = {}  # metric name -> its JSON text, so the hot path formats no strings twice
 
