@@ -1,6 +1,6 @@
 """GitTrack client for Python: log params, metrics, tags and artifacts from a training script.
 
-Standard library only; works installed (``pip install --no-build-isolation src/clients/python``) or copied
+Standard library only; works installed (``pip install src/clients/python``) or copied
 next to your script. Under ``gittrack run -- python train.py`` every call appends to the run's events
 file (the protocol in docs/protocol.md); anywhere else each call does nothing, and one warning on stderr
 says the script is not being tracked, so the same script runs everywhere.
