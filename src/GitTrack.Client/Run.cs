@@ -187,6 +187,9 @@ public sealed partial class Run : IDisposable
         }
     }
 
+    /// <summary>A run writing to <paramref name="eventsPath"/> with nothing else attached (benchmarks time the logging path with it).</summary>
+    internal static Run ForEventsFile(string eventsPath) => new("events-file", new EventsWriter(eventsPath), new(StringComparer.Ordinal));
+
     private static Run AttachToEnvironment()
     {
         var eventsPath = Environment.GetEnvironmentVariable("GITTRACK_EVENTS");
