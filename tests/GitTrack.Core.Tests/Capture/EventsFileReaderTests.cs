@@ -64,6 +64,26 @@ public sealed class EventsFileReaderTests : IDisposable
     }
 
     [Fact]
+    public void An_error_event_gives_the_last_message_and_one_without_a_message_is_reported()
+    {
+        var batch = ReadAll("""
+            {"type":"error","message":"first"}
+            {"type":"error"}
+            {"type":"error","message":"CUDA out of memory"}
+
+            """);
+        Assert.Equal("CUDA out of memory", batch.Error);
+        var problem = Assert.Single(batch.Problems);
+        Assert.Equal(2, problem.Line);
+        Assert.Contains("error without a \"message\"", problem.Message);
+
+        var accumulator = new EventAccumulator();
+        accumulator.Apply(batch);
+        accumulator.Apply(new EventBatch());
+        Assert.Equal("CUDA out of memory", accumulator.Error);
+    }
+
+    [Fact]
     public void Python_bare_nan_and_infinities_are_legal_metric_values()
     {
         var batch = ReadAll("""
