@@ -21,6 +21,11 @@ internal sealed class EventsWriter : IDisposable
     private int _length;
     private readonly Dictionary<string, byte[]> _names = new(StringComparer.Ordinal);
     private bool _disposed;
+    private readonly (string? Name, byte[] Bytes)[] _recentNames = Enumerable.Repeat(((string?)null, Array.Empty<byte>()), 4).ToArray();
+    private int _nextRecent;
+    private readonly byte[] _stamp = new byte[32];
+    private int _stampLength;
+    private long _stampMilliseconds = long.MinValue;
 
     public EventsWriter(string path)
     {
@@ -32,6 +37,7 @@ internal sealed class EventsWriter : IDisposable
     {
         lock (_lock)
         {
+            ObjectDisposedException.ThrowIf(_disposed, this);
             EnsureSpace(512 + name.Length * 6);
             Append("{\"type\":\"metric\",\"name\":"u8);
             Append(JsonName(name));
@@ -44,8 +50,7 @@ internal sealed class EventsWriter : IDisposable
                 _length += written;
             }
             Append(",\"timestamp\":"u8);
-            Utf8Formatter.TryFormat(timestamp.ToUnixTimeMilliseconds() / 1000.0, _buffer.AsSpan(_length), out int w2);
-            _length += w2;
+            AppendTimestamp(timestamp.ToUnixTimeMilliseconds());
             Append("}\n"u8);
             if (_length >= FlushBytes)
                 FlushLocked();
@@ -64,13 +69,41 @@ internal sealed class EventsWriter : IDisposable
         }
         lock (_lock)
         {
+            ObjectDisposedException.ThrowIf(_disposed, this);
             EnsureSpace(output.WrittenCount + 1);
             Append(output.WrittenSpan);
             Append("\n"u8);
         }
     }
 
+    // Formatting costs more than the rest of a call: the timestamp text is kept while the millisecond is the same.
+    private void AppendTimestamp(long unixMilliseconds)
+    {
+        if (unixMilliseconds != _stampMilliseconds)
+        {
+            _stampMilliseconds = unixMilliseconds;
+            long seconds = Math.DivRem(unixMilliseconds, 1000, out long fraction);
+            Utf8Formatter.TryFormat(seconds, _stamp, out int written);
+            _stamp[written] = (byte)'.';
+            Utf8Formatter.TryFormat(fraction, _stamp.AsSpan(written + 1), out int digits, new StandardFormat('D', 3));
+            _stampLength = written + 1 + digits;
+        }
+        Append(_stamp.AsSpan(0, _stampLength));
+    }
+
     private byte[] JsonName(string name)
+    {
+        // A training loop logs the same few names in turn: check them by reference before hashing.
+        foreach (var (known, knownBytes) in _recentNames)
+            if (ReferenceEquals(known, name))
+                return knownBytes;
+        var bytes = JsonNameSlow(name);
+        _recentNames[_nextRecent] = (name, bytes);
+        _nextRecent = (_nextRecent + 1) % _recentNames.Length;
+        return bytes;
+    }
+
+    private byte[] JsonNameSlow(string name)
     {
         if (!_names.TryGetValue(name, out var bytes))
         {
@@ -90,8 +123,8 @@ internal sealed class EventsWriter : IDisposable
             Append("-Infinity"u8);
         else
         {
-            // "R" round-trips every double exactly.
-            value.TryFormat(_buffer.AsSpan(_length), out int written, "R", System.Globalization.CultureInfo.InvariantCulture);
+            // The default format is the shortest text that round-trips the double exactly.
+            value.TryFormat(_buffer.AsSpan(_length), out int written, default, System.Globalization.CultureInfo.InvariantCulture);
             _length += written;
         }
     }
@@ -131,6 +164,8 @@ internal sealed class EventsWriter : IDisposable
         _timer.Dispose();
         lock (_lock)
         {
+            if (_disposed)
+                return;
             FlushLocked();
             _disposed = true;
             _file.Dispose();

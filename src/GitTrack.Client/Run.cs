@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Text.Json;
+using GitTrack.Core.Runs;
 
 namespace GitTrack.Client;
 
@@ -22,15 +23,19 @@ public sealed partial class Run : IDisposable
     private readonly Dictionary<string, object> _params;
     private int _warned;
 
-    private Run(string? id, EventsWriter? events, Dictionary<string, object> parameters)
+    private Run(string? id, EventsWriter? events, Dictionary<string, object> parameters, RunSession? session = null)
     {
         Id = id;
         _events = events;
         _params = parameters;
+        _session = session;
     }
 
-    /// <summary>The run this process is being recorded as (through GITTRACK_RUN_ID and GITTRACK_EVENTS), or an untracked one.</summary>
-    public static Run Current => CurrentRun.Value;
+    /// <summary>
+    /// The run this code logs to: the innermost run <see cref="Start"/>ed in this process and not ended yet, else the
+    /// run this process is being recorded as (through GITTRACK_RUN_ID and GITTRACK_EVENTS), else an untracked one.
+    /// </summary>
+    public static Run Current => Innermost() ?? CurrentRun.Value;
 
     /// <summary>The run's id, or null when untracked.</summary>
     public string? Id { get; }
@@ -85,22 +90,30 @@ public sealed partial class Run : IDisposable
     /// <summary>Records params from a dictionary, or from an object's public properties (an options class, an anonymous object).</summary>
     public void LogParams(object parameters)
     {
+        foreach (var (name, value) in EnumerateParams(parameters))
+            LogParam(name, value);
+    }
+
+    /// <summary>The name/value pairs of a dictionary, or an object's public readable properties (null values left out).</summary>
+    private static IEnumerable<KeyValuePair<string, object>> EnumerateParams(object parameters)
+    {
         ArgumentNullException.ThrowIfNull(parameters);
         if (parameters is System.Collections.IDictionary dictionary)
         {
             foreach (System.Collections.DictionaryEntry entry in dictionary)
-                LogParam(Convert.ToString(entry.Key, System.Globalization.CultureInfo.InvariantCulture)!, entry.Value!);
-            return;
+                if (entry.Value is not null)
+                    yield return new(Convert.ToString(entry.Key, System.Globalization.CultureInfo.InvariantCulture)!, entry.Value);
+            yield break;
         }
         if (parameters is IEnumerable<KeyValuePair<string, object>> pairs)
         {
-            foreach (var (key, value) in pairs)
-                LogParam(key, value);
-            return;
+            foreach (var pair in pairs)
+                yield return pair;
+            yield break;
         }
         foreach (var property in parameters.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance))
             if (property.GetIndexParameters().Length == 0 && property.GetValue(parameters) is { } value)
-                LogParam(property.Name, value);
+                yield return new(property.Name, value);
     }
 
     /// <summary>Sets a tag on the run.</summary>
@@ -134,7 +147,14 @@ public sealed partial class Run : IDisposable
     /// <summary>Writes buffered events now (done by itself every second and at exit).</summary>
     public void Flush() => _events?.Flush();
 
-    public void Dispose() => _events?.Flush();
+    /// <summary>Ends a run this process <see cref="Start"/>ed as completed; for any other run, writes buffered events.</summary>
+    public void Dispose()
+    {
+        if (_session is not null)
+            End(RunStatus.Completed);
+        else
+            _events?.Flush();
+    }
 
     private static object NormalizeParam(string name, object value) => value switch
     {
@@ -166,6 +186,9 @@ public sealed partial class Run : IDisposable
             Console.Error.WriteLine($"gittrack: this program is not being tracked, so nothing is recorded (run it as: gittrack run -- dotnet {program})");
         }
     }
+
+    /// <summary>A run writing to <paramref name="eventsPath"/> with nothing else attached (benchmarks time the logging path with it).</summary>
+    internal static Run ForEventsFile(string eventsPath) => new("events-file", new EventsWriter(eventsPath), new(StringComparer.Ordinal));
 
     private static Run AttachToEnvironment()
     {

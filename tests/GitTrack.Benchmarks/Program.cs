@@ -9,6 +9,7 @@ IBenchmark[] benchmarks =
     new CacheBenchmark(),
     new QueryBenchmark(),
     new RunBenchmark(),
+    new ClientBenchmark(),
 ];
 
 if (args.Length == 0 || args[0] is "-h" or "--help" or "list")

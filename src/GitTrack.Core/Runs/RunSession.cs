@@ -204,7 +204,8 @@ public sealed class RunSession : IDisposable
             {
                 Status = status,
                 ExitCode = exitCode,
-                Error = error,
+                // A failing command's own error event says more than its exit code.
+                Error = status == RunStatus.Completed ? error : error ?? _accumulator.Error,
                 EndedAt = endedAt,
                 Host = host,
                 Runtimes = runtimes ?? _run.Runtimes,

@@ -1,6 +1,6 @@
 """GitTrack client for Python: log params, metrics, tags and artifacts from a training script.
 
-Standard library only; works installed (``pip install --no-build-isolation src/clients/python``) or copied
+Standard library only; works installed (``pip install src/clients/python``) or copied
 next to your script. Under ``gittrack run -- python train.py`` every call appends to the run's events
 file (the protocol in docs/protocol.md); anywhere else each call does nothing, and one warning on stderr
 says the script is not being tracked, so the same script runs everywhere.
@@ -80,6 +80,22 @@ class _Writer:
 
 _events_path = os.environ.get("GITTRACK_EVENTS")
 _writer = _Writer(_events_path) if _events_path else None
+_previous_excepthook = sys.excepthook
+
+
+def _excepthook(kind, value, traceback):
+    # The run's error says why the script failed (docs/protocol.md, the "error" event); the traceback still prints.
+    if _writer is not None and not issubclass(kind, KeyboardInterrupt):
+        try:
+            _writer.add('{"type":"error","message":%s}\n' % json.dumps(f"{kind.__name__}: {value}"))
+            _writer.flush()
+        except Exception:
+            pass
+    _previous_excepthook(kind, value, traceback)
+
+
+if _writer is not None:
+    sys.excepthook = _excepthook
 _warned = False
 _names = {}  # metric name -> its JSON text, so the hot path formats no strings twice
 
@@ -155,16 +171,43 @@ def params():
 
 def log_metric(name, value, step=None):
     """Logs one value of a metric; ``step`` (an int) places it on the x axis."""
-    if _writer is None:
+    writer = _writer
+    if writer is None:
         _untracked()
         return
     text = _names.get(name) or _json_name(name, "metric")
-    number = _number(value, name)
-    if step is None:
-        _writer.add('{"type":"metric","name":%s,"value":%s,"timestamp":%.3f}\n' % (text, number, time.time()))
+    global _stamp_until, _stamp
+    now = _time()
+    if now >= _stamp_until:
+        # Formatting a float costs more than the rest of the call: the timestamp text is kept for a millisecond.
+        _stamp = "%.3f" % now
+        _stamp_until = now + 0.001
+    # The hot path: a finite Python float (v - v is 0.0 only for finite floats) is formatted by repr in the one
+    # % operation; everything else (ints, NaN, numpy scalars...) goes through _number.
+    if type(value) is float and value - value == 0.0:
+        if step is None:
+            line = _METRIC_LINE % (text, value, _stamp)
+        else:
+            line = _METRIC_STEP_LINE % (text, value, step, _stamp)
     else:
-        _writer.add('{"type":"metric","name":%s,"value":%s,"step":%d,"timestamp":%.3f}\n'
-                    % (text, number, int(step), time.time()))
+        number = _number(value, name)
+        if step is None:
+            line = _METRIC_LINE_TEXT % (text, number, _stamp)
+        else:
+            line = _METRIC_STEP_LINE_TEXT % (text, number, step, _stamp)
+    lines = writer._lines
+    lines.append(line)
+    if len(lines) >= _FLUSH_LINES:
+        writer.flush()
+
+
+_time = time.time
+_stamp_until = 0.0
+_stamp = "0.000"
+_METRIC_LINE = '{"type":"metric","name":%s,"value":%r,"timestamp":%s}\n'
+_METRIC_STEP_LINE = '{"type":"metric","name":%s,"value":%r,"step":%d,"timestamp":%s}\n'
+_METRIC_LINE_TEXT = '{"type":"metric","name":%s,"value":%s,"timestamp":%s}\n'
+_METRIC_STEP_LINE_TEXT = '{"type":"metric","name":%s,"value":%s,"step":%d,"timestamp":%s}\n'
 
 
 def log_metrics(metrics, step=None):

@@ -64,6 +64,87 @@ public sealed class EventsFileReaderTests : IDisposable
     }
 
     [Fact]
+    public void An_error_event_gives_the_last_message_and_one_without_a_message_is_reported()
+    {
+        var batch = ReadAll("""
+            {"type":"error","message":"first"}
+            {"type":"error"}
+            {"type":"error","message":"CUDA out of memory"}
+
+            """);
+        Assert.Equal("CUDA out of memory", batch.Error);
+        var problem = Assert.Single(batch.Problems);
+        Assert.Equal(2, problem.Line);
+        Assert.Contains("error without a \"message\"", problem.Message);
+
+        var accumulator = new EventAccumulator();
+        accumulator.Apply(batch);
+        accumulator.Apply(new EventBatch());
+        Assert.Equal("CUDA out of memory", accumulator.Error);
+    }
+
+    [Fact]
+    public void Lines_in_the_clients_shape_read_exactly_as_the_general_parser_reads_them()
+    {
+        // The first form takes the clients' fast path; the same line with one space after "type": does not.
+        string[] lines =
+        [
+            """{"type":"metric","name":"loss","value":0.5,"step":3,"timestamp":1767225600.125}""",
+            """{"type":"metric","name":"loss","value":-0,"step":-2}""",
+            """{"type":"metric","name":"val/acc","value":1e999,"timestamp":1767225600}""",
+            """{"type":"metric","name":"lr","value":1.5E-3}""",
+            """{"type":"metric","name":"héllo","value":2,"step":0}""",
+            """{"type":"metric","name":"a\"b","value":1}""",
+            """{"type":"metric","name":"x","value":01}""",
+            """{"type":"metric","name":"x","value":1.}""",
+            """{"type":"metric","name":"x","value":1,"step":2.5}""",
+            """{"type":"metric","name":"x","value":1,"step":3.0}""",
+            """{"type":"metric","name":"x","value":1,"timestamp":-5}""",
+            """{"type":"metric","name":"x","value":1,"value":2}""",
+            """{"type":"metric","name":"x","value":1}{"type":"metric","name":"y","value":1}""",
+            """{"type":"metric","name":"","value":1}""",
+            """{"type":"metric","name":"x","value":NaN,"step":1}""",
+        ];
+        var fast = ReadLines(lines, "fast");
+        var general = ReadLines(lines.Select(l => l.Replace("{\"type\":\"metric\",", "{\"type\": \"metric\",")).ToArray(), "general");
+
+        Assert.Equal(general.Metrics, fast.Metrics);
+        // The same problems on the same lines (byte positions differ by the space).
+        static IEnumerable<(long, string)> WithoutPositions(EventBatch b) =>
+            b.Problems.Select(p => (p.Line, System.Text.RegularExpressions.Regex.Replace(p.Message, "at byte [0-9]+", "")));
+        Assert.Equal(WithoutPositions(general), WithoutPositions(fast));
+        Assert.Equal(7, fast.Problems.Count);
+        Assert.Equal(9, fast.Metrics.Count);
+        Assert.Equal(double.PositiveInfinity, fast.Metrics[2].Value);
+        Assert.Equal("a\"b", fast.Metrics[5].Name);
+        Assert.Same(fast.Metrics[0].Name, fast.Metrics[1].Name);
+    }
+
+    private EventBatch ReadLines(string[] lines, string name)
+    {
+        var path = Path.Combine(_dir, name + ".jsonl");
+        var bytes = new List<byte>();
+        foreach (var line in lines)
+            bytes.AddRange(Encoding.UTF8.GetBytes(line + "\n"));
+        // A name with bytes that are not UTF-8 is reported on both paths.
+        bytes.AddRange("{\"type\":\"metric\",\"name\":\"\xff\",\"value\":1}\n"u8.ToArray() is var raw ? Patch(raw, name == "general") : []);
+        File.WriteAllBytes(path, bytes.ToArray());
+        using var reader = new EventsFileReader(path);
+        return reader.ReadNew(final: true);
+    }
+
+    private static byte[] Patch(byte[] line, bool general)
+    {
+        var text = line.ToList();
+        int index = text.IndexOf((byte)0xC3); // "\xff" was encoded as C3 BF: make it the lone byte FF
+        text[index] = 0xFF;
+        text.RemoveAt(index + 1);
+        if (general)
+            text.Insert(8, (byte)' ');
+        return [.. text];
+    }
+
+    [Fact]
     public void Python_bare_nan_and_infinities_are_legal_metric_values()
     {
         var batch = ReadAll("""

@@ -2,8 +2,8 @@ namespace GitTrack.Core.Runs.Capture;
 
 /// <summary>
 /// Gathers what the events file said over a whole run, batch after batch: each metric's full history and last
-/// value, params and tags (the later value wins), artifact paths (each once, in first-seen order) and the
-/// problems found. <see cref="TakeChanged"/> tells the recorder whether anything new arrived since it last
+/// value, params and tags (the later value wins), artifact paths (each once, in first-seen order), the
+/// problems found and the last error message. <see cref="TakeChanged"/> tells the recorder whether anything new arrived since it last
 /// asked, to decide on a checkpoint commit.
 /// </summary>
 public sealed class EventAccumulator
@@ -30,6 +30,9 @@ public sealed class EventAccumulator
     public long UnlistedProblems { get; private set; }
     public long PointCount { get; private set; }
 
+    /// <summary>The last <c>error</c> event's message: why the command says it failed (stored as the run's error).</summary>
+    public string? Error { get; private set; }
+
     /// <summary>
     /// Adds <paramref name="batch"/>. Points without a timestamp get <paramref name="readAt"/> when given (the time
     /// the batch was read, within a polling interval of when it was written), else stay without one.
@@ -53,6 +56,8 @@ public sealed class EventAccumulator
                 _artifacts.Add(path);
         _problems.AddRange(batch.Problems);
         UnlistedProblems += batch.UnlistedProblems;
+        if (batch.Error is not null)
+            Error = batch.Error;
         _changed |= !batch.IsEmpty;
     }
 

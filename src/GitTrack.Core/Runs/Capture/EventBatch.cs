@@ -3,7 +3,7 @@ namespace GitTrack.Core.Runs.Capture;
 /// <summary>
 /// What one read of the events file found, by kind, each list in file order: metric points, params and tags
 /// (a name given twice: the later value wins when applied), artifact paths as the child wrote them (relative to
-/// the command's working directory, or absolute), and the lines that were skipped.
+/// the command's working directory, or absolute), and the lines that were skipped, and the reason for a failure the command gave (an <c>error</c> event).
 /// </summary>
 public sealed class EventBatch
 {
@@ -13,6 +13,9 @@ public sealed class EventBatch
     public List<string> Artifacts { get; } = [];
     public List<EventProblem> Problems { get; } = [];
 
+    /// <summary>The message of the batch's last <c>error</c> event (why the command is failing), or null.</summary>
+    public string? Error { get; internal set; }
+
     /// <summary>Problems found but not listed in <see cref="Problems"/>, past the reader's limit (a child writing garbage).</summary>
     public long UnlistedProblems { get; internal set; }
 
@@ -20,5 +23,5 @@ public sealed class EventBatch
     public long Lines { get; internal set; }
 
     public bool IsEmpty => Metrics.Count == 0 && Params.Count == 0 && Tags.Count == 0 && Artifacts.Count == 0
-        && Problems.Count == 0 && UnlistedProblems == 0;
+        && Problems.Count == 0 && UnlistedProblems == 0 && Error is null;
 }

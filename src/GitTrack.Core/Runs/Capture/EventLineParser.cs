@@ -29,7 +29,7 @@ internal sealed class EventLineParser
 
     public EventLineParser() => _nameLookup = _names.GetAlternateLookup<ReadOnlySpan<char>>();
 
-    private enum Kind : byte { None, Metric, Param, Tag, Artifact, Unknown }
+    private enum Kind : byte { None, Metric, Param, Tag, Artifact, Error, Unknown }
 
     private enum ValueKind : byte { None, Number, String, True, False, Null, Composite }
 
@@ -37,7 +37,7 @@ internal sealed class EventLineParser
     public void Parse(ReadOnlySpan<byte> line, long lineNumber, EventBatch batch)
     {
         line = line.Trim(" \t\r\f\v"u8);
-        if (line.IsEmpty)
+        if (line.IsEmpty || TryParseClientMetric(line, batch))
             return;
         string? problem;
         try
@@ -55,6 +55,122 @@ internal sealed class EventLineParser
         }
         if (problem is not null)
             Report(batch, lineNumber, problem);
+    }
+
+    // The clients (GitTrack.Client, gittrack.py) write every metric in one exact shape:
+    // {"type":"metric","name":"loss","value":0.5,"step":3,"timestamp":1767225600.125}
+    // That shape is read here without the JSON reader, at a fraction of the cost. Anything else (spaces, other field
+    // orders, escapes, NaN, a bad number) returns false and goes through the general parser, which gives the same
+    // result for the lines accepted here and reports the rest.
+    private bool TryParseClientMetric(ReadOnlySpan<byte> line, EventBatch batch)
+    {
+        var prefix = "{\"type\":\"metric\",\"name\":\""u8;
+        if (!line.StartsWith(prefix) || line[^1] != '}')
+            return false;
+        var rest = line[prefix.Length..];
+        int quote = rest.IndexOfAny((byte)'"', (byte)'\\');
+        if (quote <= 0 || rest[quote] != '"')
+            return false;
+        var nameBytes = rest[..quote];
+        if (nameBytes.IndexOfAnyInRange((byte)0, (byte)0x1F) >= 0 || !System.Text.Unicode.Utf8.IsValid(nameBytes))
+            return false;
+        rest = rest[(quote + 1)..];
+        if (!rest.StartsWith(",\"value\":"u8))
+            return false;
+        rest = rest[9..];
+        if (!TakeJsonNumber(ref rest, integerOnly: false, out var valueBytes))
+            return false;
+        double value = ParseDouble(valueBytes);
+        long? step = null;
+        DateTimeOffset? timestamp = null;
+        if (rest.StartsWith(",\"step\":"u8))
+        {
+            rest = rest[8..];
+            if (!TakeJsonNumber(ref rest, integerOnly: true, out var stepBytes)
+                || !Utf8Parser.TryParse(stepBytes, out long s, out int consumed) || consumed != stepBytes.Length)
+                return false;
+            step = s;
+        }
+        if (rest.StartsWith(",\"timestamp\":"u8))
+        {
+            rest = rest[13..];
+            if (!TakeJsonNumber(ref rest, integerOnly: false, out var timeBytes) || !TryParseUnixSeconds(timeBytes, out var t))
+                return false;
+            timestamp = t;
+        }
+        if (rest.Length != 1) // only the closing brace may be left
+            return false;
+        batch.Metrics.Add(new MetricPoint(InternBytes(nameBytes), value, step, timestamp));
+        return true;
+    }
+
+    /// <summary>Takes a JSON number (RFC 8259 grammar) from the start of <paramref name="rest"/>, up to a ',' or '}'.</summary>
+    private static bool TakeJsonNumber(ref ReadOnlySpan<byte> rest, bool integerOnly, out ReadOnlySpan<byte> number)
+    {
+        number = default;
+        int i = 0, n = rest.Length;
+        if (i < n && rest[i] == '-')
+            i++;
+        if (i < n && rest[i] == '0')
+            i++;
+        else if (i < n && rest[i] is >= (byte)'1' and <= (byte)'9')
+            while (i < n && char.IsAsciiDigit((char)rest[i])) i++;
+        else
+            return false;
+        if (!integerOnly && i < n && rest[i] == '.')
+        {
+            int start = ++i;
+            while (i < n && char.IsAsciiDigit((char)rest[i])) i++;
+            if (i == start)
+                return false;
+        }
+        if (!integerOnly && i < n && rest[i] is (byte)'e' or (byte)'E')
+        {
+            i++;
+            if (i < n && rest[i] is (byte)'+' or (byte)'-')
+                i++;
+            int start = i;
+            while (i < n && char.IsAsciiDigit((char)rest[i])) i++;
+            if (i == start)
+                return false;
+        }
+        if (i == n || rest[i] is not ((byte)',' or (byte)'}'))
+            return false;
+        number = rest[..i];
+        rest = rest[i..];
+        return true;
+    }
+
+    /// <summary>The interned name for UTF-8 bytes already checked to be valid and free of escapes.</summary>
+    private string InternBytes(ReadOnlySpan<byte> span)
+    {
+        foreach (var (bytes, known) in _recentNames)
+            if (span.SequenceEqual(bytes))
+                return known;
+        string name;
+        if (span.Length > 256 || _names.Count >= MaxInternedNames)
+        {
+            var value = Encoding.UTF8.GetString(span);
+            name = _names.Count < MaxInternedNames ? _names.TryAdd(value, value) ? value : _names[value] : value;
+        }
+        else
+        {
+            Span<char> chars = stackalloc char[256];
+            int count = Encoding.UTF8.GetChars(span, chars);
+            if (_nameLookup.TryGetValue(chars[..count], out var found))
+                name = found;
+            else
+            {
+                name = new string(chars[..count]);
+                _names.Add(name, name);
+            }
+        }
+        if (span.Length <= 64)
+        {
+            _recentNames[_nextRecent] = (span.ToArray(), name);
+            _nextRecent = (_nextRecent + 1) % _recentNames.Length;
+        }
+        return name;
     }
 
     private void Report(EventBatch batch, long lineNumber, string message)
@@ -152,7 +268,7 @@ internal sealed class EventLineParser
         }
 
         Kind kind = Kind.None;
-        string? typeName = null, name = null, text = null, path = null, timestampText = null;
+        string? typeName = null, name = null, text = null, path = null, timestampText = null, message = null;
         ValueKind valueKind = ValueKind.None;
         int valueStart = 0, valueLength = 0, stepStart = 0, stepLength = 0, timestampStart = 0, timestampLength = 0;
         ValueKind stepKind = ValueKind.None, timestampKind = ValueKind.None;
@@ -172,6 +288,8 @@ internal sealed class EventLineParser
                     kind = Kind.Tag;
                 else if (reader.ValueTextEquals("artifact"u8))
                     kind = Kind.Artifact;
+                else if (reader.ValueTextEquals("error"u8))
+                    kind = Kind.Error;
                 else
                     kind = Kind.Unknown;
                 if (kind == Kind.Unknown)
@@ -202,6 +320,12 @@ internal sealed class EventLineParser
                 reader.Read();
                 timestampKind = Capture(ref reader, out timestampStart, out timestampLength, ref timestampText);
             }
+            else if (reader.ValueTextEquals("message"u8))
+            {
+                reader.Read();
+                message = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                reader.Skip();
+            }
             else if (reader.ValueTextEquals("path"u8))
             {
                 reader.Read();
@@ -223,11 +347,16 @@ internal sealed class EventLineParser
             case Kind.None:
                 return "missing \"type\"";
             case Kind.Unknown:
-                return $"unknown event type \"{typeName}\" (expected metric, param, tag or artifact)";
+                return $"unknown event type \"{typeName}\" (expected metric, param, tag, artifact or error)";
             case Kind.Artifact:
                 if (string.IsNullOrEmpty(path))
                     return "artifact without a \"path\" string";
                 batch.Artifacts.Add(path);
+                return null;
+            case Kind.Error:
+                if (message is null)
+                    return "error without a \"message\" string";
+                batch.Error = message;
                 return null;
         }
         if (string.IsNullOrEmpty(name))
