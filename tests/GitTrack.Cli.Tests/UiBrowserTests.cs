@@ -1,0 +1,92 @@
+using System.Text.Json;
+using GitTrack.Cli.Tests.Infrastructure;
+using GitTrack.Tests.Shared;
+
+namespace GitTrack.Cli.Tests;
+
+/// <summary>
+/// The page of <c>gittrack ui</c> in Debian's Chromium (headless), driven by playwright-core from
+/// src/GitTrack.Web/frontend/e2e/run.mjs against the real process. Skipped, with the reason, where Chromium, Node
+/// or the front end's node_modules (npm ci) are missing; .ci/run installs all three.
+/// </summary>
+public sealed class UiBrowserTests : IDisposable
+{
+    private const string XssName = "<img src=x onerror=alert(1)>";
+    private readonly TempGitRepo _repo = new();
+
+    public UiBrowserTests() => TrainingScript.AddTo(_repo);
+
+    public void Dispose() => _repo.Dispose();
+
+    internal static string FrontendDir()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "GitTrack.sln")))
+                return Path.Combine(dir.FullName, "src", "GitTrack.Web", "frontend");
+        throw new InvalidOperationException("GitTrack.sln not found above the test binaries");
+    }
+
+    internal static void SkipUnlessBrowserAvailable()
+    {
+        Skip.IfNot(File.Exists("/usr/bin/chromium"), "Chromium is not installed (apt-get install chromium; .ci/run does)");
+        Skip.IfNot(ProcessRunner.IsOnPath("node"), "Node.js is not installed");
+        Skip.IfNot(Directory.Exists(Path.Combine(FrontendDir(), "node_modules", "playwright-core")),
+            "playwright-core is not installed (npm ci in src/GitTrack.Web/frontend; .ci/run does)");
+    }
+
+    internal static JsonElement RunScript(UiProcess ui, string mode, object args, string? screenshots = null)
+    {
+        var environment = new Dictionary<string, string> { ["GITTRACK_UI_URL"] = ui.Url.ToString() };
+        if (screenshots is not null)
+            environment["GITTRACK_SCREENSHOTS"] = screenshots;
+        var result = ProcessRunner.Run("node", ["e2e/run.mjs", mode, JsonSerializer.Serialize(args)], FrontendDir(), environment);
+        Assert.True(result.ExitCode == 0, $"e2e script failed ({result.ExitCode}): {result.Stderr}");
+        var output = JsonDocument.Parse(result.Stdout).RootElement.Clone();
+        Assert.False(output.TryGetProperty("error", out var error), $"in the browser: {error}\nserver: {ui.Stderr}");
+        return output;
+    }
+
+    [SkippableFact]
+    public void Page_shows_runs_charts_and_comparison_and_never_runs_recorded_text()
+    {
+        SkipUnlessBrowserAvailable();
+        TrainingScript.Run(_repo, "baseline", 0.1);
+        _repo.WriteFile("model.py", "layers = 3\n");
+        TrainingScript.Run(_repo, "deeper", 0.3);
+        TrainingScript.Run(_repo, XssName, 0.2);
+        using var ui = new UiProcess(_repo);
+
+        var output = RunScript(ui, "checks", new { xss = XssName, a = "baseline", b = "deeper", filter = "deep" },
+            Environment.GetEnvironmentVariable("GITTRACK_SCREENSHOTS"));
+        var s = output.GetProperty("steps");
+
+        // The table: every run, the XSS name as plain text, no element made from it, no alert.
+        Assert.Equal(3, s.GetProperty("rows").GetInt32());
+        Assert.True(s.GetProperty("xssShownAsText").GetBoolean());
+        Assert.Equal(0, s.GetProperty("imgElements").GetInt32());
+        Assert.Equal(0, s.GetProperty("imgElementsOnRun").GetInt32());
+        Assert.Equal(XssName, s.GetProperty("xssRunName").GetString());
+        Assert.Empty(output.GetProperty("dialogs").EnumerateArray());
+        // Sorting by name (descending first), then filtering.
+        Assert.Equal(["deeper", "baseline", XssName], s.GetProperty("sortedNames").EnumerateArray().Select(n => n.GetString()));
+        Assert.Equal(["deeper"], s.GetProperty("filteredNames").EnumerateArray().Select(n => n.GetString()));
+
+        // The run view: a chart drawn on a canvas of real size, the log as text.
+        Assert.Equal("baseline", s.GetProperty("runName").GetString());
+        var canvas = s.GetProperty("canvases")[0];
+        Assert.True(canvas[0].GetInt32() > 100 && canvas[1].GetInt32() > 100, $"canvas {canvas}");
+        Assert.StartsWith("trained with lr=0.1", s.GetProperty("logStart").GetString());
+        Assert.True(s.GetProperty("logScaleCanvases").GetInt32() >= 1);
+
+        // Compare: both runs overlaid, differing rows marked, a scatter, the code diff.
+        Assert.Equal(["baseline", "deeper"], s.GetProperty("compareLegend").EnumerateArray().Select(n => n.GetString()).Order());
+        Assert.True(s.GetProperty("compareCanvases").GetInt32() >= 1);
+        Assert.Contains("lr", s.GetProperty("differingRows").EnumerateArray().Select(n => n.GetString()));
+        Assert.Equal(1, s.GetProperty("scatterCanvas").GetInt32());
+        Assert.Contains("model.py", s.GetProperty("diffStat").GetString());
+
+        // Path traversal from the page: refused, never a file.
+        foreach (var status in s.GetProperty("traversal").EnumerateObject())
+            Assert.True(status.Value.GetInt32() is 400 or 404, $"{status.Name} answered {status.Value}");
+    }
+}
