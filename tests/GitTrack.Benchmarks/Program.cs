@@ -7,6 +7,7 @@ IBenchmark[] benchmarks =
     new EventsBenchmark(),
     new RunStoreBenchmark(),
     new CacheBenchmark(),
+    new UiBenchmark(),
 ];
 
 if (args.Length == 0 || args[0] is "-h" or "--help" or "list")

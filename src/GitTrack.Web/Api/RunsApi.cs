@@ -72,7 +72,7 @@ internal static partial class RunsApi
         {
             var record = data.Resolve(run);
             var axis = ParseAxis(http);
-            var series = MetricSeries.Of(data.History(record.Id), record.StartedAt, axis, ParsePoints(http));
+            var series = data.Series(record, axis, ParsePoints(http));
             return Json(http, json =>
             {
                 json.WriteStartObject();
@@ -111,7 +111,7 @@ internal static partial class RunsApi
             var axis = ParseAxis(http);
             var points = ParsePoints(http);
             var records = ids.Select(data.Resolve).ToArray();
-            var series = records.Select(r => MetricSeries.Of(data.History(r.Id), r.StartedAt, axis, points)).ToArray();
+            var series = records.Select(r => data.Series(r, axis, points)).ToArray();
             return Json(http, json =>
             {
                 json.WriteStartObject();

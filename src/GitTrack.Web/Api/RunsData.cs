@@ -1,6 +1,7 @@
 using GitTrack.Core.Cache;
 using GitTrack.Core.Runs;
 using GitTrack.Core.Storage;
+using GitTrack.Web.Charts;
 
 namespace GitTrack.Web.Api;
 
@@ -15,7 +16,8 @@ internal sealed class RunsData : IDisposable
     private readonly RunStore _store;
     private (string? Tip, DateTime At, IReadOnlyList<RunSummary> Runs)? _list;
     private readonly LinkedList<(string Key, IReadOnlyList<MetricPoint> Points)> _histories = new();
-    private const int HistoriesKept = 8;
+    private const int HistoriesKept = 2;
+    private readonly Dictionary<string, IReadOnlyList<MetricSeries>> _series = new(StringComparer.Ordinal);
 
     public RunsData(GitDirectories directories)
     {
@@ -72,6 +74,29 @@ internal sealed class RunsData : IDisposable
                 _histories.RemoveLast();
             return points;
         }
+    }
+
+    /// <summary>
+    /// A run's metrics ready to draw, kept per branch tip (so a polling page costs nothing until the run grows);
+    /// reading and reducing a long history takes far longer than sending the few thousand points.
+    /// </summary>
+    public IReadOnlyList<MetricSeries> Series(RunRecord run, MetricSeries.Axis axis, int maxPoints)
+    {
+        string key;
+        lock (_lock)
+        {
+            key = $"{_store.TipId}:{run.Id}:{axis}:{maxPoints}";
+            if (_series.TryGetValue(key, out var cached))
+                return cached;
+        }
+        var series = MetricSeries.Of(History(run.Id), run.StartedAt, axis, maxPoints);
+        lock (_lock)
+        {
+            if (_series.Count >= 64)
+                _series.Clear();
+            _series[key] = series;
+        }
+        return series;
     }
 
     /// <summary>Writes a changed manifest of a finished run (tags, note) through the same store the recorder uses.</summary>

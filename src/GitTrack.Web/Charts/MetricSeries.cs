@@ -18,10 +18,17 @@ internal sealed record MetricSeries(string Name, double[] X, double[] Y, int Cou
     public static IReadOnlyList<MetricSeries> Of(IReadOnlyList<MetricPoint> history, DateTimeOffset startedAt, Axis axis, int maxPoints)
     {
         var byName = new Dictionary<string, (List<double> X, List<double> Y)>(StringComparer.Ordinal);
+        // The decoder shares one name string per metric and segment: skip the dictionary while the name repeats.
+        string? lastName = null;
+        (List<double> X, List<double> Y) series = ([], []);
         foreach (var point in history)
         {
-            if (!byName.TryGetValue(point.Name, out var series))
-                byName[point.Name] = series = ([], []);
+            if (!ReferenceEquals(point.Name, lastName))
+            {
+                if (!byName.TryGetValue(point.Name, out series))
+                    byName[point.Name] = series = ([], []);
+                lastName = point.Name;
+            }
             double x;
             if (axis == Axis.Step)
                 x = point.Step ?? series.X.Count;
@@ -37,6 +44,8 @@ internal sealed record MetricSeries(string Name, double[] X, double[] Y, int Cou
         {
             var x = xs.ToArray();
             var y = ys.ToArray();
+            xs.Clear();
+            ys.Clear();
             if (!IsSorted(x))
                 // A stable sort: points logged at the same step keep their logging order.
                 Sort(ref x, ref y);
