@@ -45,6 +45,19 @@ public sealed class UiApiTests : IDisposable
     }
 
     [Fact]
+    public async Task A_run_started_inside_another_names_it_as_parent()
+    {
+        var dotnet = Environment.ProcessPath is { } host && Path.GetFileNameWithoutExtension(host) == "dotnet" ? host : "dotnet";
+        var result = GitTrackProcess.Run(_repo, "run", "-n", "sweep", "--", dotnet, GitTrackProcess.DllPath, "run", "-n", "child", "--", "sh", "train.sh", "0.1", "5");
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        using var ui = new UiProcess(_repo);
+
+        var list = await GetJson(ui, "/api/runs");
+        var child = list.GetProperty("runs").EnumerateArray().Single(r => r.GetProperty("name").GetString() == "child");
+        Assert.Equal(IdOf(list, "sweep"), child.GetProperty("parent").GetString());
+    }
+
+    [Fact]
     public async Task Filter_parameter_narrows_the_list_by_name()
     {
         TrainingScript.Run(_repo, "baseline-a", 0.1);

@@ -56,7 +56,15 @@ public sealed class UiBrowserTests : IDisposable
         TrainingScript.Run(_repo, XssName, 0.2);
         using var ui = new UiProcess(_repo);
 
-        var output = RunScript(ui, "checks", new { xss = XssName, a = "baseline", b = "deeper", filter = "deep" },
+        var dotnet = Environment.ProcessPath is { } host && Path.GetFileNameWithoutExtension(host) == "dotnet" ? host : "dotnet";
+        var live = new
+        {
+            name = "late",
+            cwd = _repo.Root,
+            env = _repo.Environment,
+            command = new[] { dotnet, GitTrackProcess.DllPath, "run", "-n", "late", "--", "sh", "train.sh", "0.5", "10" },
+        };
+        var output = RunScript(ui, "checks", new { xss = XssName, a = "baseline", b = "deeper", filter = "deep", live },
             Environment.GetEnvironmentVariable("GITTRACK_SCREENSHOTS"));
         var s = output.GetProperty("steps");
 
@@ -84,6 +92,9 @@ public sealed class UiBrowserTests : IDisposable
         Assert.Contains("lr", s.GetProperty("differingRows").EnumerateArray().Select(n => n.GetString()));
         Assert.Equal(1, s.GetProperty("scatterCanvas").GetInt32());
         Assert.Contains("model.py", s.GetProperty("diffStat").GetString());
+
+        // A run recorded while the page was open appeared in its table without a reload.
+        Assert.True(s.GetProperty("liveAppeared").GetBoolean());
 
         // Path traversal from the page: refused, never a file.
         foreach (var status in s.GetProperty("traversal").EnumerateObject())

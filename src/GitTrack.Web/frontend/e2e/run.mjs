@@ -8,6 +8,7 @@
 // GITTRACK_SCREENSHOTS=DIR saves docs/ui-*.png style screenshots of the views.
 import { chromium } from "playwright-core";
 import { join } from "node:path";
+import { execFileSync } from "node:child_process";
 
 const url = process.env.GITTRACK_UI_URL;
 const [mode, argText] = process.argv.slice(2);
@@ -43,7 +44,7 @@ try {
 }
 process.stdout.write(JSON.stringify(result) + "\n");
 
-async function checks(page, { xss, a, b, filter }) {
+async function checks(page, { xss, a, b, filter, live }) {
   const s = result.steps;
   await page.goto(url);
   await page.waitForSelector("#runs-table tr.run-row");
@@ -99,6 +100,16 @@ async function checks(page, { xss, a, b, filter }) {
   s.scatterCanvas = await page.locator("#scatter canvas").count();
   s.diffStat = (await page.locator("#diff-stat").count()) > 0 ? await page.locator("#diff-stat").textContent() : "";
   if (shots) await page.screenshot({ path: join(shots, "ui-compare.png"), fullPage: true });
+
+  // A run recorded while the page is open appears without a reload (the page polls the branch tip).
+  if (live) {
+    await page.goto(url);
+    await page.waitForSelector("#runs-table tr.run-row");
+    await page.evaluate(() => { window.__notReloaded = true; });
+    execFileSync(live.command[0], live.command.slice(1), { cwd: live.cwd, env: { ...process.env, ...live.env }, stdio: "ignore" });
+    await page.waitForFunction((name) => [...document.querySelectorAll("#runs-table a.run-link")].some((l) => l.textContent === name), live.name, { timeout: 20000 });
+    s.liveAppeared = await page.evaluate(() => window.__notReloaded === true);
+  }
 
   // Path traversal through the artifact endpoint and the static files, from the page itself.
   s.traversal = await page.evaluate(async () => {
