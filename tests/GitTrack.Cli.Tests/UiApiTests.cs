@@ -262,6 +262,14 @@ public sealed class UiApiTests : IDisposable
         Assert.Equal("", ui.Stderr);
     }
 
+    [Fact]
+    public async Task Ctrl_C_stops_the_server_with_exit_0()
+    {
+        using var ui = new UiProcess(_repo);
+        await GetJson(ui, "/api/version");
+        Assert.Equal(0, ui.Interrupt(TimeSpan.FromSeconds(20)));
+    }
+
     private static string WaitFor(Func<string> read, Func<string, bool> done)
     {
         for (var i = 0; i < 100 && !done(read()); i++)

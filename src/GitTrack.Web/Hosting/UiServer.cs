@@ -128,6 +128,18 @@ public sealed class UiServer : IAsyncDisposable
         });
 
         await app.StartAsync(cancellation);
+        // Bring the local run index up to date before the first page asks (with 10,000 runs, that is most of the
+        // first request's time); a failure here is reported by the request that meets it.
+        _ = Task.Run(() =>
+        {
+            try
+            {
+                data.List();
+            }
+            catch (Exception e) when (e is GitTrackException or IOException or LibGit2Sharp.LibGit2SharpException)
+            {
+            }
+        }, CancellationToken.None);
         var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var port = new Uri(bound.Replace("[::]", "localhost", StringComparison.Ordinal)).Port;
         boundPort = port;

@@ -58,6 +58,13 @@ public sealed class UiProcess : IDisposable
         }
     }
 
+    /// <summary>Sends SIGINT, as Ctrl-C in a terminal does, and returns the exit code (null when it did not stop).</summary>
+    public int? Interrupt(TimeSpan wait)
+    {
+        ProcessRunner.Run("kill", ["-INT", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)], Path.GetTempPath());
+        return _process.WaitForExit(wait) ? _process.ExitCode : null;
+    }
+
     public void Dispose()
     {
         Client.Dispose();
