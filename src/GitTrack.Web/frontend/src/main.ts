@@ -71,8 +71,15 @@ async function route() {
   try {
     if (hash.startsWith("/run/")) {
       const id = decodeURIComponent(hash.slice("/run/".length));
-      const r = await runView(app, id, controls, session);
-      if (mine === generation) refresh = r;
+      await runView(app, id, controls, session);
+      // When the branch moves, the whole run view is drawn again (status, metrics, charts and log may all have
+      // changed), keeping the reader's place on the page.
+      if (mine === generation)
+        refresh = async () => {
+          const y = window.scrollY;
+          await runView(app, id, controls, session);
+          window.scrollTo(0, y);
+        };
     } else if (hash.startsWith("/compare/")) {
       const ids = hash.slice("/compare/".length).split(",").map(decodeURIComponent).filter((s) => s.length > 0);
       const r = await compareView(app, ids, controls);

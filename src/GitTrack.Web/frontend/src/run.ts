@@ -58,7 +58,7 @@ function keyValues(title: string, values: Record<string, unknown>, id: string): 
   return h("section", {}, h("h3", {}, title), table);
 }
 
-export async function runView(host: HTMLElement, id: string, controls: ChartControls, session: Session): Promise<() => Promise<void>> {
+export async function runView(host: HTMLElement, id: string, controls: ChartControls, session: Session): Promise<void> {
   const run = await api.run(id);
   clear(host);
   const header = h("div", { class: "run-header" }, h("h2", { id: "run-name" }, run.name), statusBadge(run.status), h("code", { class: "muted" }, run.id));
@@ -129,10 +129,6 @@ export async function runView(host: HTMLElement, id: string, controls: ChartCont
     keyValues("runtimes", run.runtimes, "run-runtimes"),
     folded("environment", keyValues("environment", run.env, "run-env")));
   await Promise.all([drawCharts(), loadLog()]);
-  // What the live refresh calls: the charts and the log grow while a run is running.
-  return async () => {
-    await Promise.all([drawCharts(), loadLog()]);
-  };
 }
 
 function folded(title: string, content: HTMLElement | null): HTMLElement | null {
