@@ -47,6 +47,30 @@ public sealed class UiBrowserTests : IDisposable
     }
 
     [SkippableFact]
+    public void Checked_in_page_is_the_build_of_its_source()
+    {
+        SkipUnlessBrowserAvailable();
+        var output = Path.Combine(Path.GetTempPath(), $"gittrack-ui-build-{Guid.NewGuid():N}");
+        try
+        {
+            var build = ProcessRunner.Run("npx", ["vite", "build", "--outDir", output, "--emptyOutDir", "--logLevel", "error"], FrontendDir());
+            Assert.True(build.ExitCode == 0, build.Stderr);
+            var checkedIn = Path.Combine(FrontendDir(), "..", "wwwroot");
+            string[] Files(string root) => Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
+                .Select(f => Path.GetRelativePath(root, f).Replace('\\', '/')).Order(StringComparer.Ordinal).ToArray();
+            Assert.Equal(Files(output), Files(checkedIn));
+            foreach (var file in Files(output))
+                Assert.True(File.ReadAllBytes(Path.Combine(output, file)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(checkedIn, file))),
+                    $"{file} differs: run 'npm ci && npm run build' in src/GitTrack.Web/frontend and commit wwwroot");
+        }
+        finally
+        {
+            if (Directory.Exists(output))
+                Directory.Delete(output, recursive: true);
+        }
+    }
+
+    [SkippableFact]
     public void Page_shows_runs_charts_and_comparison_and_never_runs_recorded_text()
     {
         SkipUnlessBrowserAvailable();
@@ -92,6 +116,10 @@ public sealed class UiBrowserTests : IDisposable
         Assert.Contains("lr", s.GetProperty("differingRows").EnumerateArray().Select(n => n.GetString()));
         Assert.Equal(1, s.GetProperty("scatterCanvas").GetInt32());
         Assert.Contains("model.py", s.GetProperty("diffStat").GetString());
+
+        Assert.Contains(XssName, s.GetProperty("compareAllHeaders").EnumerateArray().Select(n => n.GetString()));
+        Assert.Equal(0, s.GetProperty("imgElementsOnCompareAll").GetInt32());
+        Assert.Empty(output.GetProperty("dialogs").EnumerateArray());
 
         // A run recorded while the page was open appeared in its table without a reload.
         Assert.True(s.GetProperty("liveAppeared").GetBoolean());

@@ -52,6 +52,7 @@ async function checks(page, { xss, a, b, filter, live }) {
   s.names = await page.locator("#runs-table a.run-link").allTextContents();
   // The XSS name must be there as text, and no element may have been made of it.
   s.xssShownAsText = s.names.includes(xss);
+  const allIds = await page.locator("#runs-table tr.run-row").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-id")));
   s.imgElements = await page.locator("img").count();
   if (shots) await page.screenshot({ path: join(shots, "ui-runs.png") });
 
@@ -100,6 +101,13 @@ async function checks(page, { xss, a, b, filter, live }) {
   s.scatterCanvas = await page.locator("#scatter canvas").count();
   s.diffStat = (await page.locator("#diff-stat").count()) > 0 ? await page.locator("#diff-stat").textContent() : "";
   if (shots) await page.screenshot({ path: join(shots, "ui-compare.png"), fullPage: true });
+
+  // Every run compared, the XSS one included: its name is in legends, table headers, selects; still only text.
+  await page.goto(`${url}#/compare/${allIds.join(",")}`);
+  await page.waitForSelector("#compare-table");
+  await page.waitForSelector("#charts canvas");
+  s.compareAllHeaders = await page.locator("#compare-table tr:first-child th").allTextContents();
+  s.imgElementsOnCompareAll = await page.locator("img").count();
 
   // A run recorded while the page is open appears without a reload (the page polls the branch tip).
   if (live) {
