@@ -255,6 +255,20 @@ public sealed class UiApiTests : IDisposable
     }
 
     [Fact]
+    public void A_host_that_is_not_an_address_or_a_busy_port_is_an_input_error()
+    {
+        var badHost = GitTrackProcess.Run(_repo, "ui", "--host", "nonsense");
+        Assert.Equal(2, badHost.ExitCode);
+        Assert.Equal("gittrack: 'nonsense' is not an IP address (give --host an address such as 127.0.0.1 or 0.0.0.0)", badHost.Stderr.Trim());
+
+        using var ui = new UiProcess(_repo);
+        var busy = GitTrackProcess.Run(_repo, "ui", "--port", ui.Url.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(2, busy.ExitCode);
+        Assert.StartsWith($"gittrack: cannot listen on 127.0.0.1:{ui.Url.Port}", busy.Stderr);
+        Assert.DoesNotContain("   at ", busy.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Loopback_binding_prints_no_warning()
     {
         using var ui = new UiProcess(_repo);

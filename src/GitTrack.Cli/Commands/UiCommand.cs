@@ -28,6 +28,7 @@ public static class UiCommand
                 Port = parseResult.GetValue(port),
                 AllowEdits = parseResult.GetValue(allowEdits),
             };
+            UiServer.ParseHost(options.Host);
             if (!UiServer.IsLoopback(options.Host))
                 context.Error.WriteLine($"gittrack: warning: listening on {options.Host}: anyone who can reach this machine can read your runs, logs and artifacts");
             await using var server = await UiServer.StartAsync(options, cancellation);

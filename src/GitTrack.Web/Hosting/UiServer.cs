@@ -40,15 +40,18 @@ public sealed class UiServer : IAsyncDisposable
     /// <summary>The per-process token state-changing requests must carry.</summary>
     public string Token { get; }
 
+    /// <summary>The address to bind for <c>--host</c>: an IP address, or <c>localhost</c>.</summary>
+    public static IPAddress ParseHost(string host) => host == "localhost" ? IPAddress.Loopback
+        : IPAddress.TryParse(host, out var parsed) ? parsed
+        : throw new InvalidInputException($"'{host}' is not an IP address", "give --host an address such as 127.0.0.1 or 0.0.0.0");
+
     /// <summary>True when the address is a loopback one (only this machine can connect).</summary>
     public static bool IsLoopback(string host) =>
         host == "localhost" || (IPAddress.TryParse(host, out var address) && IPAddress.IsLoopback(address));
 
     public static async Task<UiServer> StartAsync(UiOptions options, CancellationToken cancellation = default)
     {
-        var address = options.Host == "localhost" ? IPAddress.Loopback
-            : IPAddress.TryParse(options.Host, out var parsed) ? parsed
-            : throw new InvalidInputException($"'{options.Host}' is not an IP address", "give --host an address such as 127.0.0.1 or 0.0.0.0");
+        var address = ParseHost(options.Host);
         if (options.Port is < 0 or > 65535)
             throw new InvalidInputException($"port {options.Port} is out of range", "give --port a number from 1 to 65535, or 0 for any free port");
 
@@ -127,7 +130,16 @@ public sealed class UiServer : IAsyncDisposable
             return RunsApi.Error(http, StatusCodes.Status404NotFound, "not found", null);
         });
 
-        await app.StartAsync(cancellation);
+        try
+        {
+            await app.StartAsync(cancellation);
+        }
+        catch (IOException e)
+        {
+            await app.DisposeAsync();
+            data.Dispose();
+            throw new InvalidInputException($"cannot listen on {options.Host}:{options.Port}: {e.Message}", "choose another --port, or leave it out for any free one", e);
+        }
         // Bring the local run index up to date before the first page asks (with 10,000 runs, that is most of the
         // first request's time); a failure here is reported by the request that meets it.
         _ = Task.Run(() =>
