@@ -47,6 +47,41 @@ public sealed class UiBrowserTests : IDisposable
     }
 
     [SkippableFact]
+    public void Run_view_follows_a_run_while_it_is_recorded()
+    {
+        SkipUnlessBrowserAvailable();
+        // 120 points over about 12 s: gittrack checkpoints every 5 s, so the page sees the run grow, then end.
+        _repo.WriteFile("grow.sh", """
+            i=0
+            while [ $i -lt 120 ]; do
+              echo "{\"type\":\"metric\",\"name\":\"loss\",\"value\":$i,\"step\":$i}" >> "$GITTRACK_EVENTS"
+              i=$((i+1)); sleep 0.1
+            done
+
+            """);
+        _repo.Commit("add grow.sh");
+        TrainingScript.Run(_repo, "earlier", 0.1);
+        using var ui = new UiProcess(_repo);
+        var dotnet = Environment.ProcessPath is { } host && Path.GetFileNameWithoutExtension(host) == "dotnet" ? host : "dotnet";
+
+        var output = RunScript(ui, "grow", new
+        {
+            name = "growing",
+            cwd = _repo.Root,
+            env = _repo.Environment,
+            command = new[] { dotnet, GitTrackProcess.DllPath, "run", "-n", "growing", "--", "sh", "grow.sh" },
+        });
+        var s = output.GetProperty("steps");
+
+        Assert.Equal(0, s.GetProperty("exitCode").GetInt32());
+        Assert.Equal("running", s.GetProperty("statusFirst").GetString());
+        Assert.InRange(s.GetProperty("countFirst").GetInt32(), 1, 119);
+        Assert.Equal(120, s.GetProperty("countLast").GetInt32());
+        Assert.Equal("completed", s.GetProperty("statusLast").GetString());
+        Assert.True(s.GetProperty("notReloaded").GetBoolean());
+    }
+
+    [SkippableFact]
     public void Checked_in_page_is_the_build_of_its_source()
     {
         SkipUnlessBrowserAvailable();

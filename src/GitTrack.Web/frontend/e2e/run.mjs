@@ -8,7 +8,7 @@
 // GITTRACK_SCREENSHOTS=DIR saves docs/ui-*.png style screenshots of the views.
 import { chromium } from "playwright-core";
 import { join } from "node:path";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 
 const url = process.env.GITTRACK_UI_URL;
 const [mode, argText] = process.argv.slice(2);
@@ -36,6 +36,7 @@ try {
   page.setDefaultTimeout(15000);
   if (mode === "checks") await checks(page, args);
   else if (mode === "timing") await timing(page, args);
+  else if (mode === "grow") await grow(page, args);
   else throw new Error(`unknown mode ${mode}`);
 } catch (error) {
   result.error = String(error?.stack ?? error);
@@ -126,6 +127,29 @@ async function checks(page, { xss, a, b, filter, live }) {
       statuses[path] = (await fetch(path)).status;
     return statuses;
   });
+}
+
+// A run recorded while its page is open: the chart's point count grows and the status turns to completed, no reload.
+async function grow(page, { name, command, cwd, env }) {
+  const s = result.steps;
+  const child = spawn(command[0], command.slice(1), { cwd, env: { ...process.env, ...env }, stdio: "ignore" });
+  const exited = new Promise((resolve) => child.on("exit", resolve));
+  await page.goto(url);
+  await page.waitForFunction((n) => [...document.querySelectorAll("#runs-table a.run-link")].some((l) => l.textContent === n), name, { timeout: 30000 });
+  await page.locator("#runs-table a.run-link", { hasText: name }).first().click();
+  await page.evaluate(() => { window.__notReloaded = true; });
+  const count = async () => {
+    const title = (await page.locator(".chart-title").first().textContent({ timeout: 30000 })) ?? "";
+    return Number((title.match(/([\d,]+) points/) ?? ["", "0"])[1].replace(/,/g, ""));
+  };
+  await page.waitForSelector(".chart-title", { timeout: 30000 });
+  s.statusFirst = await page.locator(".run-header .status").textContent();
+  s.countFirst = await count();
+  s.exitCode = await exited;
+  await page.waitForFunction(() => document.querySelector(".run-header .status")?.textContent === "completed", null, { timeout: 30000 });
+  s.countLast = await count();
+  s.statusLast = await page.locator(".run-header .status").textContent();
+  s.notReloaded = await page.evaluate(() => window.__notReloaded === true);
 }
 
 async function timing(page, { big }) {
