@@ -15,6 +15,7 @@ public static class CliApp
         root.Subcommands.Add(LsCommand.Create(context));
         root.Subcommands.Add(ShowCommand.Create(context));
         root.Subcommands.Add(CacheCommand.Create(context));
+        root.Subcommands.Add(UiCommand.Create(context));
         return root;
     }
 

@@ -10,6 +10,7 @@ IBenchmark[] benchmarks =
     new QueryBenchmark(),
     new RunBenchmark(),
     new ClientBenchmark(),
+    new UiBenchmark(),
 ];
 
 if (args.Length == 0 || args[0] is "-h" or "--help" or "list")

@@ -13,6 +13,8 @@ public sealed record RunSummary
     public required DateTimeOffset StartedAt { get; init; }
     public DateTimeOffset? EndedAt { get; init; }
     public ProcessInfo? Process { get; init; }
+    /// <summary>The id of the run this one is nested under, if any (see <see cref="RunRecord.Parent"/>).</summary>
+    public string? Parent { get; init; }
     public IReadOnlyDictionary<string, object> Params { get; init; } = new SortedDictionary<string, object>(StringComparer.Ordinal);
     public IReadOnlyDictionary<string, double> Metrics { get; init; } = new SortedDictionary<string, double>(StringComparer.Ordinal);
     public IReadOnlyDictionary<string, string> Tags { get; init; } = new SortedDictionary<string, string>(StringComparer.Ordinal);
@@ -28,6 +30,7 @@ public sealed record RunSummary
         StartedAt = run.StartedAt,
         EndedAt = run.EndedAt,
         Process = run.Process,
+        Parent = run.Parent,
         Params = run.Params,
         Metrics = run.Metrics,
         Tags = run.Tags,

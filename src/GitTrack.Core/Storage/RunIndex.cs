@@ -14,7 +14,8 @@ namespace GitTrack.Core.Storage;
 internal sealed class RunIndex
 {
     private static ReadOnlySpan<byte> Magic => "GTIX"u8;
-    private const int FormatVersion = 1;
+    // 2: each run carries its parent id (empty when none). An index of another version is rebuilt.
+    private const int FormatVersion = 2;
 
     /// <summary>The commit the entries describe, or null for an empty index.</summary>
     public string? Tip { get; private set; }
@@ -129,6 +130,7 @@ internal sealed class RunIndex
                     writer.Write(p.Host);
                     writer.Write(p.BootId ?? "");
                 }
+                writer.Write(run.Parent ?? "");
                 writer.Write(run.Params.Count);
                 foreach (var (key, value) in run.Params)
                 {
@@ -198,6 +200,7 @@ internal sealed class RunIndex
                 var boot = reader.ReadString();
                 process = new ProcessInfo(pid, host, boot.Length == 0 ? null : boot);
             }
+            var parent = reader.ReadString();
             var paramCount = reader.ReadInt32();
             var parameters = new Dictionary<string, object>(paramCount, StringComparer.Ordinal);
             for (var j = 0; j < paramCount; j++)
@@ -229,6 +232,7 @@ internal sealed class RunIndex
                 StartedAt = started,
                 EndedAt = endedTicks < 0 ? null : new DateTimeOffset(endedTicks, TimeSpan.Zero),
                 Process = process,
+                Parent = parent.Length == 0 ? null : parent,
                 Params = parameters,
                 Metrics = metrics,
                 Tags = tags,

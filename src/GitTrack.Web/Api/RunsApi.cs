@@ -1,0 +1,286 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using GitTrack.Core.Errors;
+using GitTrack.Core.Hashing;
+using GitTrack.Core.Runs;
+using GitTrack.Core.Storage;
+using GitTrack.Web.Charts;
+using GitTrack.Web.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Net.Http.Headers;
+
+namespace GitTrack.Web.Api;
+
+/// <summary>The JSON API under <c>/api</c>: read-only endpoints, and the edit endpoints when edits are allowed.</summary>
+internal static partial class RunsApi
+{
+    /// <summary>The most points per series a chart is sent; enough for a 4K-wide chart, small enough to draw at once.</summary>
+    public const int MaxPointsPerSeries = 2000;
+    private const int MaxPatchBytes = 1 << 20;
+    private const int MaxLogBytes = 4 << 20;
+    private const int MaxCompared = 20;
+
+    public static void Map(IEndpointRouteBuilder app, RunsData data, UiOptions options, string token)
+    {
+        app.MapGet("/api/version", (HttpContext http) => Json(http, json =>
+        {
+            json.WriteStartObject();
+            json.WriteString("tip", data.Tip);
+            json.WriteEndObject();
+        }));
+
+        // The token travels only in a same-origin response: another site can send requests, never read them.
+        app.MapGet("/api/session", (HttpContext http) => Json(http, json =>
+        {
+            json.WriteStartObject();
+            json.WriteBoolean("edits", options.AllowEdits);
+            json.WriteString("token", options.AllowEdits ? token : null);
+            json.WriteString("repository", data.Directories.WorkTree);
+            json.WriteEndObject();
+        }));
+
+        app.MapGet("/api/runs", (HttpContext http) =>
+        {
+            var (tip, runs) = data.List();
+            var shown = RunFilter.Apply(runs, http.Request.Query["filter"]);
+            return Json(http, json =>
+            {
+                json.WriteStartObject();
+                json.WriteString("tip", tip);
+                json.WriteNumber("total", runs.Count);
+                json.WriteStartArray("runs");
+                foreach (var run in shown)
+                    ApiJson.WriteSummary(json, run);
+                json.WriteEndArray();
+                json.WriteEndObject();
+            });
+        });
+
+        app.MapGet("/api/runs/{run}", (HttpContext http, string run) =>
+        {
+            var record = data.Resolve(run);
+            var history = MetricSummary.Of(data.History(record.Id));
+            return Json(http, json => ApiJson.WriteRecord(json, record, history));
+        });
+
+        app.MapGet("/api/runs/{run}/metrics", (HttpContext http, string run) =>
+        {
+            var record = data.Resolve(run);
+            var axis = ParseAxis(http);
+            var series = data.Series(record, axis, ParsePoints(http));
+            return Json(http, json =>
+            {
+                json.WriteStartObject();
+                json.WriteString("id", record.Id);
+                json.WriteString("x", axis == MetricSeries.Axis.Step ? "step" : "time");
+                json.WriteStartArray("series");
+                foreach (var s in series)
+                    ApiJson.WriteSeries(json, s);
+                json.WriteEndArray();
+                json.WriteEndObject();
+            });
+        });
+
+        app.MapGet("/api/runs/{run}/log", async (HttpContext http, string run) =>
+        {
+            var record = data.Resolve(run);
+            if (record.Log is not { } log)
+                throw new NotFoundException($"run {record.Name} has no captured log", "the command printed nothing");
+            http.Response.ContentType = "text/plain; charset=utf-8";
+            // A long log is cut to its end, where the error usually is.
+            await using var stream = data.Cache.OpenRead(log.Key);
+            var skip = Math.Max(0, log.Size - MaxLogBytes);
+            if (skip > 0)
+            {
+                http.Response.Headers["X-GitTrack-Truncated"] = skip.ToString(CultureInfo.InvariantCulture);
+                await CopyAsync(stream, Stream.Null, skip, http.RequestAborted);
+            }
+            await stream.CopyToAsync(http.Response.Body, http.RequestAborted);
+        });
+
+        app.MapGet("/api/compare", (HttpContext http) =>
+        {
+            var ids = http.Request.Query["ids"].ToString().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            if (ids.Length is 0 or > MaxCompared)
+                throw new InvalidInputException($"compare takes 1 to {MaxCompared} runs, got {ids.Length}", "pass ids=ID,ID,...");
+            var axis = ParseAxis(http);
+            var points = ParsePoints(http);
+            var records = ids.Select(data.Resolve).ToArray();
+            var series = records.Select(r => data.Series(r, axis, points)).ToArray();
+            return Json(http, json =>
+            {
+                json.WriteStartObject();
+                json.WriteString("x", axis == MetricSeries.Axis.Step ? "step" : "time");
+                json.WriteStartArray("runs");
+                for (var i = 0; i < records.Length; i++)
+                {
+                    json.WriteStartObject();
+                    json.WritePropertyName("run");
+                    ApiJson.WriteSummary(json, RunSummary.Of(records[i]));
+                    json.WriteString("tree", records[i].Source.Tree);
+                    json.WriteString("commit", records[i].Source.Commit);
+                    json.WriteStartArray("series");
+                    foreach (var s in series[i])
+                        ApiJson.WriteSeries(json, s);
+                    json.WriteEndArray();
+                    json.WriteEndObject();
+                }
+                json.WriteEndArray();
+                json.WriteEndObject();
+            });
+        });
+
+        // SEAM: the code diff calls git directly for now; at merge it can go through Core/Diff (branch diff).
+        app.MapGet("/api/diff", (HttpContext http) =>
+        {
+            var a = data.Resolve(http.Request.Query["a"].ToString());
+            var b = data.Resolve(http.Request.Query["b"].ToString());
+            foreach (var tree in new[] { a.Source.Tree, b.Source.Tree })
+                if (!ObjectIdPattern().IsMatch(tree))
+                    throw new CorruptDataException($"'{tree}' is not a git object id", "the run's manifest is damaged");
+            string[] common = ["-c", "core.quotepath=off", "diff", "--no-color", "--no-ext-diff", "--no-textconv"];
+            var stat = GitCli.Check(data.Directories.WorkTree, null, [.. common, "--stat", a.Source.Tree, b.Source.Tree, "--"]);
+            var patch = GitCli.Check(data.Directories.WorkTree, null, [.. common, "--patch", a.Source.Tree, b.Source.Tree, "--"]);
+            var truncated = patch.Length > MaxPatchBytes;
+            return Json(http, json =>
+            {
+                json.WriteStartObject();
+                json.WriteString("a", a.Id);
+                json.WriteString("b", b.Id);
+                json.WriteString("tree_a", a.Source.Tree);
+                json.WriteString("tree_b", b.Source.Tree);
+                json.WriteString("stat", stat);
+                json.WriteString("patch", truncated ? patch[..MaxPatchBytes] : patch);
+                json.WriteBoolean("truncated", truncated);
+                json.WriteEndObject();
+            });
+        });
+
+        // Artifacts go by cache key only: the key is checked to be 64 hex digits before the cache is touched, so no
+        // request can name a path. The optional name only labels the download.
+        app.MapGet("/api/artifacts/{key}", async (HttpContext http, string key) =>
+        {
+            if (!KeyPattern().IsMatch(key) || !Blake3Hash.TryParse(key, out var hash))
+                throw new InvalidInputException("an artifact is named by its cache key (64 lowercase hex digits)", "use the key shown beside the artifact");
+            if (!data.Cache.Contains(hash))
+                throw new NotFoundException($"no object {key} in the artifact cache", "it may live in another clone's cache");
+            var name = SafeFileName(http.Request.Query["name"].ToString()) ?? key;
+            var disposition = new ContentDispositionHeaderValue("attachment");
+            disposition.SetHttpFileName(name);
+            http.Response.ContentType = "application/octet-stream";
+            http.Response.Headers.ContentDisposition = disposition.ToString();
+            await using var stream = data.Cache.OpenRead(hash);
+            await stream.CopyToAsync(http.Response.Body, http.RequestAborted);
+        });
+
+        if (options.AllowEdits)
+            MapEdits(app, data);
+    }
+
+    /// <summary>
+    /// Tags and the note of a finished run, written with <see cref="RunStore.Save"/> as any manifest change.
+    /// A running run is refused: its recorder would write its own manifest over the change at its next checkpoint.
+    /// </summary>
+    private static void MapEdits(IEndpointRouteBuilder app, RunsData data)
+    {
+        app.MapPost("/api/runs/{run}/edit", async (HttpContext http, string run) =>
+        {
+            using var body = await JsonDocument.ParseAsync(http.Request.Body, cancellationToken: http.RequestAborted);
+            var record = data.Resolve(run);
+            if (record.Status is RunStatus.Running)
+                throw new ConflictException($"run {record.Name} is still running", "edit it when it has ended");
+            var root = body.RootElement;
+            var tags = new SortedDictionary<string, string>(record.Tags.ToDictionary(), StringComparer.Ordinal);
+            if (root.TryGetProperty("set_tags", out var set))
+                foreach (var tag in set.EnumerateObject())
+                    tags[tag.Name] = tag.Value.GetString() ?? "";
+            if (root.TryGetProperty("remove_tags", out var remove))
+                foreach (var tag in remove.EnumerateArray())
+                    tags.Remove(tag.GetString() ?? "");
+            var note = root.TryGetProperty("note", out var n) ? n.GetString() : record.Note;
+            // A crashed run is stored as running: keep what is on the branch, only the edited fields change.
+            var saved = record with { Tags = tags, Note = string.IsNullOrEmpty(note) ? null : note };
+            if (record.Status == RunStatus.Crashed)
+                throw new ConflictException($"run {record.Name} crashed and is stored as running", "edit it with the command line");
+            data.Save(saved);
+            http.Response.StatusCode = StatusCodes.Status204NoContent;
+        });
+    }
+
+    private static MetricSeries.Axis ParseAxis(HttpContext http) => http.Request.Query["x"].ToString() switch
+    {
+        "" or "step" => MetricSeries.Axis.Step,
+        "time" => MetricSeries.Axis.Time,
+        var other => throw new InvalidInputException($"unknown x axis '{other}'", "use x=step or x=time"),
+    };
+
+    private static int ParsePoints(HttpContext http)
+    {
+        var text = http.Request.Query["points"].ToString();
+        if (text.Length == 0)
+            return MaxPointsPerSeries;
+        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var points) || points < 4)
+            throw new InvalidInputException($"points must be a whole number from 4 to {MaxPointsPerSeries}", "leave it out for the default");
+        return Math.Min(points, MaxPointsPerSeries);
+    }
+
+    private static string? SafeFileName(string name)
+    {
+        var file = Path.GetFileName(name.Replace('\\', '/'));
+        var clean = new string(file.Where(c => !char.IsControl(c) && c != '"').ToArray());
+        return clean.Length == 0 || clean is "." or ".." ? null : clean;
+    }
+
+    private static async Task CopyAsync(Stream from, Stream to, long count, CancellationToken cancellation)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(81920);
+        try
+        {
+            while (count > 0)
+            {
+                var read = await from.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, count)), cancellation);
+                if (read == 0)
+                    break;
+                await to.WriteAsync(buffer.AsMemory(0, read), cancellation);
+                count -= read;
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    internal static async Task Json(HttpContext http, Action<Utf8JsonWriter> write)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var json = new Utf8JsonWriter(buffer))
+            write(json);
+        http.Response.ContentType = "application/json; charset=utf-8";
+        http.Response.Headers.CacheControl = "no-store";
+        await http.Response.Body.WriteAsync(buffer.WrittenMemory, http.RequestAborted);
+    }
+
+    internal static Task Error(HttpContext http, int status, string message, string? hint)
+    {
+        http.Response.StatusCode = status;
+        return Json(http, json =>
+        {
+            json.WriteStartObject();
+            json.WriteString("error", message);
+            json.WriteString("hint", hint);
+            json.WriteEndObject();
+        });
+    }
+
+    [GeneratedRegex("^[0-9a-f]{64}$")]
+    private static partial Regex KeyPattern();
+
+    [GeneratedRegex("^[0-9a-f]{40}([0-9a-f]{24})?$")]
+    private static partial Regex ObjectIdPattern();
+}

@@ -1,0 +1,113 @@
+using GitTrack.Core.Cache;
+using GitTrack.Core.Runs;
+using GitTrack.Core.Storage;
+using GitTrack.Web.Charts;
+
+namespace GitTrack.Web.Api;
+
+/// <summary>
+/// The server's one view of the repository: a <see cref="RunStore"/> (a libgit2 repository is not safe to share
+/// between threads, so every call takes the lock) with the run list and the last few histories kept for the
+/// current branch tip, so polling and redrawing do not re-read the branch.
+/// </summary>
+internal sealed class RunsData : IDisposable
+{
+    private readonly Lock _lock = new();
+    private readonly RunStore _store;
+    private (string? Tip, DateTime At, IReadOnlyList<RunSummary> Runs)? _list;
+    private readonly LinkedList<(string Key, IReadOnlyList<MetricPoint> Points)> _histories = new();
+    private const int HistoriesKept = 2;
+    private readonly Dictionary<string, IReadOnlyList<MetricSeries>> _series = new(StringComparer.Ordinal);
+
+    public RunsData(GitDirectories directories)
+    {
+        Directories = directories;
+        _store = RunStore.Open(directories);
+        Cache = ArtifactCache.Open(directories);
+    }
+
+    public GitDirectories Directories { get; }
+    public ArtifactCache Cache { get; }
+
+    public string? Tip
+    {
+        get { lock (_lock) return _store.TipId; }
+    }
+
+    /// <summary>Every run, newest first. Cached per tip for a few seconds: a running run's crash is derived on read.</summary>
+    public (string? Tip, IReadOnlyList<RunSummary> Runs) List()
+    {
+        lock (_lock)
+        {
+            var tip = _store.TipId;
+            if (_list is { } cached && cached.Tip == tip && DateTime.UtcNow - cached.At < TimeSpan.FromSeconds(5))
+                return (tip, cached.Runs);
+            var runs = _store.List();
+            _list = (tip, DateTime.UtcNow, runs);
+            return (tip, runs);
+        }
+    }
+
+    public RunRecord Resolve(string text)
+    {
+        lock (_lock)
+            return _store.Resolve(text);
+    }
+
+    /// <summary>A run's full history; the last few are kept, keyed by run and tip (a running run grows).</summary>
+    public IReadOnlyList<MetricPoint> History(string id)
+    {
+        lock (_lock)
+        {
+            var key = $"{_store.TipId}:{id}";
+            for (var node = _histories.First; node is not null; node = node.Next)
+            {
+                if (node.Value.Key != key)
+                    continue;
+                _histories.Remove(node);
+                _histories.AddFirst(node);
+                return node.Value.Points;
+            }
+            var points = _store.ReadHistory(id);
+            _histories.AddFirst((key, points));
+            while (_histories.Count > HistoriesKept)
+                _histories.RemoveLast();
+            return points;
+        }
+    }
+
+    /// <summary>
+    /// A run's metrics ready to draw, kept per branch tip (so a polling page costs nothing until the run grows);
+    /// reading and reducing a long history takes far longer than sending the few thousand points.
+    /// </summary>
+    public IReadOnlyList<MetricSeries> Series(RunRecord run, MetricSeries.Axis axis, int maxPoints)
+    {
+        string key;
+        lock (_lock)
+        {
+            key = $"{_store.TipId}:{run.Id}:{axis}:{maxPoints}";
+            if (_series.TryGetValue(key, out var cached))
+                return cached;
+        }
+        var series = MetricSeries.Of(History(run.Id), run.StartedAt, axis, maxPoints);
+        lock (_lock)
+        {
+            if (_series.Count >= 64)
+                _series.Clear();
+            _series[key] = series;
+        }
+        return series;
+    }
+
+    /// <summary>Writes a changed manifest of a finished run (tags, note) through the same store the recorder uses.</summary>
+    public void Save(RunRecord run)
+    {
+        lock (_lock)
+        {
+            _store.Save(run, []);
+            _list = null;
+        }
+    }
+
+    public void Dispose() => _store.Dispose();
+}

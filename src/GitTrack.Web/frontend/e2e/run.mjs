@@ -1,0 +1,183 @@
+// End-to-end checks of `gittrack ui` in Debian's Chromium, driven by playwright-core (no downloaded browser).
+// Started by tests/GitTrack.Cli.Tests/UiBrowserTests.cs with the URL of a running `gittrack ui` and the names of
+// the runs it recorded; prints one JSON object of results on stdout (the xunit test asserts on it).
+//
+//   GITTRACK_UI_URL=http://127.0.0.1:PORT/ node e2e/run.mjs checks '{"xss":"<img ...>","a":"run_001","b":"run_002"}'
+//   GITTRACK_UI_URL=... node e2e/run.mjs timing '{"big":"RUN_WITH_1M_POINTS"}'   (docs/benchmarks.md "Web UI")
+//
+// GITTRACK_SCREENSHOTS=DIR saves docs/ui-*.png style screenshots of the views.
+import { chromium } from "playwright-core";
+import { join } from "node:path";
+import { execFileSync, spawn } from "node:child_process";
+
+const url = process.env.GITTRACK_UI_URL;
+const [mode, argText] = process.argv.slice(2);
+const args = JSON.parse(argText ?? "{}");
+const shots = process.env.GITTRACK_SCREENSHOTS;
+// launch() gives Chromium a fresh, empty profile folder of its own (and refuses --user-data-dir).
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+  headless: true,
+  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run"],
+});
+const result = { dialogs: [], consoleErrors: [], steps: {} };
+try {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const page = await context.newPage();
+  page.on("dialog", async (dialog) => {
+    result.dialogs.push(dialog.message());
+    await dialog.dismiss();
+  });
+  page.on("console", (message) => {
+    if (message.type() === "error") result.consoleErrors.push(message.text());
+  });
+  page.setDefaultTimeout(15000);
+  if (mode === "checks") await checks(page, args);
+  else if (mode === "timing") await timing(page, args);
+  else if (mode === "grow") await grow(page, args);
+  else throw new Error(`unknown mode ${mode}`);
+} catch (error) {
+  result.error = String(error?.stack ?? error);
+} finally {
+  await browser.close();
+}
+process.stdout.write(JSON.stringify(result) + "\n");
+
+async function checks(page, { xss, a, b, filter, live }) {
+  const s = result.steps;
+  await page.goto(url);
+  await page.waitForSelector("#runs-table tr.run-row");
+  s.rows = await page.locator("#runs-table tr.run-row").count();
+  s.names = await page.locator("#runs-table a.run-link").allTextContents();
+  // The XSS name must be there as text, and no element may have been made of it.
+  s.xssShownAsText = s.names.includes(xss);
+  const allIds = await page.locator("#runs-table tr.run-row").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-id")));
+  s.imgElements = await page.locator("img").count();
+  if (shots) await page.screenshot({ path: join(shots, "ui-runs.png") });
+
+  // Sorting by a column header reorders the rows.
+  await page.locator('#runs-table th[data-column="name"]').click();
+  s.sortedNames = await page.locator("#runs-table a.run-link").allTextContents();
+
+  await page.fill("#filter", filter);
+  await page.waitForFunction((n) => document.querySelectorAll("#runs-table tr.run-row").length === n, 1);
+  s.filteredNames = await page.locator("#runs-table a.run-link").allTextContents();
+  await page.fill("#filter", "");
+  await page.waitForFunction((n) => document.querySelectorAll("#runs-table tr.run-row").length === n, s.rows);
+
+  // Open a run: its charts are canvases of non-zero size, its log is text.
+  await page.locator("#runs-table a.run-link", { hasText: a }).first().click();
+  await page.waitForSelector("#charts canvas");
+  s.runName = await page.locator("#run-name").textContent();
+  s.canvases = await page.locator("#charts canvas").evaluateAll((cs) => cs.map((c) => [c.width, c.height]));
+  await page.waitForFunction(() => (document.querySelector("#log")?.textContent ?? "").length > 0);
+  s.logStart = (await page.locator("#log").textContent()).slice(0, 200);
+  await page.check("#log-scale");
+  await page.waitForSelector("#charts canvas");
+  s.logScaleCanvases = await page.locator("#charts canvas").count();
+  await page.uncheck("#log-scale");
+  await page.waitForSelector("#charts canvas");
+  if (shots) await page.screenshot({ path: join(shots, "ui-run.png"), fullPage: true });
+
+  // The XSS run's own page shows its name as text too.
+  await page.goto(url);
+  await page.waitForSelector("#runs-table tr.run-row");
+  await page.locator("#runs-table a.run-link", { hasText: xss }).first().click();
+  await page.waitForSelector("#run-name");
+  s.xssRunName = await page.locator("#run-name").textContent();
+  s.imgElementsOnRun = await page.locator("img").count();
+
+  // Compare two runs chosen with the checkboxes.
+  await page.goto(url);
+  await page.waitForSelector("#runs-table tr.run-row");
+  for (const name of [a, b]) await page.locator("#runs-table tr.run-row", { has: page.locator("a.run-link", { hasText: name }) }).first().locator("input.select-run").check();
+  await page.click("#compare-button");
+  await page.waitForSelector("#compare-table");
+  await page.waitForSelector("#diff-patch, #diff-same");
+  s.compareLegend = await page.locator("#compare-legend a").allTextContents();
+  s.compareCanvases = await page.locator("#charts canvas").count();
+  s.differingRows = await page.locator("#compare-table tr.differs th").allTextContents();
+  s.scatterCanvas = await page.locator("#scatter canvas").count();
+  s.diffStat = (await page.locator("#diff-stat").count()) > 0 ? await page.locator("#diff-stat").textContent() : "";
+  if (shots) await page.screenshot({ path: join(shots, "ui-compare.png"), fullPage: true });
+
+  // Every run compared, the XSS one included: its name is in legends, table headers, selects; still only text.
+  await page.goto(`${url}#/compare/${allIds.join(",")}`);
+  await page.waitForSelector("#compare-table");
+  await page.waitForSelector("#charts canvas");
+  s.compareAllHeaders = await page.locator("#compare-table tr:first-child th").allTextContents();
+  s.imgElementsOnCompareAll = await page.locator("img").count();
+
+  // A run recorded while the page is open appears without a reload (the page polls the branch tip).
+  if (live) {
+    await page.goto(url);
+    await page.waitForSelector("#runs-table tr.run-row");
+    await page.evaluate(() => { window.__notReloaded = true; });
+    execFileSync(live.command[0], live.command.slice(1), { cwd: live.cwd, env: { ...process.env, ...live.env }, stdio: "ignore" });
+    await page.waitForFunction((name) => [...document.querySelectorAll("#runs-table a.run-link")].some((l) => l.textContent === name), live.name, { timeout: 20000 });
+    s.liveAppeared = await page.evaluate(() => window.__notReloaded === true);
+  }
+
+  // Path traversal through the artifact endpoint and the static files, from the page itself.
+  s.traversal = await page.evaluate(async () => {
+    const statuses = {};
+    for (const path of ["/api/artifacts/..%2F..%2F..%2Fetc%2Fpasswd", "/api/artifacts/%2Fetc%2Fpasswd", "/assets/..%2F..%2Fgittrack.dll", "/..%2F..%2Fetc%2Fpasswd"])
+      statuses[path] = (await fetch(path)).status;
+    return statuses;
+  });
+}
+
+// A run recorded while its page is open: the chart's point count grows and the status turns to completed, no reload.
+async function grow(page, { name, command, cwd, env }) {
+  const s = result.steps;
+  const child = spawn(command[0], command.slice(1), { cwd, env: { ...process.env, ...env }, stdio: "ignore" });
+  const exited = new Promise((resolve) => child.on("exit", resolve));
+  await page.goto(url);
+  await page.waitForFunction((n) => [...document.querySelectorAll("#runs-table a.run-link")].some((l) => l.textContent === n), name, { timeout: 30000 });
+  await page.locator("#runs-table a.run-link", { hasText: name }).first().click();
+  await page.evaluate(() => { window.__notReloaded = true; });
+  const count = async () => {
+    const title = (await page.locator(".chart-title").first().textContent({ timeout: 30000 })) ?? "";
+    return Number((title.match(/([\d,]+) points/) ?? ["", "0"])[1].replace(/,/g, ""));
+  };
+  await page.waitForSelector(".chart-title", { timeout: 30000 });
+  s.statusFirst = await page.locator(".run-header .status").textContent();
+  s.countFirst = await count();
+  s.exitCode = await exited;
+  await page.waitForFunction(() => document.querySelector(".run-header .status")?.textContent === "completed", null, { timeout: 30000 });
+  s.countLast = await count();
+  s.statusLast = await page.locator(".run-header .status").textContent();
+  s.notReloaded = await page.evaluate(() => window.__notReloaded === true);
+}
+
+async function timing(page, { big }) {
+  const s = result.steps;
+  const samples = (n) => Array.from({ length: n });
+  s.tableMs = [];
+  for (const _ of samples(5)) {
+    await page.goto("about:blank");
+    const t0 = Date.now();
+    await page.goto(url);
+    await page.waitForSelector("#runs-table tr.run-row");
+    s.tableMs.push(Date.now() - t0);
+  }
+  s.rows = await page.evaluate(() => document.getElementById("run-count")?.textContent);
+  s.sortMs = [];
+  for (const _ of samples(5)) {
+    const t0 = Date.now();
+    await page.locator('#runs-table th[data-column="name"]').click();
+    await page.waitForSelector("#runs-table tr.run-row");
+    s.sortMs.push(Date.now() - t0);
+  }
+  s.chartMs = [];
+  for (const _ of samples(5)) {
+    await page.goto("about:blank");
+    const t0 = Date.now();
+    await page.goto(`${url}#/run/${big}`);
+    await page.waitForSelector("#charts canvas");
+    s.chartMs.push(Date.now() - t0);
+  }
+  s.chartTitle = await page.locator(".chart-title").first().textContent();
+}

@@ -1,0 +1,105 @@
+// The JSON API served by `gittrack ui` (src/GitTrack.Web/Api/RunsApi.cs).
+
+export type Scalar = number | string | boolean;
+
+export interface RunSummary {
+  id: string;
+  name: string;
+  status: string;
+  exit_code: number | null;
+  started_at: string;
+  ended_at: string | null;
+  duration_s: number | null;
+  parent: string | null;
+  params: Record<string, Scalar>;
+  metrics: Record<string, number | string>;
+  tags: Record<string, string>;
+}
+
+export interface Artifact {
+  path: string;
+  key: string;
+  size: number;
+}
+
+export interface RunRecord extends RunSummary {
+  error: string | null;
+  command: string[];
+  working_directory: string;
+  note: string | null;
+  reproduces: string | null;
+  source: { commit: string; branch: string | null; remote: string | null; dirty: boolean; tree: string; skipped: string[] };
+  host: { hostname: string; os: string; cpu: string | null; cores: number; memory_bytes: number; gpus: string[] } | null;
+  runtimes: Record<string, string>;
+  env: Record<string, string>;
+  history: { name: string; count: number; min: number | string; max: number | string; last: number | string }[];
+  artifacts: Artifact[];
+  log: Artifact | null;
+}
+
+export interface Series {
+  name: string;
+  count: number;
+  x: number[];
+  y: (number | null)[];
+}
+
+export interface CompareData {
+  x: string;
+  runs: { run: RunSummary; tree: string; commit: string; series: Series[] }[];
+}
+
+export interface DiffData {
+  a: string;
+  b: string;
+  stat: string;
+  patch: string;
+  truncated: boolean;
+}
+
+export interface Session {
+  edits: boolean;
+  token: string | null;
+  repository: string;
+}
+
+async function get<T>(url: string): Promise<T> {
+  const response = await fetch(url, { cache: "no-store" });
+  if (!response.ok) throw new Error(await errorText(response));
+  return (await response.json()) as T;
+}
+
+async function errorText(response: Response): Promise<string> {
+  try {
+    const body = await response.json();
+    return body.hint ? `${body.error} (${body.hint})` : body.error;
+  } catch {
+    return `${response.status} ${response.statusText}`;
+  }
+}
+
+const q = encodeURIComponent;
+
+export const api = {
+  version: () => get<{ tip: string | null }>("/api/version"),
+  session: () => get<Session>("/api/session"),
+  runs: (filter: string) => get<{ tip: string | null; total: number; runs: RunSummary[] }>(`/api/runs?filter=${q(filter)}`),
+  run: (id: string) => get<RunRecord>(`/api/runs/${q(id)}`),
+  metrics: (id: string, x: string) => get<{ series: Series[] }>(`/api/runs/${q(id)}/metrics?x=${q(x)}`),
+  compare: (ids: string[], x: string) => get<CompareData>(`/api/compare?ids=${ids.map(q).join(",")}&x=${q(x)}`),
+  diff: (a: string, b: string) => get<DiffData>(`/api/diff?a=${q(a)}&b=${q(b)}`),
+  async log(id: string): Promise<string> {
+    const response = await fetch(`/api/runs/${q(id)}/log`, { cache: "no-store" });
+    if (!response.ok) throw new Error(await errorText(response));
+    return await response.text();
+  },
+  artifactUrl: (artifact: Artifact) => `/api/artifacts/${artifact.key}?name=${q(artifact.path.split("/").pop() ?? artifact.key)}`,
+  async edit(id: string, token: string, body: unknown): Promise<void> {
+    const response = await fetch(`/api/runs/${q(id)}/edit`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "X-GitTrack-Token": token },
+      body: JSON.stringify(body),
+    });
+    if (!response.ok) throw new Error(await errorText(response));
+  },
+};

@@ -1,0 +1,139 @@
+// The compare view: the chosen runs overlaid on one chart per metric, params and metrics side by side with the
+// differences marked, a scatter of a param against a metric, and the code diff between two of the runs.
+import { h, clear, formatValue } from "./dom";
+import { api, type CompareData, type Series } from "./api";
+import { lineChart, scatterChart, palette } from "./charts";
+import { chartControlBar, type ChartControls } from "./run";
+
+export async function compareView(host: HTMLElement, ids: string[], controls: ChartControls): Promise<() => Promise<void>> {
+  let data = await api.compare(ids, controls.x);
+  clear(host);
+  const runs = () => data.runs.map((r) => r.run);
+
+  const legend = h("div", { class: "legend", id: "compare-legend" });
+  const table = h("table", { class: "kv compare", id: "compare-table" });
+  const charts = h("div", { class: "charts", id: "charts" });
+  const scatterBox = h("div", { id: "scatter" });
+  const diffBox = h("div", { id: "diff" });
+
+  const drawLegend = () => {
+    clear(legend);
+    data.runs.forEach((r, i) => legend.appendChild(h("a", { href: `#/run/${r.run.id}`, class: "legend-item", style: `border-color:${palette[i % palette.length]}` }, r.run.name)));
+  };
+
+  const drawTable = () => {
+    clear(table);
+    table.appendChild(h("tr", {}, h("th", {}, ""), ...runs().map((r) => h("th", {}, r.name))));
+    const section = (title: string, pick: (r: (typeof data.runs)[0]["run"]) => Record<string, unknown>) => {
+      const keys = [...new Set(runs().flatMap((r) => Object.keys(pick(r))))].sort();
+      if (keys.length === 0) return;
+      table.appendChild(h("tr", { class: "section" }, h("th", { colspan: runs().length + 1 }, title)));
+      for (const key of keys) {
+        const values = runs().map((r) => formatValue(pick(r)[key]));
+        const differs = new Set(values).size > 1;
+        table.appendChild(h("tr", { class: differs ? "differs" : "" }, h("th", {}, key), ...values.map((v) => h("td", {}, v))));
+      }
+    };
+    section("params", (r) => r.params);
+    section("metrics (last)", (r) => r.metrics);
+    section("tags", (r) => r.tags);
+  };
+
+  const drawCharts = () => {
+    clear(charts);
+    const names = [...new Set(data.runs.flatMap((r) => r.series.map((s) => s.name)))].sort();
+    const width = Math.max(320, Math.min(760, (host.clientWidth || 1000) / 2 - 24));
+    for (const name of names) {
+      const lines: { label: string; series: Series }[] = [];
+      for (const r of data.runs) {
+        const series = r.series.find((s) => s.name === name);
+        lines.push({ label: r.run.name, series: series ?? { name, count: 0, x: [], y: [] } });
+      }
+      charts.appendChild(lineChart(name, lines, controls, width));
+    }
+  };
+
+  // Numeric params against numeric metrics, one point per run.
+  const xSelect = h("select", { id: "scatter-x" }) as HTMLSelectElement;
+  const ySelect = h("select", { id: "scatter-y" }) as HTMLSelectElement;
+  const fillSelects = () => {
+    const numeric = (pick: (r: ReturnType<typeof runs>[0]) => Record<string, unknown>) =>
+      [...new Set(runs().flatMap((r) => Object.entries(pick(r)).filter(([, v]) => typeof v === "number").map(([k]) => k)))].sort();
+    for (const [select, keys] of [[xSelect, numeric((r) => r.params)], [ySelect, numeric((r) => r.metrics)]] as const) {
+      const previous = select.value;
+      clear(select);
+      for (const key of keys) select.appendChild(h("option", { value: key }, key));
+      if (keys.includes(previous)) select.value = previous;
+    }
+  };
+  const drawScatter = () => {
+    clear(scatterBox);
+    if (!xSelect.value || !ySelect.value) {
+      scatterBox.appendChild(h("p", { class: "muted" }, "needs a numeric param and a metric"));
+      return;
+    }
+    const points = runs()
+      .filter((r) => typeof r.params[xSelect.value] === "number" && typeof r.metrics[ySelect.value] === "number")
+      .map((r) => ({ x: r.params[xSelect.value] as number, y: r.metrics[ySelect.value] as number, label: r.name }));
+    scatterBox.appendChild(scatterChart(xSelect.value, ySelect.value, points, Math.min(760, host.clientWidth || 760)));
+  };
+  xSelect.addEventListener("change", drawScatter);
+  ySelect.addEventListener("change", drawScatter);
+
+  // The code diff between two of the runs (the first two by default).
+  const aSelect = h("select", { id: "diff-a" }) as HTMLSelectElement;
+  const bSelect = h("select", { id: "diff-b" }) as HTMLSelectElement;
+  data.runs.forEach((r) => {
+    aSelect.appendChild(h("option", { value: r.run.id }, r.run.name));
+    bSelect.appendChild(h("option", { value: r.run.id }, r.run.name));
+  });
+  if (data.runs.length > 1) bSelect.value = data.runs[1].run.id;
+  const drawDiff = async () => {
+    clear(diffBox);
+    if (aSelect.value === bSelect.value) {
+      diffBox.appendChild(h("p", { class: "muted" }, "choose two different runs"));
+      return;
+    }
+    const diff = await api.diff(aSelect.value, bSelect.value);
+    if (diff.stat.trim() === "") {
+      diffBox.appendChild(h("p", { class: "muted", id: "diff-same" }, "same code"));
+      return;
+    }
+    const patch = h("pre", { class: "patch", id: "diff-patch" });
+    for (const line of diff.patch.split("\n")) {
+      const cls = line.startsWith("+++") || line.startsWith("---") || line.startsWith("diff ") ? "file"
+        : line.startsWith("+") ? "add" : line.startsWith("-") ? "del" : line.startsWith("@@") ? "hunk" : "";
+      patch.appendChild(h("span", { class: cls }, line + "\n"));
+    }
+    diffBox.append(h("pre", { class: "stat", id: "diff-stat" }, diff.stat), patch);
+    if (diff.truncated) diffBox.appendChild(h("p", { class: "muted" }, "patch cut at 1 MiB"));
+  };
+  aSelect.addEventListener("change", () => void drawDiff());
+  bSelect.addEventListener("change", () => void drawDiff());
+
+  const redraw = async () => {
+    data = await api.compare(ids, controls.x);
+    drawLegend();
+    drawTable();
+    drawCharts();
+    fillSelects();
+    drawScatter();
+  };
+
+  host.append(
+    h("h2", {}, `compare ${data.runs.length} runs`),
+    legend,
+    h("section", {}, h("h3", {}, "params and metrics"), h("p", { class: "muted" }, "rows that differ are marked"), table),
+    h("section", {}, h("h3", {}, "charts"), chartControlBar(controls, () => void redraw()), charts),
+    h("section", {}, h("h3", {}, "param against metric"), h("div", { class: "controls" }, h("label", {}, "x (param) ", xSelect), h("label", {}, "y (metric) ", ySelect)), scatterBox),
+    h("section", {}, h("h3", {}, "code diff"), h("div", { class: "controls" }, h("label", {}, "from ", aSelect), h("label", {}, "to ", bSelect)), diffBox));
+  drawLegend();
+  drawTable();
+  drawCharts();
+  fillSelects();
+  drawScatter();
+  await drawDiff();
+  return redraw;
+}
+
+export type { CompareData };

@@ -1,0 +1,295 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using GitTrack.Cli.Tests.Infrastructure;
+using GitTrack.Tests.Shared;
+
+namespace GitTrack.Cli.Tests;
+
+/// <summary>The JSON API of <c>gittrack ui</c>, queried over HTTP from the real process serving a real repository.</summary>
+public sealed class UiApiTests : IDisposable
+{
+    private readonly TempGitRepo _repo = new();
+
+    public UiApiTests() => TrainingScript.AddTo(_repo);
+
+    public void Dispose() => _repo.Dispose();
+
+    private static async Task<JsonElement> GetJson(UiProcess ui, string path)
+    {
+        using var response = await ui.Client.GetAsync(path);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"GET {path}: {(int)response.StatusCode} {text}");
+        return JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    private static string IdOf(JsonElement runs, string name) =>
+        runs.GetProperty("runs").EnumerateArray().Single(r => r.GetProperty("name").GetString() == name).GetProperty("id").GetString()!;
+
+    [Fact]
+    public async Task Runs_list_has_the_params_metrics_tags_and_status_of_recorded_runs()
+    {
+        TrainingScript.Run(_repo, "slow", 0.1, extra: ["-t", "stage=baseline"]);
+        TrainingScript.Run(_repo, "fast", 0.5);
+        using var ui = new UiProcess(_repo);
+
+        Assert.StartsWith("gittrack ui: http://127.0.0.1:", ui.FirstLine);
+        var list = await GetJson(ui, "/api/runs");
+        Assert.Equal(2, list.GetProperty("total").GetInt32());
+        var slow = list.GetProperty("runs").EnumerateArray().Single(r => r.GetProperty("name").GetString() == "slow");
+        Assert.Equal("completed", slow.GetProperty("status").GetString());
+        Assert.Equal(0.1, slow.GetProperty("params").GetProperty("lr").GetDouble());
+        Assert.Equal(Math.Exp(-0.1 * 49 / 10), slow.GetProperty("metrics").GetProperty("loss").GetDouble(), 6);
+        Assert.Equal("baseline", slow.GetProperty("tags").GetProperty("stage").GetString());
+        Assert.Equal(JsonValueKind.Null, slow.GetProperty("parent").ValueKind);
+    }
+
+    [Fact]
+    public async Task A_run_started_inside_another_names_it_as_parent()
+    {
+        var dotnet = Environment.ProcessPath is { } host && Path.GetFileNameWithoutExtension(host) == "dotnet" ? host : "dotnet";
+        var result = GitTrackProcess.Run(_repo, "run", "-n", "sweep", "--", dotnet, GitTrackProcess.DllPath, "run", "-n", "child", "--", "sh", "train.sh", "0.1", "5");
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        using var ui = new UiProcess(_repo);
+
+        var list = await GetJson(ui, "/api/runs");
+        var child = list.GetProperty("runs").EnumerateArray().Single(r => r.GetProperty("name").GetString() == "child");
+        Assert.Equal(IdOf(list, "sweep"), child.GetProperty("parent").GetString());
+    }
+
+    [Fact]
+    public async Task Filter_parameter_narrows_the_list_by_name()
+    {
+        TrainingScript.Run(_repo, "baseline-a", 0.1);
+        TrainingScript.Run(_repo, "other", 0.2);
+        using var ui = new UiProcess(_repo);
+
+        var list = await GetJson(ui, "/api/runs?filter=BASELINE");
+        Assert.Equal(["baseline-a"], list.GetProperty("runs").EnumerateArray().Select(r => r.GetProperty("name").GetString()));
+        Assert.Equal(2, list.GetProperty("total").GetInt32());
+    }
+
+    [Fact]
+    public async Task One_run_has_what_show_has_and_its_log_is_served_as_text()
+    {
+        TrainingScript.Run(_repo, "one", 0.3);
+        using var ui = new UiProcess(_repo);
+        var id = IdOf(await GetJson(ui, "/api/runs"), "one");
+
+        var run = await GetJson(ui, $"/api/runs/{id}");
+        Assert.Equal("one", run.GetProperty("name").GetString());
+        Assert.Equal(["sh", "train.sh", "0.3", "50", "-1"], run.GetProperty("command").EnumerateArray().Select(a => a.GetString()));
+        var loss = run.GetProperty("history").EnumerateArray().Single();
+        Assert.Equal(50, loss.GetProperty("count").GetInt32());
+        Assert.Equal(1.0, loss.GetProperty("max").GetDouble());
+        Assert.Matches("^[0-9a-f]{40}$", run.GetProperty("source").GetProperty("tree").GetString());
+
+        using var log = await ui.Client.GetAsync($"/api/runs/{id}/log");
+        Assert.Equal("text/plain", log.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("trained with lr=0.3", await log.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Metric_history_is_downsampled_to_2000_points_keeping_the_extremes()
+    {
+        TrainingScript.Run(_repo, "long", 0.001, points: 100_000, spike: 54_321);
+        using var ui = new UiProcess(_repo);
+        var id = IdOf(await GetJson(ui, "/api/runs"), "long");
+
+        var metrics = await GetJson(ui, $"/api/runs/{id}/metrics");
+        var loss = metrics.GetProperty("series").EnumerateArray().Single();
+        Assert.Equal(100_000, loss.GetProperty("count").GetInt32());
+        var x = loss.GetProperty("x").EnumerateArray().Select(v => v.GetDouble()).ToArray();
+        var y = loss.GetProperty("y").EnumerateArray().Select(v => v.GetDouble()).ToArray();
+        Assert.InRange(x.Length, 1000, 2000);
+        Assert.Equal(x.Order(), x);
+        Assert.Equal(0, x[0]);
+        Assert.Equal(99_999, x[^1]);
+        // The one spike survives, at its step: striding would have dropped it.
+        Assert.Equal(100, y.Max());
+        Assert.Equal(54_321, x[Array.IndexOf(y, 100.0)]);
+    }
+
+    [Fact]
+    public async Task Compare_and_diff_cover_two_runs_with_different_code()
+    {
+        TrainingScript.Run(_repo, "before", 0.1);
+        _repo.WriteFile("model.py", "layers = 3\n");
+        TrainingScript.Run(_repo, "after", 0.2);
+        using var ui = new UiProcess(_repo);
+        var list = await GetJson(ui, "/api/runs");
+        string a = IdOf(list, "before"), b = IdOf(list, "after");
+
+        var compare = await GetJson(ui, $"/api/compare?ids={a},{b}&x=time");
+        Assert.Equal("time", compare.GetProperty("x").GetString());
+        Assert.Equal(["before", "after"], compare.GetProperty("runs").EnumerateArray().Select(r => r.GetProperty("run").GetProperty("name").GetString()));
+        Assert.All(compare.GetProperty("runs").EnumerateArray(), r => Assert.Equal(50, r.GetProperty("series")[0].GetProperty("count").GetInt32()));
+
+        var diff = await GetJson(ui, $"/api/diff?a={a}&b={b}");
+        Assert.Contains("model.py", diff.GetProperty("stat").GetString());
+        Assert.Contains("+layers = 3", diff.GetProperty("patch").GetString());
+    }
+
+    [Fact]
+    public async Task Artifact_is_downloaded_by_its_cache_key()
+    {
+        _repo.WriteFile("model.bin", "weights");
+        TrainingScript.Run(_repo, "with-model", 0.1, extra: ["-a", "model.bin"]);
+        using var ui = new UiProcess(_repo);
+        var run = await GetJson(ui, $"/api/runs/{IdOf(await GetJson(ui, "/api/runs"), "with-model")}");
+        var key = run.GetProperty("artifacts")[0].GetProperty("key").GetString();
+
+        using var response = await ui.Client.GetAsync($"/api/artifacts/{key}?name=model.bin");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("weights", await response.Content.ReadAsStringAsync());
+        Assert.Equal("model.bin", response.Content.Headers.ContentDisposition?.FileName?.Trim('"'));
+    }
+
+    [Theory]
+    [InlineData("/api/artifacts/..%2F..%2F..%2Fetc%2Fpasswd", HttpStatusCode.BadRequest)]
+    [InlineData("/api/artifacts/%2Fetc%2Fpasswd", HttpStatusCode.BadRequest)]
+    [InlineData("/api/artifacts/..%2Fgittrack%2Findex%2Fruns.bin", HttpStatusCode.BadRequest)]
+    [InlineData("/api/artifacts/0000000000000000000000000000000000000000000000000000000000000000", HttpStatusCode.NotFound)]
+    [InlineData("/assets/..%2F..%2Fgittrack.dll", HttpStatusCode.NotFound)]
+    [InlineData("/%2E%2E/%2E%2E/etc/passwd", HttpStatusCode.NotFound)]
+    [InlineData("/api/runs/..%2F..%2Fetc", HttpStatusCode.NotFound)]
+    public async Task Paths_outside_the_cache_and_the_page_are_refused(string path, HttpStatusCode expected)
+    {
+        TrainingScript.Run(_repo, "r", 0.1);
+        using var ui = new UiProcess(_repo);
+        // Sent as written: HttpClient would otherwise fold the dots away before the server sees them.
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(ui.Url, new Uri(path, UriKind.Relative)));
+        using var response = await ui.Client.SendAsync(request);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.Equal(expected, response.StatusCode);
+        Assert.DoesNotContain("root:", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Page_and_its_assets_are_served_with_a_script_policy()
+    {
+        using var ui = new UiProcess(_repo);
+        using var page = await ui.Client.GetAsync("/");
+        var html = await page.Content.ReadAsStringAsync();
+        Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("script-src 'self'", page.Headers.GetValues("Content-Security-Policy").Single());
+        var script = System.Text.RegularExpressions.Regex.Match(html, "src=\"(/assets/[^\"]+\\.js)\"").Groups[1].Value;
+        using var js = await ui.Client.GetAsync(script);
+        Assert.Equal(HttpStatusCode.OK, js.StatusCode);
+        Assert.Equal("text/javascript", js.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task Version_follows_the_runs_branch_without_a_restart()
+    {
+        using var ui = new UiProcess(_repo);
+        var before = await GetJson(ui, "/api/version");
+        Assert.Equal(JsonValueKind.Null, before.GetProperty("tip").ValueKind);
+
+        TrainingScript.Run(_repo, "later", 0.1);
+        var tip = _repo.Git("rev-parse", "refs/heads/gittrack/runs").Trim();
+        Assert.Equal(tip, (await GetJson(ui, "/api/version")).GetProperty("tip").GetString());
+        Assert.Equal("later", (await GetJson(ui, "/api/runs")).GetProperty("runs")[0].GetProperty("name").GetString());
+    }
+
+    [Fact]
+    public async Task Requests_naming_another_host_are_refused()
+    {
+        using var ui = new UiProcess(_repo);
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/version");
+        request.Headers.Host = "attacker.example";
+        using var response = await ui.Client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.MisdirectedRequest, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Edits_are_refused_when_read_only()
+    {
+        TrainingScript.Run(_repo, "r", 0.1);
+        using var ui = new UiProcess(_repo);
+        var id = IdOf(await GetJson(ui, "/api/runs"), "r");
+        var session = await GetJson(ui, "/api/session");
+        Assert.False(session.GetProperty("edits").GetBoolean());
+        Assert.Equal(JsonValueKind.Null, session.GetProperty("token").ValueKind);
+
+        using var response = await ui.Client.PostAsync($"/api/runs/{id}/edit", Json("""{"note":"x"}"""));
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Edits_need_the_token_the_page_received()
+    {
+        TrainingScript.Run(_repo, "r", 0.1);
+        using var ui = new UiProcess(_repo, "--allow-edits");
+        var id = IdOf(await GetJson(ui, "/api/runs"), "r");
+        var token = (await GetJson(ui, "/api/session")).GetProperty("token").GetString()!;
+        Assert.Matches("^[0-9a-f]{64}$", token);
+        var tipBefore = _repo.Git("rev-parse", "refs/heads/gittrack/runs").Trim();
+
+        using (var noToken = await ui.Client.PostAsync($"/api/runs/{id}/edit", Json("""{"note":"no"}""")))
+            Assert.Equal(HttpStatusCode.Forbidden, noToken.StatusCode);
+        using (var wrong = new HttpRequestMessage(HttpMethod.Post, $"/api/runs/{id}/edit") { Content = Json("""{"note":"no"}""") })
+        {
+            wrong.Headers.Add("X-GitTrack-Token", new string('0', 64));
+            using var response = await ui.Client.SendAsync(wrong);
+            Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        }
+        Assert.Equal(tipBefore, _repo.Git("rev-parse", "refs/heads/gittrack/runs").Trim());
+
+        using var right = new HttpRequestMessage(HttpMethod.Post, $"/api/runs/{id}/edit") { Content = Json("""{"note":"best so far","set_tags":{"stage":"final"}}""") };
+        right.Headers.Add("X-GitTrack-Token", token);
+        using (var response = await ui.Client.SendAsync(right))
+            Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        var shown = GitTrackProcess.Run(_repo, "show", id, "--json");
+        var run = JsonDocument.Parse(shown.Stdout).RootElement;
+        Assert.Equal("best so far", run.GetProperty("note").GetString());
+        Assert.Equal("final", run.GetProperty("tags").GetProperty("stage").GetString());
+        Assert.Equal(50, run.GetProperty("history").GetProperty("loss").GetProperty("count").GetInt32());
+    }
+
+    [Fact]
+    public void Binding_beyond_loopback_warns_on_stderr()
+    {
+        using var ui = new UiProcess(_repo, "--host", "0.0.0.0");
+        Assert.Contains("warning: listening on 0.0.0.0", WaitFor(() => ui.Stderr, s => s.Contains("warning", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void A_host_that_is_not_an_address_or_a_busy_port_is_an_input_error()
+    {
+        var badHost = GitTrackProcess.Run(_repo, "ui", "--host", "nonsense");
+        Assert.Equal(2, badHost.ExitCode);
+        Assert.Equal("gittrack: 'nonsense' is not an IP address (give --host an address such as 127.0.0.1 or 0.0.0.0)", badHost.Stderr.Trim());
+
+        using var ui = new UiProcess(_repo);
+        var busy = GitTrackProcess.Run(_repo, "ui", "--port", ui.Url.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(2, busy.ExitCode);
+        Assert.StartsWith($"gittrack: cannot listen on 127.0.0.1:{ui.Url.Port}", busy.Stderr);
+        Assert.DoesNotContain("   at ", busy.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Loopback_binding_prints_no_warning()
+    {
+        using var ui = new UiProcess(_repo);
+        Assert.StartsWith("gittrack ui: http://127.0.0.1:", ui.FirstLine);
+        Assert.Equal("", ui.Stderr);
+    }
+
+    [Fact]
+    public async Task Ctrl_C_stops_the_server_with_exit_0()
+    {
+        using var ui = new UiProcess(_repo);
+        await GetJson(ui, "/api/version");
+        Assert.Equal(0, ui.Interrupt(TimeSpan.FromSeconds(20)));
+    }
+
+    private static string WaitFor(Func<string> read, Func<string, bool> done)
+    {
+        for (var i = 0; i < 100 && !done(read()); i++)
+            Thread.Sleep(50);
+        return read();
+    }
+
+    private static StringContent Json(string text) => new(text, Encoding.UTF8, "application/json");
+}

@@ -1,0 +1,166 @@
+using System.Text.Json;
+using GitTrack.Cli.Tests.Infrastructure;
+using GitTrack.Tests.Shared;
+
+namespace GitTrack.Cli.Tests;
+
+/// <summary>
+/// The page of <c>gittrack ui</c> in Debian's Chromium (headless), driven by playwright-core from
+/// src/GitTrack.Web/frontend/e2e/run.mjs against the real process. Skipped, with the reason, where Chromium, Node
+/// or the front end's node_modules (npm ci) are missing; .ci/run installs all three.
+/// </summary>
+public sealed class UiBrowserTests : IDisposable
+{
+    private const string XssName = "<img src=x onerror=alert(1)>";
+    private readonly TempGitRepo _repo = new();
+
+    public UiBrowserTests() => TrainingScript.AddTo(_repo);
+
+    public void Dispose() => _repo.Dispose();
+
+    internal static string FrontendDir()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "GitTrack.sln")))
+                return Path.Combine(dir.FullName, "src", "GitTrack.Web", "frontend");
+        throw new InvalidOperationException("GitTrack.sln not found above the test binaries");
+    }
+
+    internal static void SkipUnlessBrowserAvailable()
+    {
+        Skip.IfNot(File.Exists("/usr/bin/chromium"), "Chromium is not installed (apt-get install chromium; .ci/run does)");
+        Skip.IfNot(ProcessRunner.IsOnPath("node"), "Node.js is not installed");
+        Skip.IfNot(Directory.Exists(Path.Combine(FrontendDir(), "node_modules", "playwright-core")),
+            "playwright-core is not installed (npm ci in src/GitTrack.Web/frontend; .ci/run does)");
+    }
+
+    internal static JsonElement RunScript(UiProcess ui, string mode, object args, string? screenshots = null)
+    {
+        var environment = new Dictionary<string, string> { ["GITTRACK_UI_URL"] = ui.Url.ToString() };
+        if (screenshots is not null)
+            environment["GITTRACK_SCREENSHOTS"] = screenshots;
+        var result = ProcessRunner.Run("node", ["e2e/run.mjs", mode, JsonSerializer.Serialize(args)], FrontendDir(), environment);
+        Assert.True(result.ExitCode == 0, $"e2e script failed ({result.ExitCode}): {result.Stderr}");
+        var output = JsonDocument.Parse(result.Stdout).RootElement.Clone();
+        Assert.False(output.TryGetProperty("error", out var error), $"in the browser: {error}\nserver: {ui.Stderr}");
+        return output;
+    }
+
+    [SkippableFact]
+    public void Run_view_follows_a_run_while_it_is_recorded()
+    {
+        SkipUnlessBrowserAvailable();
+        // 120 points over about 12 s: gittrack checkpoints every 5 s, so the page sees the run grow, then end.
+        _repo.WriteFile("grow.sh", """
+            i=0
+            while [ $i -lt 120 ]; do
+              echo "{\"type\":\"metric\",\"name\":\"loss\",\"value\":$i,\"step\":$i}" >> "$GITTRACK_EVENTS"
+              i=$((i+1)); sleep 0.1
+            done
+
+            """);
+        _repo.Commit("add grow.sh");
+        TrainingScript.Run(_repo, "earlier", 0.1);
+        using var ui = new UiProcess(_repo);
+        var dotnet = Environment.ProcessPath is { } host && Path.GetFileNameWithoutExtension(host) == "dotnet" ? host : "dotnet";
+
+        var output = RunScript(ui, "grow", new
+        {
+            name = "growing",
+            cwd = _repo.Root,
+            env = _repo.Environment,
+            command = new[] { dotnet, GitTrackProcess.DllPath, "run", "-n", "growing", "--", "sh", "grow.sh" },
+        });
+        var s = output.GetProperty("steps");
+
+        Assert.Equal(0, s.GetProperty("exitCode").GetInt32());
+        Assert.Equal("running", s.GetProperty("statusFirst").GetString());
+        Assert.InRange(s.GetProperty("countFirst").GetInt32(), 1, 119);
+        Assert.Equal(120, s.GetProperty("countLast").GetInt32());
+        Assert.Equal("completed", s.GetProperty("statusLast").GetString());
+        Assert.True(s.GetProperty("notReloaded").GetBoolean());
+    }
+
+    [SkippableFact]
+    public void Checked_in_page_is_the_build_of_its_source()
+    {
+        SkipUnlessBrowserAvailable();
+        var output = Path.Combine(Path.GetTempPath(), $"gittrack-ui-build-{Guid.NewGuid():N}");
+        try
+        {
+            var build = ProcessRunner.Run("npx", ["vite", "build", "--outDir", output, "--emptyOutDir", "--logLevel", "error"], FrontendDir());
+            Assert.True(build.ExitCode == 0, build.Stderr);
+            var checkedIn = Path.Combine(FrontendDir(), "..", "wwwroot");
+            string[] Files(string root) => Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
+                .Select(f => Path.GetRelativePath(root, f).Replace('\\', '/')).Order(StringComparer.Ordinal).ToArray();
+            Assert.Equal(Files(output), Files(checkedIn));
+            foreach (var file in Files(output))
+                Assert.True(File.ReadAllBytes(Path.Combine(output, file)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(checkedIn, file))),
+                    $"{file} differs: run 'npm ci && npm run build' in src/GitTrack.Web/frontend and commit wwwroot");
+        }
+        finally
+        {
+            if (Directory.Exists(output))
+                Directory.Delete(output, recursive: true);
+        }
+    }
+
+    [SkippableFact]
+    public void Page_shows_runs_charts_and_comparison_and_never_runs_recorded_text()
+    {
+        SkipUnlessBrowserAvailable();
+        TrainingScript.Run(_repo, "baseline", 0.1);
+        _repo.WriteFile("model.py", "layers = 3\n");
+        TrainingScript.Run(_repo, "deeper", 0.3);
+        TrainingScript.Run(_repo, XssName, 0.2);
+        using var ui = new UiProcess(_repo);
+
+        var dotnet = Environment.ProcessPath is { } host && Path.GetFileNameWithoutExtension(host) == "dotnet" ? host : "dotnet";
+        var live = new
+        {
+            name = "late",
+            cwd = _repo.Root,
+            env = _repo.Environment,
+            command = new[] { dotnet, GitTrackProcess.DllPath, "run", "-n", "late", "--", "sh", "train.sh", "0.5", "10" },
+        };
+        var output = RunScript(ui, "checks", new { xss = XssName, a = "baseline", b = "deeper", filter = "deep", live },
+            Environment.GetEnvironmentVariable("GITTRACK_SCREENSHOTS"));
+        var s = output.GetProperty("steps");
+
+        // The table: every run, the XSS name as plain text, no element made from it, no alert.
+        Assert.Equal(3, s.GetProperty("rows").GetInt32());
+        Assert.True(s.GetProperty("xssShownAsText").GetBoolean());
+        Assert.Equal(0, s.GetProperty("imgElements").GetInt32());
+        Assert.Equal(0, s.GetProperty("imgElementsOnRun").GetInt32());
+        Assert.Equal(XssName, s.GetProperty("xssRunName").GetString());
+        Assert.Empty(output.GetProperty("dialogs").EnumerateArray());
+        // Sorting by name (descending first), then filtering.
+        Assert.Equal(["deeper", "baseline", XssName], s.GetProperty("sortedNames").EnumerateArray().Select(n => n.GetString()));
+        Assert.Equal(["deeper"], s.GetProperty("filteredNames").EnumerateArray().Select(n => n.GetString()));
+
+        // The run view: a chart drawn on a canvas of real size, the log as text.
+        Assert.Equal("baseline", s.GetProperty("runName").GetString());
+        var canvas = s.GetProperty("canvases")[0];
+        Assert.True(canvas[0].GetInt32() > 100 && canvas[1].GetInt32() > 100, $"canvas {canvas}");
+        Assert.StartsWith("trained with lr=0.1", s.GetProperty("logStart").GetString());
+        Assert.True(s.GetProperty("logScaleCanvases").GetInt32() >= 1);
+
+        // Compare: both runs overlaid, differing rows marked, a scatter, the code diff.
+        Assert.Equal(["baseline", "deeper"], s.GetProperty("compareLegend").EnumerateArray().Select(n => n.GetString()).Order());
+        Assert.True(s.GetProperty("compareCanvases").GetInt32() >= 1);
+        Assert.Contains("lr", s.GetProperty("differingRows").EnumerateArray().Select(n => n.GetString()));
+        Assert.Equal(1, s.GetProperty("scatterCanvas").GetInt32());
+        Assert.Contains("model.py", s.GetProperty("diffStat").GetString());
+
+        Assert.Contains(XssName, s.GetProperty("compareAllHeaders").EnumerateArray().Select(n => n.GetString()));
+        Assert.Equal(0, s.GetProperty("imgElementsOnCompareAll").GetInt32());
+        Assert.Empty(output.GetProperty("dialogs").EnumerateArray());
+
+        // A run recorded while the page was open appeared in its table without a reload.
+        Assert.True(s.GetProperty("liveAppeared").GetBoolean());
+
+        // Path traversal from the page: refused, never a file.
+        foreach (var status in s.GetProperty("traversal").EnumerateObject())
+            Assert.True(status.Value.GetInt32() is 400 or 404, $"{status.Name} answered {status.Value}");
+    }
+}
