@@ -14,7 +14,7 @@ namespace GitTrack.Benchmarks;
 public sealed class RunStoreBenchmark : IBenchmark
 {
     public string Name => "runstore";
-    public string Description => "runs branch: ls over 10,000 runs, commit time at 100/1,000/10,000 runs, history size";
+    public string Description => "runs branch: ls over 10,000 runs, filter/sort/best/export, commit time at 100/1,000/10,000 runs, history size";
 
     private static readonly DateTimeOffset T0 = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
@@ -24,6 +24,12 @@ public sealed class RunStoreBenchmark : IBenchmark
         {
             // runstore --generate DIR COUNT: leaves a repository with COUNT runs for manual profiling.
             Generate(NewRepo(args[1]), int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture));
+            return 0;
+        }
+        if (args.Length >= 2 && args[0] == "--query")
+        {
+            // runstore --query DIR [--gittrack DLL]: ls --filter --sort, best and export over a generated repository.
+            QueryTimings(args[1], args.SkipWhile(a => a != "--gittrack").Skip(1).FirstOrDefault() ?? FindGitTrackDll());
             return 0;
         }
         var gittrackDll = args.SkipWhile(a => a != "--gittrack").Skip(1).FirstOrDefault() ?? FindGitTrackDll();
@@ -85,6 +91,9 @@ public sealed class RunStoreBenchmark : IBenchmark
             Console.WriteLine($"| peer: `git log --oneline gittrack/runs` | {peerLog * 1000:F0} ms |");
 
             Console.WriteLine();
+            QueryTimings(bigRepo!, gittrackDll);
+
+            Console.WriteLine();
             HistorySize(Path.Combine(root, "history"));
         }
         finally
@@ -98,6 +107,46 @@ public sealed class RunStoreBenchmark : IBenchmark
             }
         }
         return 0;
+    }
+
+    private const string Filter = "params.lr < 0.005 and source.branch = main and started > 2026-01-02";
+
+    /// <summary>
+    /// Finding runs among 10,000: <c>ls --filter --sort</c>, <c>best</c> and <c>export</c> as the real process, the
+    /// filter and sort alone in-process, beside process start-up (<c>gittrack version</c>) and <c>git ls-tree</c> of the branch.
+    /// </summary>
+    private static void QueryTimings(string repo, string? gittrackDll)
+    {
+        Console.WriteLine("| finding runs among 10,000+ (index up to date) | median |");
+        Console.WriteLine("|---|---:|");
+        using (var store = RunStore.Open(GitDirectories.Discover(repo)))
+        {
+            var matched = 0;
+            var inProcess = Measure.Median(9, () => matched = GitTrack.Core.Query.RunQuery.Select(store.List(), GitTrack.Core.Query.RunSummaryFields.Instance,
+                Filter, "-metrics.acc,params.lr", null, GitTrack.Core.Query.QueryContext.System).Count);
+            Console.WriteLine($"| List + filter + sort (in-process, {matched:N0} match) | {inProcess * 1000:F1} ms |");
+        }
+        if (gittrackDll is null || !File.Exists(gittrackDll))
+        {
+            Console.WriteLine("| real process | skipped: pass --gittrack PATH/gittrack.dll |");
+            return;
+        }
+        var dll = Quote(gittrackDll);
+        Shell($"dotnet {dll} ls > /dev/null", repo);
+        foreach (var (label, command) in new[]
+        {
+            ($"`gittrack ls --filter \"{Filter}\" --sort -metrics.acc,params.lr`", $"ls --filter '{Filter}' --sort -metrics.acc,params.lr"),
+            ($"same, `--limit 20`", $"ls --filter '{Filter}' --sort -metrics.acc,params.lr --limit 20"),
+            ($"`gittrack best --metric acc --filter \"{Filter}\"`", $"best --metric acc --filter '{Filter}'"),
+            ("`gittrack export --format csv` (all runs)", "export --format csv"),
+            ("`gittrack version` (process start-up alone)", "version"),
+        })
+        {
+            var seconds = Measure.ShellMedian(9, $"dotnet {dll} {command} > /dev/null", repo);
+            Console.WriteLine($"| {label} | {seconds * 1000:F0} ms |");
+        }
+        var peer = Measure.ShellMedian(9, "git ls-tree -r --name-only gittrack/runs > /dev/null", repo);
+        Console.WriteLine($"| peer: `git ls-tree -r --name-only gittrack/runs` | {peer * 1000:F0} ms |");
     }
 
     private static void CommitOne(RunStore store, string tree, int i)
