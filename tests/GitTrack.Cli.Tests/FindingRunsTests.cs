@@ -175,6 +175,23 @@ public sealed class FindingRunsTests : IDisposable
     }
 
     [Fact]
+    public void Compare_on_a_terminal_draws_each_metric_history_as_a_sparkline()
+    {
+        Add("rising", 0.1, 0.9, history: [new MetricPoint("val_accuracy", 0.1, 0, null), new MetricPoint("val_accuracy", 0.5, 1, null), new MetricPoint("val_accuracy", 0.9, 2, null)]);
+        Add("flat", 0.2, 0.9);
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var context = new CommandContext { Out = stdout, Error = stderr, WorkingDirectory = _repo.Root, OutIsTerminal = true };
+
+        var code = CliApp.Run(["compare", "rising", "flat"], context);
+
+        Assert.Equal(0, code);
+        var row = stdout.ToString().Split('\n').Single(l => l.Contains("metrics.val_accuracy", StringComparison.Ordinal));
+        Assert.Contains("▁▅█ 0.9", row, StringComparison.Ordinal);
+        Assert.EndsWith("  0.9", row.TrimEnd(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Best_and_compare_answer_which_run_was_best_on_main_last_week_and_how_it_compares_to_the_baseline()
     {
         var baseline = Add("baseline", 0.1, 0.80, daysAgo: 20);
