@@ -59,7 +59,7 @@ public static class BestCommand
                 throw new NotFoundException(matching.Count == 0 ? "no runs match the filter" : $"none of the {matching.Count} matching runs has metric '{name}'",
                     "see 'gittrack ls --columns name,metrics.*' for the metrics runs have");
             }
-            var table = LsCommand.Render(ranked);
+            var table = LsCommand.Render(ranked, name);
             context.Error.WriteLine($"best by {name} ({(higherIsBetter ? "highest" : "lowest")} last value) of {matching.Count} matching runs:");
             table.Write(context.Out, context.UseColor);
             return (int)ExitCode.Ok;

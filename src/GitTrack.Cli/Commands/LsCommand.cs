@@ -60,21 +60,27 @@ public static class LsCommand
             var rows = parseResult.GetValue(flat) || parseResult.GetValue(sort) is not null
                 ? runs.Select(r => (Run: r, Depth: 0)).ToList()
                 : RunTree.Nest(runs);
-            var table = columnList is null ? Render(rows) : Render(rows, ColumnList.Expand(columnList, runs, RunSummaryFields.Instance));
+            var table = columnList is null ? Render(rows, metric: null) : Render(rows, ColumnList.Expand(columnList, runs, RunSummaryFields.Instance));
             table.Write(context.Out, context.UseColor);
             return (int)ExitCode.Ok;
         });
         return command;
     }
 
-    internal static TextTable Render(IReadOnlyList<RunSummary> runs) => Render(runs.Select(r => (r, 0)).ToList());
+    /// <summary>As <see cref="Render(IReadOnlyList{ValueTuple{RunSummary, int}}, string?)"/>, unnested.</summary>
+    internal static TextTable Render(IReadOnlyList<RunSummary> runs, string? metric = null) => Render(runs.Select(r => (r, 0)).ToList(), metric);
 
-    /// <summary>The table: fixed columns, then each param and metric whose value is not the same in every run.</summary>
-    internal static TextTable Render(IReadOnlyList<(RunSummary Run, int Depth)> rows)
+    /// <summary>
+    /// The table: fixed columns, then each param and metric whose value is not the same in every run, and
+    /// <paramref name="metric"/> whether it varies or not (the metric <c>best</c> ranked by).
+    /// </summary>
+    internal static TextTable Render(IReadOnlyList<(RunSummary Run, int Depth)> rows, string? metric = null)
     {
         var runs = rows.Select(r => r.Run).ToList();
         var paramKeys = Varying(runs, r => r.Params);
         var metricKeys = Varying(runs, r => r.Metrics);
+        if (metric is not null && !metricKeys.Contains(metric))
+            metricKeys.Insert(0, metric);
         var headers = new List<string> { "ID", "NAME", "STATUS", "STARTED", "DURATION" };
         headers.AddRange(paramKeys);
         headers.AddRange(metricKeys);
