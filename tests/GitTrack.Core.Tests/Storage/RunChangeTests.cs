@@ -109,6 +109,23 @@ public sealed class RunChangeTests : IDisposable
         Assert.Throws<CorruptDataException>(() => store.RemovedAt(run.Id));
     }
 
+    [Fact]
+    public void An_index_file_of_the_previous_format_is_rebuilt_with_source_and_parent()
+    {
+        using var store = Open();
+        var parent = store.Create(SampleRuns.Minimal(_tree, T0, "parent", RunStatus.Completed));
+        store.Create(SampleRuns.Minimal(_tree, T0.AddMinutes(1), "child", RunStatus.Completed) with { Parent = parent.Id });
+        var path = Path.Combine(_dirs.GitTrackDir, "index", "runs.bin");
+        // Version 1 held no source or parent: a reader that trusted it would filter on values it does not have.
+        File.WriteAllBytes(path, [(byte)'G', (byte)'T', (byte)'I', (byte)'X', 1, 0, 0, 0, 0]);
+
+        var child = store.List().Single(r => r.Name == "child");
+
+        Assert.Equal(parent.Id, child.Parent);
+        Assert.Equal(SampleRuns.ZeroCommit, child.SourceCommit);
+        Assert.Equal(2, BitConverter.ToInt32(File.ReadAllBytes(path), 4));
+    }
+
     private string HashText(string text)
     {
         var path = Path.Combine(_repo.Root, "..", "blob.txt");
