@@ -16,6 +16,15 @@ public static class CliApp
         root.Subcommands.Add(ShowCommand.Create(context));
         root.Subcommands.Add(CacheCommand.Create(context));
         root.Subcommands.Add(UiCommand.Create(context));
+        root.Subcommands.Add(CompareCommand.Create(context));
+        root.Subcommands.Add(BestCommand.Create(context));
+        root.Subcommands.Add(TagCommand.Create(context));
+        root.Subcommands.Add(UntagCommand.Create(context));
+        root.Subcommands.Add(NoteCommand.Create(context));
+        root.Subcommands.Add(RenameCommand.Create(context));
+        root.Subcommands.Add(RmCommand.Create(context));
+        root.Subcommands.Add(RestoreCommand.Create(context));
+        root.Subcommands.Add(ExportCommand.Create(context));
         return root;
     }
 

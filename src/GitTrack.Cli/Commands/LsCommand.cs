@@ -1,22 +1,44 @@
 using System.CommandLine;
 using GitTrack.Cli.Rendering;
+using GitTrack.Core.Query;
 using GitTrack.Core.Runs;
 using GitTrack.Core.Storage;
 
 namespace GitTrack.Cli.Commands;
 
-/// <summary><c>gittrack ls</c>: every run, newest first, with the params and metrics that differ between runs.</summary>
+/// <summary>
+/// <c>gittrack ls</c>: runs newest first (or as <c>--sort</c> says), filtered by <c>--filter</c>, children indented
+/// under their parent unless <c>--flat</c>, with the params and metrics that differ between runs or <c>--columns</c>.
+/// </summary>
 public static class LsCommand
 {
     public static Command Create(CommandContext context)
     {
         var json = new Option<bool>("--json") { Description = "Print the runs as a JSON array" };
+        var filter = RunSelection.FilterOption();
+        var sort = RunSelection.SortOption();
+        var limit = RunSelection.LimitOption();
+        var columns = new Option<string?>("--columns", "-c")
+        {
+            Description = "Show these fields, e.g. id,name,params.lr,metrics.* (default: id, name, status, start, duration, then what differs)",
+        };
+        var flat = new Option<bool>("--flat") { Description = "List nested runs plainly instead of under their parent" };
+        var all = new Option<bool>("--all", "-a") { Description = "Include runs hidden by 'gittrack rm'" };
         var command = new Command("ls", "List recorded runs, newest first");
+        command.Options.Add(filter);
+        command.Options.Add(sort);
+        command.Options.Add(columns);
+        command.Options.Add(limit);
+        command.Options.Add(flat);
+        command.Options.Add(all);
         command.Options.Add(json);
         command.SetAction(parseResult =>
         {
+            // Parsed before the store is opened, so a bad column list is reported even outside a repository.
+            var columnList = parseResult.GetValue(columns) is { } text ? ColumnList.Parse(text) : null;
             using var store = RunStore.Open(GitDirectories.Discover(context.WorkingDirectory));
-            var runs = store.List();
+            var runs = RunSelection.Select(store, parseResult.GetValue(filter), parseResult.GetValue(sort), parseResult.GetValue(limit),
+                includeRemoved: parseResult.GetValue(all));
             if (parseResult.GetValue(json))
             {
                 RunJson.To(context.Out, writer =>
@@ -30,31 +52,46 @@ public static class LsCommand
             }
             if (runs.Count == 0)
             {
-                context.Error.WriteLine("no runs yet (record one with 'gittrack run -- <command>')");
+                var filtered = parseResult.GetValue(filter) is not null || parseResult.GetValue(limit) is not null;
+                context.Error.WriteLine(filtered ? "no runs match" : "no runs yet (record one with 'gittrack run -- <command>')");
                 return (int)ExitCode.Ok;
             }
-            Render(runs).Write(context.Out, context.UseColor);
+            // An explicit sort is an order the user asked for: nesting would break it, so sorted lists stay flat.
+            var rows = parseResult.GetValue(flat) || parseResult.GetValue(sort) is not null
+                ? runs.Select(r => (Run: r, Depth: 0)).ToList()
+                : RunTree.Nest(runs);
+            var table = columnList is null ? Render(rows, metric: null) : Render(rows, ColumnList.Expand(columnList, runs, RunSummaryFields.Instance));
+            table.Write(context.Out, context.UseColor);
             return (int)ExitCode.Ok;
         });
         return command;
     }
 
-    /// <summary>The table: fixed columns, then each param and metric whose value is not the same in every run.</summary>
-    internal static TextTable Render(IReadOnlyList<RunSummary> runs)
+    /// <summary>As <see cref="Render(IReadOnlyList{ValueTuple{RunSummary, int}}, string?)"/>, unnested.</summary>
+    internal static TextTable Render(IReadOnlyList<RunSummary> runs, string? metric = null) => Render(runs.Select(r => (r, 0)).ToList(), metric);
+
+    /// <summary>
+    /// The table: fixed columns, then each param and metric whose value is not the same in every run, and
+    /// <paramref name="metric"/> whether it varies or not (the metric <c>best</c> ranked by).
+    /// </summary>
+    internal static TextTable Render(IReadOnlyList<(RunSummary Run, int Depth)> rows, string? metric = null)
     {
+        var runs = rows.Select(r => r.Run).ToList();
         var paramKeys = Varying(runs, r => r.Params);
         var metricKeys = Varying(runs, r => r.Metrics);
+        if (metric is not null && !metricKeys.Contains(metric))
+            metricKeys.Insert(0, metric);
         var headers = new List<string> { "ID", "NAME", "STATUS", "STARTED", "DURATION" };
         headers.AddRange(paramKeys);
         headers.AddRange(metricKeys);
         var table = new TextTable(headers).AlignRight(4);
         for (var i = 5; i < headers.Count; i++)
             table.AlignRight(i);
-        foreach (var run in runs)
+        foreach (var (run, depth) in rows)
         {
             var row = new List<string>
             {
-                run.Id[..RunId.ShortLength], run.Name, Formats.Status(run.Status), Formats.Time(run.StartedAt), Formats.Duration(run.Duration),
+                run.Id[..RunId.ShortLength], Indent(depth) + run.Name, Status(run), Formats.Time(run.StartedAt), Formats.Duration(run.Duration),
             };
             row.AddRange(paramKeys.Select(k => run.Params.TryGetValue(k, out var v) ? Formats.Param(v) : "-"));
             row.AddRange(metricKeys.Select(k => run.Metrics.TryGetValue(k, out var v) ? Formats.Number(v) : "-"));
@@ -62,6 +99,47 @@ public static class LsCommand
         }
         return table;
     }
+
+    /// <summary>The table of the fields <c>--columns</c> named, headed by their names as the query language writes them.</summary>
+    internal static TextTable Render(IReadOnlyList<(RunSummary Run, int Depth)> rows, IReadOnlyList<FieldPath> columns)
+    {
+        var fields = RunSummaryFields.Instance;
+        var readers = columns.Select(fields.Bind).ToArray();
+        var table = new TextTable(columns.Select(c => c.ToString()).ToList());
+        foreach (var (run, depth) in rows)
+        {
+            var cells = new string[columns.Count];
+            for (var i = 0; i < columns.Count; i++)
+            {
+                var text = columns[i].Root switch
+                {
+                    FieldRoot.Id => run.Id[..RunId.ShortLength],
+                    FieldRoot.Status => Status(run),
+                    _ => Cell(readers[i](run)),
+                };
+                cells[i] = columns[i].Root == FieldRoot.Name ? Indent(depth) + text : text;
+            }
+            table.Add(cells);
+        }
+        for (var i = 0; i < columns.Count; i++)
+            if (columns[i].Root is FieldRoot.Params or FieldRoot.Metrics or FieldRoot.Duration or FieldRoot.ExitCode)
+                table.AlignRight(i);
+        return table;
+    }
+
+    /// <summary>A field value as a table cell: numbers with 6 significant digits, times local, "-" for missing.</summary>
+    internal static string Cell(QueryValue? value) => value switch
+    {
+        null => "-",
+        { Kind: QueryValueKind.Number } v => Formats.Number(v.Number),
+        { Kind: QueryValueKind.Date } v => Formats.Time(v.Date),
+        { Kind: QueryValueKind.Duration } v => Formats.Duration(v.Duration),
+        { } v => v.ToString(),
+    };
+
+    private static string Status(RunSummary run) => Formats.Status(run.Status) + (run.IsDeleted ? " (removed)" : "");
+
+    private static string Indent(int depth) => depth == 0 ? "" : new string(' ', 2 * (depth - 1)) + "└ ";
 
     private static List<string> Varying<T>(IReadOnlyList<RunSummary> runs, Func<RunSummary, IReadOnlyDictionary<string, T>> values)
     {

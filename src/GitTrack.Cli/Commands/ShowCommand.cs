@@ -21,12 +21,36 @@ public static class ShowCommand
             var run = store.Resolve(parseResult.GetValue(runArgument)!);
             var history = MetricSummary.Of(store.ReadHistory(run.Id));
             if (parseResult.GetValue(json))
+            {
                 RunJson.To(context.Out, writer => RunJson.WriteRecord(writer, run, history));
+            }
             else
+            {
                 Write(context.Out, run, history, context.UseColor);
+                if (store.RemovedAt(run.Id) is { } removed)
+                    context.Out.WriteLine($"\nremoved     {Formats.Time(removed)} (bring it back with 'gittrack restore {run.Id}')");
+                WriteChildren(context.Out, store.List().Where(r => r.Parent == run.Id).ToList(), context.UseColor);
+            }
             return (int)ExitCode.Ok;
         });
         return command;
+    }
+
+    /// <summary>The runs started inside this one, oldest first, with up to five of their metrics.</summary>
+    private static void WriteChildren(TextWriter output, List<RunSummary> children, bool color)
+    {
+        if (children.Count == 0)
+            return;
+        output.WriteLine(color ? "\n\u001b[1mchildren\u001b[0m" : "\nchildren");
+        children.Reverse();
+        var metrics = children.SelectMany(c => c.Metrics.Keys).Distinct().Order(StringComparer.Ordinal).Take(5).ToList();
+        var table = new TextTable(["  ID", "NAME", "STATUS", "DURATION", .. metrics]);
+        for (var i = 3; i < 4 + metrics.Count; i++)
+            table.AlignRight(i);
+        foreach (var child in children)
+            table.Add(["  " + child.Id[..RunId.ShortLength], child.Name, Formats.Status(child.Status), Formats.Duration(child.Duration),
+                .. metrics.Select(m => child.Metrics.TryGetValue(m, out var v) ? Formats.Number(v) : "-")]);
+        table.Write(output, color: false);
     }
 
     private static void Write(TextWriter output, RunRecord run, IReadOnlyList<MetricSummary> history, bool color)

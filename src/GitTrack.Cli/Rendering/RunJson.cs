@@ -25,6 +25,14 @@ public static class RunJson
             json.WriteNumber("duration_s", duration.TotalSeconds);
         else
             json.WriteNull("duration_s");
+        json.WriteStartObject("source");
+        json.WriteString("commit", run.SourceCommit);
+        json.WriteString("branch", run.SourceBranch);
+        json.WriteEndObject();
+        json.WriteString("parent", run.Parent);
+        json.WriteString("note", run.Note);
+        if (run.DeletedAt is { } removed)
+            json.WriteString("removed_at", removed.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
         WriteParams(json, run.Params);
         WriteMetrics(json, "metrics", run.Metrics);
         WriteStrings(json, "tags", run.Tags);

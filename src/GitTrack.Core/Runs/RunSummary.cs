@@ -1,8 +1,8 @@
 namespace GitTrack.Core.Runs;
 
 /// <summary>
-/// What <c>gittrack ls</c> shows of a run, kept in the local index so listing 10,000 runs reads no manifest.
-/// The dictionaries are not sorted: sort their keys when the order matters.
+/// What <c>gittrack ls</c> shows of a run and what its filters read, kept in the local index so listing and
+/// filtering 10,000 runs reads no manifest. The dictionaries are not sorted: sort their keys when the order matters.
 /// </summary>
 public sealed record RunSummary
 {
@@ -13,15 +13,24 @@ public sealed record RunSummary
     public required DateTimeOffset StartedAt { get; init; }
     public DateTimeOffset? EndedAt { get; init; }
     public ProcessInfo? Process { get; init; }
-    /// <summary>The id of the run this one is nested under, if any (see <see cref="RunRecord.Parent"/>).</summary>
+    /// <summary>The commit the run's code was based on (<c>source.commit</c>).</summary>
+    public string? SourceCommit { get; init; }
+    /// <summary>The branch checked out when the run started (<c>source.branch</c>), null on a detached HEAD.</summary>
+    public string? SourceBranch { get; init; }
+    /// <summary>The run this one was started inside (nested runs), or null.</summary>
     public string? Parent { get; init; }
+    public string? Note { get; init; }
+    /// <summary>When <c>gittrack rm</c> hid the run (its tombstone, docs/format.md), or null for a listed run.</summary>
+    public DateTimeOffset? DeletedAt { get; init; }
     public IReadOnlyDictionary<string, object> Params { get; init; } = new SortedDictionary<string, object>(StringComparer.Ordinal);
     public IReadOnlyDictionary<string, double> Metrics { get; init; } = new SortedDictionary<string, double>(StringComparer.Ordinal);
     public IReadOnlyDictionary<string, string> Tags { get; init; } = new SortedDictionary<string, string>(StringComparer.Ordinal);
 
     public TimeSpan? Duration => EndedAt is { } end ? end - StartedAt : null;
 
-    public static RunSummary Of(RunRecord run) => new()
+    public bool IsDeleted => DeletedAt is not null;
+
+    public static RunSummary Of(RunRecord run, DateTimeOffset? deletedAt = null) => new()
     {
         Id = run.Id,
         Name = run.Name,
@@ -30,7 +39,11 @@ public sealed record RunSummary
         StartedAt = run.StartedAt,
         EndedAt = run.EndedAt,
         Process = run.Process,
+        SourceCommit = run.Source.Commit,
+        SourceBranch = run.Source.Branch,
         Parent = run.Parent,
+        Note = run.Note,
+        DeletedAt = deletedAt,
         Params = run.Params,
         Metrics = run.Metrics,
         Tags = run.Tags,

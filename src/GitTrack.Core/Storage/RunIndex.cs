@@ -14,8 +14,9 @@ namespace GitTrack.Core.Storage;
 internal sealed class RunIndex
 {
     private static ReadOnlySpan<byte> Magic => "GTIX"u8;
-    // 2: each run carries its parent id (empty when none). An index of another version is rebuilt.
-    private const int FormatVersion = 2;
+    // 3: source commit and branch, parent, note and the rm tombstone time (what filters and nesting read).
+    // (2 was used by two different layouts during development.) An index of another version is rebuilt.
+    private const int FormatVersion = 3;
 
     /// <summary>The commit the entries describe, or null for an empty index.</summary>
     public string? Tip { get; private set; }
@@ -79,7 +80,7 @@ internal sealed class RunIndex
                         runs[id] = known;
                         continue;
                     }
-                    runs[id] = (runTreeSha, RunSummary.Of(RunReader.ReadManifest(shard.Name, runEntry)));
+                    runs[id] = (runTreeSha, RunSummary.Of(RunReader.ReadManifest(shard.Name, runEntry), RunTombstone.Read(id, (Tree)runEntry.Target)));
                 }
             }
         }
@@ -130,7 +131,11 @@ internal sealed class RunIndex
                     writer.Write(p.Host);
                     writer.Write(p.BootId ?? "");
                 }
-                writer.Write(run.Parent ?? "");
+                OptionalString(writer, run.SourceCommit);
+                OptionalString(writer, run.SourceBranch);
+                OptionalString(writer, run.Parent);
+                OptionalString(writer, run.Note);
+                writer.Write(run.DeletedAt?.UtcTicks ?? -1);
                 writer.Write(run.Params.Count);
                 foreach (var (key, value) in run.Params)
                 {
@@ -158,6 +163,13 @@ internal sealed class RunIndex
             }
         }
         return stream.ToArray();
+    }
+
+    private static void OptionalString(BinaryWriter writer, string? value)
+    {
+        writer.Write(value is not null);
+        if (value is not null)
+            writer.Write(value);
     }
 
     private static RunIndex Read(byte[] bytes)
@@ -200,7 +212,11 @@ internal sealed class RunIndex
                 var boot = reader.ReadString();
                 process = new ProcessInfo(pid, host, boot.Length == 0 ? null : boot);
             }
-            var parent = reader.ReadString();
+            var sourceCommit = reader.ReadBoolean() ? reader.ReadString() : null;
+            var sourceBranch = reader.ReadBoolean() ? Name() : null;
+            var parent = reader.ReadBoolean() ? reader.ReadString() : null;
+            var note = reader.ReadBoolean() ? reader.ReadString() : null;
+            var deletedTicks = reader.ReadInt64();
             var paramCount = reader.ReadInt32();
             var parameters = new Dictionary<string, object>(paramCount, StringComparer.Ordinal);
             for (var j = 0; j < paramCount; j++)
@@ -232,7 +248,11 @@ internal sealed class RunIndex
                 StartedAt = started,
                 EndedAt = endedTicks < 0 ? null : new DateTimeOffset(endedTicks, TimeSpan.Zero),
                 Process = process,
-                Parent = parent.Length == 0 ? null : parent,
+                SourceCommit = sourceCommit,
+                SourceBranch = sourceBranch,
+                Parent = parent,
+                Note = note,
+                DeletedAt = deletedTicks < 0 ? null : new DateTimeOffset(deletedTicks, TimeSpan.Zero),
                 Params = parameters,
                 Metrics = metrics,
                 Tags = tags,

@@ -123,16 +123,83 @@ public sealed partial class RunStore : IDisposable
             var blob = database.CreateBlob(new MemoryStream(bytes));
             definition.Add($"{RunPath.HistoryOf(id)}/{RunPath.SegmentName(segment++)}", blob, Mode.NonExecutableFile);
         }
+        CommitTree(tip, definition, run.Name, $"run {run.Name} ({id.Short}): {action}\n");
+    }
+
+    /// <summary>Writes <paramref name="definition"/> as the next commit on the branch; the caller holds RunsLock.</summary>
+    private void CommitTree(Commit? tip, TreeDefinition definition, string runName, string message)
+    {
+        var database = _repository.ObjectDatabase;
         var tree = database.CreateTree(definition);
         var now = DateTimeOffset.Now;
+        // The user's own git identity signs the commit, so 'git log gittrack/runs' shows who changed what.
         var signature = _repository.Config.BuildSignature(now) ?? new Signature("gittrack", "gittrack@localhost", now);
-        var message = $"run {run.Name} ({id.Short}): {action}\n";
         var commit = database.CreateCommit(signature, signature, message, tree, tip is null ? [] : [tip], prettifyMessage: false);
         // Safe without compare-and-swap only because every writer holds RunsLock from ReadTip to here.
         UpdateBranch(commit.Id, $"gittrack: {message.TrimEnd()}");
 
         var names = NameCounter.Load(_directories.GitTrackDir, tip?.Sha) ?? CountNames(tip);
-        names.Bump(run.Name).Save(_directories.GitTrackDir, commit.Sha);
+        names.Bump(runName).Save(_directories.GitTrackDir, commit.Sha);
+    }
+
+    /// <summary>
+    /// Changes a recorded run's manifest (tags, note, name) as one commit whose message says what changed
+    /// (<paramref name="action"/>). The change is applied to the manifest as it is at the tip, under the lock, so it
+    /// never undoes a concurrent recorder's checkpoint. Returns the run as stored.
+    /// </summary>
+    public RunRecord Change(string id, Func<RunRecord, RunRecord> change, string action)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        var runId = ParseId(id);
+        using var runsLock = RunsLock.Acquire(_directories.GitTrackDir, LockTimeout);
+        var tip = ReadTip();
+        if (tip?[RunPath.FolderOf(runId)] is not { } entry)
+            throw NotFound(id);
+        var before = RunReader.ReadManifest(RunPath.ShardOf(runId), entry);
+        var after = change(before);
+        if (after.Id != before.Id || after.Status != before.Status)
+            throw new ArgumentException("a change keeps the run's id and status", nameof(change));
+        if (after.Name != before.Name)
+        {
+            if (after.Name.Length == 0 || after.Name.Any(char.IsControl) || after.Name.Trim() != after.Name)
+                throw new InvalidInputException($"'{after.Name}' is not a usable run name", "give a name without control characters or surrounding spaces");
+            if (LoadIndex(tip).Runs.FirstOrDefault(r => r.Name == after.Name && r.Id != before.Id) is { } other)
+                throw new InvalidInputException($"the name '{after.Name}' is already used by run {other.Id[..RunId.ShortLength]}",
+                    "choose another name, or rename that run first");
+        }
+        if (ManifestToml.Write(after) == ManifestToml.Write(before))
+            return before;
+        Commit(tip, runId, after, [], 0, action);
+        return after;
+    }
+
+    /// <summary>
+    /// Hides a run from listings by adding its tombstone (docs/format.md), one commit; the run's data stays on the
+    /// branch and <see cref="Restore"/> brings it back. Removing a removed run changes nothing.
+    /// </summary>
+    public void Remove(string id) => SetTombstone(id, DateTimeOffset.UtcNow);
+
+    /// <summary>Takes a removed run's tombstone away, one commit; restoring a listed run changes nothing.</summary>
+    public void Restore(string id) => SetTombstone(id, null);
+
+    private void SetTombstone(string id, DateTimeOffset? deletedAt)
+    {
+        var runId = ParseId(id);
+        using var runsLock = RunsLock.Acquire(_directories.GitTrackDir, LockTimeout);
+        var tip = ReadTip();
+        if (tip?[RunPath.FolderOf(runId)] is not { TargetType: TreeEntryTargetType.Tree } entry)
+            throw NotFound(id);
+        var run = RunReader.ReadManifest(RunPath.ShardOf(runId), entry);
+        var current = RunTombstone.Read(runId.Value, (Tree)entry.Target);
+        if ((current is null) == (deletedAt is null))
+            return;
+        var definition = TreeDefinition.From(tip);
+        var path = $"{RunPath.FolderOf(runId)}/{RunTombstone.FileName}";
+        if (deletedAt is { } at)
+            definition.Add(path, _repository.ObjectDatabase.CreateBlob(new MemoryStream(Encoding.UTF8.GetBytes(RunTombstone.Format(at)))), Mode.NonExecutableFile);
+        else
+            definition.Remove(path);
+        CommitTree(tip, definition, run.Name, $"run {run.Name} ({runId.Short}): {(deletedAt is null ? "restored" : "removed")}\n");
     }
 
     private void UpdateBranch(ObjectId commit, string logMessage)
@@ -153,12 +220,13 @@ public sealed partial class RunStore : IDisposable
         }
     }
 
-    /// <summary>Every run, newest first, with crashed runs shown as such.</summary>
-    public IReadOnlyList<RunSummary> List()
+    /// <summary>Every run, newest first, with crashed runs shown as such; removed runs only when <paramref name="includeRemoved"/>.</summary>
+    public IReadOnlyList<RunSummary> List(bool includeRemoved = false)
     {
         var tip = ReadTip();
         var index = LoadIndex(tip);
         return index.Runs
+            .Where(run => includeRemoved || run.DeletedAt is null)
             .Select(run => run.Status == RunStatus.Running ? run with { Status = _crashDetector.Effective(run.Status, run.Process) } : run)
             .OrderByDescending(run => run.StartedAt)
             .ThenBy(run => run.Id, StringComparer.Ordinal)
@@ -177,12 +245,16 @@ public sealed partial class RunStore : IDisposable
         return run with { Status = _crashDetector.Effective(run.Status, run.Process) };
     }
 
-    /// <summary>The run named by an id, a unique id prefix of 4 or more hex digits, or a unique name.</summary>
-    public RunRecord Resolve(string text)
+    /// <summary>
+    /// The run named by an id, a unique id prefix of 4 or more hex digits, or a unique name. A full id finds a removed
+    /// run too; prefixes and names match removed runs only when <paramref name="includeRemoved"/> (for restore).
+    /// </summary>
+    public RunRecord Resolve(string text, bool includeRemoved = false)
     {
+        ArgumentNullException.ThrowIfNull(text);
         if (RunId.IsValid(text) && ReadTip()?[RunPath.FolderOf(RunId.Parse(text))] is not null)
             return Get(text);
-        var runs = List();
+        var runs = List(includeRemoved);
         var isPrefix = text.Length >= 4 && RunId.IsValid(text.PadRight(RunId.Length, '0'));
         var matches = runs.Where(r => r.Name == text || (isPrefix && r.Id.StartsWith(text, StringComparison.Ordinal))).ToArray();
         return matches.Length switch
@@ -193,6 +265,15 @@ public sealed partial class RunStore : IDisposable
                 matches.Select(r => $"{r.Id[..RunId.ShortLength]}  {r.Name}  {r.StartedAt.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z").ToArray(),
                 "give more digits of the id, or the full id"),
         };
+    }
+
+    /// <summary>When <c>gittrack rm</c> removed the run with this id, or null when it is listed.</summary>
+    public DateTimeOffset? RemovedAt(string id)
+    {
+        var runId = ParseId(id);
+        if (ReadTip()?[RunPath.FolderOf(runId)] is not { TargetType: TreeEntryTargetType.Tree } entry)
+            throw NotFound(id);
+        return RunTombstone.Read(runId.Value, (Tree)entry.Target);
     }
 
     /// <summary>A run's full metric history, in logging order per metric.</summary>

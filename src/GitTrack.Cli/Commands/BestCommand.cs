@@ -1,0 +1,97 @@
+using System.CommandLine;
+using GitTrack.Cli.Rendering;
+using GitTrack.Core.Errors;
+using GitTrack.Core.Runs;
+using GitTrack.Core.Storage;
+
+namespace GitTrack.Cli.Commands;
+
+/// <summary>
+/// <c>gittrack best --metric NAME</c>: the runs with the best last value of a metric, among those matching
+/// <c>--filter</c>. Whether higher or lower is better comes from <c>--max</c>/<c>--min</c>, or from the name.
+/// </summary>
+public static class BestCommand
+{
+    public static Command Create(CommandContext context)
+    {
+        var metric = new Option<string>("--metric", "-m") { Description = "The metric to rank by (its last logged value)", Required = true };
+        var max = new Option<bool>("--max") { Description = "Higher is better (default for names with accuracy, acc, f1, auc, precision, recall...)" };
+        var min = new Option<bool>("--min") { Description = "Lower is better (default for names with loss, error, mse, mae, rmse...)" };
+        var filter = RunSelection.FilterOption();
+        var top = new Option<int>("--top", "-n") { Description = "How many runs to show", DefaultValueFactory = _ => 1 };
+        var json = new Option<bool>("--json") { Description = "Print the runs as a JSON array, best first" };
+        var command = new Command("best", "The best runs by a metric");
+        command.Options.Add(metric);
+        command.Options.Add(max);
+        command.Options.Add(min);
+        command.Options.Add(filter);
+        command.Options.Add(top);
+        command.Options.Add(json);
+        command.SetAction(parseResult =>
+        {
+            var name = parseResult.GetValue(metric)!;
+            var higherIsBetter = Direction(name, parseResult.GetValue(max), parseResult.GetValue(min));
+            var count = parseResult.GetValue(top);
+            if (count < 1)
+                throw new InvalidInputException($"--top {count} is less than 1", "give a count of 1 or more");
+            using var store = RunStore.Open(GitDirectories.Discover(context.WorkingDirectory));
+            var matching = RunSelection.Select(store, parseResult.GetValue(filter), sort: null, limit: null);
+            // Runs without the metric, or whose last value is NaN, cannot be ranked and are left out.
+            var ranked = matching
+                .Where(r => r.Metrics.TryGetValue(name, out var v) && !double.IsNaN(v))
+                .OrderBy(r => higherIsBetter ? -r.Metrics[name] : r.Metrics[name])
+                .ThenByDescending(r => r.StartedAt)
+                .Take(count)
+                .ToList();
+            if (parseResult.GetValue(json))
+            {
+                RunJson.To(context.Out, writer =>
+                {
+                    writer.WriteStartArray();
+                    foreach (var run in ranked)
+                        RunJson.WriteSummary(writer, run);
+                    writer.WriteEndArray();
+                });
+                return (int)ExitCode.Ok;
+            }
+            if (ranked.Count == 0)
+            {
+                throw new NotFoundException(matching.Count == 0 ? "no runs match the filter" : $"none of the {matching.Count} matching runs has metric '{name}'",
+                    "see 'gittrack ls --columns name,metrics.*' for the metrics runs have");
+            }
+            var table = LsCommand.Render(ranked, name);
+            context.Error.WriteLine($"best by {name} ({(higherIsBetter ? "highest" : "lowest")} last value) of {matching.Count} matching runs:");
+            table.Write(context.Out, context.UseColor);
+            return (int)ExitCode.Ok;
+        });
+        return command;
+    }
+
+    private static readonly HashSet<string> Lower = new(StringComparer.Ordinal)
+    {
+        "loss", "error", "err", "mse", "mae", "rmse", "mape", "perplexity", "ppl", "wer", "cer", "nll", "cost", "regret",
+    };
+
+    private static readonly HashSet<string> Higher = new(StringComparer.Ordinal)
+    {
+        "accuracy", "acc", "f1", "auc", "roc", "precision", "recall", "map", "iou", "bleu", "rouge", "r2", "score", "reward", "return", "top1", "top5",
+    };
+
+    /// <summary>
+    /// True when higher is better. <c>--max</c>/<c>--min</c> decide; otherwise the words of the name
+    /// (<c>val_accuracy</c>: val, accuracy) say it, and a name that says neither or both is an input error.
+    /// </summary>
+    internal static bool Direction(string metric, bool max, bool min)
+    {
+        if (max && min)
+            throw new InvalidInputException("--max and --min contradict each other", "give one of them");
+        if (max || min)
+            return max;
+        var words = metric.ToLowerInvariant().Split(['_', '/', '.', '-', ' ', ':'], StringSplitOptions.RemoveEmptyEntries);
+        bool lower = words.Any(Lower.Contains), higher = words.Any(Higher.Contains);
+        if (lower != higher)
+            return higher;
+        throw new InvalidInputException($"cannot tell whether a higher or lower '{metric}' is better",
+            "add --max (higher is better) or --min (lower is better)");
+    }
+}
