@@ -70,6 +70,21 @@ public sealed class UiApiTests : IDisposable
     }
 
     [Fact]
+    public async Task Filter_parameter_takes_the_query_language_and_a_bad_expression_is_a_400()
+    {
+        TrainingScript.Run(_repo, "slow", 0.1);
+        TrainingScript.Run(_repo, "fast", 0.3);
+        using var ui = new UiProcess(_repo);
+
+        var list = await GetJson(ui, "/api/runs?filter=" + Uri.EscapeDataString("params.lr > 0.2 and status = completed"));
+        Assert.Equal(["fast"], list.GetProperty("runs").EnumerateArray().Select(r => r.GetProperty("name").GetString()));
+
+        using var bad = await ui.Client.GetAsync("/api/runs?filter=" + Uri.EscapeDataString("params.lr <"));
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Contains("bad filter", await bad.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task One_run_has_what_show_has_and_its_log_is_served_as_text()
     {
         TrainingScript.Run(_repo, "one", 0.3);
