@@ -183,7 +183,7 @@ internal static partial class RunsApi
     }
 
     /// <summary>
-    /// Tags and the note of a finished run, written with <see cref="RunStore.Save"/> as any manifest change.
+    /// Tags and the note of a finished run, changed with <see cref="RunStore.Change"/> as the tag and note commands do.
     /// A running run is refused: its recorder would write its own manifest over the change at its next checkpoint.
     /// </summary>
     private static void MapEdits(IEndpointRouteBuilder app, RunsData data)
@@ -195,19 +195,21 @@ internal static partial class RunsApi
             if (record.Status is RunStatus.Running)
                 throw new ConflictException($"run {record.Name} is still running", "edit it when it has ended");
             var root = body.RootElement;
-            var tags = new SortedDictionary<string, string>(record.Tags.ToDictionary(), StringComparer.Ordinal);
-            if (root.TryGetProperty("set_tags", out var set))
-                foreach (var tag in set.EnumerateObject())
-                    tags[tag.Name] = tag.Value.GetString() ?? "";
-            if (root.TryGetProperty("remove_tags", out var remove))
-                foreach (var tag in remove.EnumerateArray())
-                    tags.Remove(tag.GetString() ?? "");
-            var note = root.TryGetProperty("note", out var n) ? n.GetString() : record.Note;
-            // A crashed run is stored as running: keep what is on the branch, only the edited fields change.
-            var saved = record with { Tags = tags, Note = string.IsNullOrEmpty(note) ? null : note };
             if (record.Status == RunStatus.Crashed)
                 throw new ConflictException($"run {record.Name} crashed and is stored as running", "edit it with the command line");
-            data.Save(saved);
+            data.Change(record.Id, stored =>
+            {
+                // Applied to the manifest at the branch tip, so a concurrent change is never undone.
+                var tags = new SortedDictionary<string, string>(stored.Tags.ToDictionary(), StringComparer.Ordinal);
+                if (root.TryGetProperty("set_tags", out var set))
+                    foreach (var tag in set.EnumerateObject())
+                        tags[tag.Name] = tag.Value.GetString() ?? "";
+                if (root.TryGetProperty("remove_tags", out var remove))
+                    foreach (var tag in remove.EnumerateArray())
+                        tags.Remove(tag.GetString() ?? "");
+                var note = root.TryGetProperty("note", out var n) ? n.GetString() : stored.Note;
+                return stored with { Tags = tags, Note = string.IsNullOrEmpty(note) ? null : note };
+            });
             http.Response.StatusCode = StatusCodes.Status204NoContent;
         });
     }

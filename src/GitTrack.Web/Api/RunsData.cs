@@ -99,12 +99,12 @@ internal sealed class RunsData : IDisposable
         return series;
     }
 
-    /// <summary>Writes a changed manifest of a finished run (tags, note) through the same store the recorder uses.</summary>
-    public void Save(RunRecord run)
+    /// <summary>Changes a finished run's manifest (tags, note) as one commit, as <c>gittrack tag</c> and <c>note</c> do.</summary>
+    public void Change(string id, Func<RunRecord, RunRecord> change)
     {
         lock (_lock)
         {
-            _store.Save(run, []);
+            _store.Change(id, change, "edited in gittrack ui");
             _list = null;
         }
     }
