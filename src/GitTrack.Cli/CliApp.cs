@@ -14,6 +14,9 @@ public static class CliApp
         root.Subcommands.Add(LsCommand.Create(context));
         root.Subcommands.Add(ShowCommand.Create(context));
         root.Subcommands.Add(CacheCommand.Create(context));
+        root.Subcommands.Add(DiffCommand.Create(context));
+        root.Subcommands.Add(CheckoutCommand.Create(context));
+        root.Subcommands.Add(RerunCommand.Create(context));
         return root;
     }
 

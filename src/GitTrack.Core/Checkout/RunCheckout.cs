@@ -108,11 +108,14 @@ public static class RunCheckout
             {
                 staging = Path.Combine(root, $".gittrack-checkout-{Guid.NewGuid():N}");
                 Directory.CreateDirectory(staging);
+                var done = 0L;
                 for (var i = 0; i < placements.Length; i++)
                 {
                     var (artifact, path) = placements[i];
                     var file = Path.Combine(staging, i.ToString(System.Globalization.CultureInfo.InvariantCulture));
-                    cache.RestoreTo(artifact.Key, file, progress, cancellation);
+                    var offset = done;
+                    cache.RestoreTo(artifact.Key, file, progress is null ? null : new OffsetProgress(progress, offset), cancellation);
+                    done += artifact.Size;
                     staged.Add((file, Path.Combine(root, path), artifact));
                 }
             }
@@ -244,6 +247,12 @@ public static class RunCheckout
             File.Delete(full);
         else if (Directory.Exists(full))
             Directory.Delete(full, recursive: true);
+    }
+
+    /// <summary>Reports bytes done across all artifacts, from one artifact's count.</summary>
+    private sealed class OffsetProgress(IProgress<long> inner, long offset) : IProgress<long>
+    {
+        public void Report(long value) => inner.Report(offset + value);
     }
 
     private static string Names(IEnumerable<string> names)
