@@ -54,17 +54,17 @@ public static class RunCheckout
         }
         if (restoreCode)
         {
-            if (GitCli.Run(root, null, "cat-file", "-e", run.Source.Commit + "^{commit}").ExitCode != 0)
+            if (GitCli.Run(directories.WorkTree, null, "cat-file", "-e", run.Source.Commit + "^{commit}").ExitCode != 0)
                 throw new NotFoundException($"commit {run.Source.Commit[..12]} that {runName} ran on is not in this repository",
                     "nothing was written; fetch the branch that has it (git fetch), or restore the artifacts alone with --artifacts-only");
-            snapshot = ListSnapshot(root, run.Source.Tree, runName);
-            commitPaths = Split(Git(root, "ls-tree", "-r", "-z", "--name-only", "--full-tree", run.Source.Commit));
+            snapshot = ListSnapshot(directories.WorkTree, run.Source.Tree, runName);
+            commitPaths = Split(Git(directories.WorkTree, "ls-tree", "-r", "-z", "--name-only", "--full-tree", run.Source.Commit));
         }
 
         // 3. Where each artifact really goes, following the symbolic links the target will have.
         var target = new TargetTree(root, snapshot,
             survivesOnDisk: relative => newWorktree is null && !(restoreCode && tracked.Contains(relative)),
-            readLink: entry => Git(root, "cat-file", "blob", entry.Oid));
+            readLink: entry => Git(directories.WorkTree, "cat-file", "blob", entry.Oid));
         var placements = artifacts.Select(a => (Artifact: a, Path: target.Resolve(a.Path, runName))).ToArray();
 
         // 4. Every object must be in the cache.
@@ -88,7 +88,7 @@ public static class RunCheckout
                     inTheWay.Add(path);
             if (inTheWay.Count > 0 && !options.Force)
                 throw new ConflictException(
-                    $"files not committed in git stand where {runName}'s files would go: {Names(inTheWay.Distinct().Order(StringComparer.Ordinal))}",
+                    $"files not in git stand where the files of {runName} would go: {Names(inTheWay.Distinct().Order(StringComparer.Ordinal))}",
                     "nothing was written; move them away, restore elsewhere with --worktree DIR, or use --force to overwrite them");
         }
 
