@@ -84,7 +84,7 @@ public static class RunCheckout
             if (restoreCode)
                 inTheWay.AddRange(UntrackedInTheWay(root, snapshot!, commitPaths, tracked));
             foreach (var (artifact, path) in placements)
-                if (ArtifactInTheWay(root, artifact, path, tracked, changed, restoreCode, snapshot))
+                if (!options.Force && ArtifactInTheWay(root, artifact, path, tracked, changed, restoreCode, snapshot))
                     inTheWay.Add(path);
             if (inTheWay.Count > 0 && !options.Force)
                 throw new ConflictException(
