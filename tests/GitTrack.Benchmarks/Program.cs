@@ -7,6 +7,8 @@ IBenchmark[] benchmarks =
     new EventsBenchmark(),
     new RunStoreBenchmark(),
     new CacheBenchmark(),
+    new DiffBenchmark(),
+    new CheckoutBenchmark(),
 ];
 
 if (args.Length == 0 || args[0] is "-h" or "--help" or "list")
