@@ -38,14 +38,17 @@ public sealed class DiffBenchmark : IBenchmark
                 using var store = RunStore.Open(dirs);
                 _ = store.ReadHistory(a.Id);
             });
-            var dll = DiffCheckoutSupport.FindGitTrackDll();
+            // diff [--gittrack PATH]: measure another build of gittrack.dll (a ReadyToRun publish, say).
+            var dll = args.SkipWhile(a => a != "--gittrack").Skip(1).FirstOrDefault() ?? DiffCheckoutSupport.FindGitTrackDll();
             var process = dll is null ? null : Measure.ShellMedian(9, $"dotnet '{dll}' diff a b > /dev/null", repo);
+            var startup = dll is null ? null : Measure.ShellMedian(9, $"dotnet '{dll}' version > /dev/null", repo);
             var git = Measure.ShellMedian(9, $"git diff --stat {a.Source.Tree} {b.Source.Tree} > /dev/null", repo);
 
             Console.WriteLine($"| two runs of {Points:N0} metric points each | median |");
             Console.WriteLine("|---|---:|");
             Console.WriteLine($"| diff in-process (open store, resolve both, compare, code stat), 15 runs | {DiffCheckoutSupport.Ms(inProcess)} |");
-            Console.WriteLine($"| `gittrack diff a b` (real process, {(dll is null ? "not built" : Path.GetFileName(Path.GetDirectoryName(Path.GetDirectoryName(dll))))}), 9 runs | {DiffCheckoutSupport.Ms(process)} |");
+            Console.WriteLine($"| `gittrack diff a b` (real process, {dll ?? "not built"}), 9 runs | {DiffCheckoutSupport.Ms(process)} |");
+            Console.WriteLine($"| `gittrack version` (process start-up alone), 9 runs | {DiffCheckoutSupport.Ms(startup)} |");
             Console.WriteLine($"| peer: `git diff --stat TREE_A TREE_B`, 9 runs | {DiffCheckoutSupport.Ms(git)} |");
             Console.WriteLine($"| for scale: reading one run's history (not done by diff), 5 runs | {DiffCheckoutSupport.Ms(readHistory)} |");
             return 0;

@@ -15,8 +15,11 @@ namespace GitTrack.Core.Checkout;
 /// </summary>
 public static class Rerun
 {
-    /// <summary>Variables that describe the shell or the previous run, not the experiment.</summary>
-    private static readonly HashSet<string> NotCarried = new(StringComparer.Ordinal) { "PWD", "OLDPWD", "SHLVL", "_" };
+    /// <summary>Variables that describe the shell, the previous run or where its repository was, not the experiment.</summary>
+    private static readonly HashSet<string> NotCarried = new(StringComparer.Ordinal)
+    {
+        "PWD", "OLDPWD", "SHLVL", "_", "GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_COMMON_DIR", "GIT_PREFIX",
+    };
 
     /// <summary>A fresh folder for the rerun: <c>&lt;common dir&gt;/gittrack/worktrees/&lt;id&gt;-rerun-N</c>.</summary>
     public static string DefaultWorktree(GitDirectories directories, RunRecord run)
