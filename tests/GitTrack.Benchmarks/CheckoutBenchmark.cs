@@ -39,7 +39,8 @@ public sealed class CheckoutBenchmark : IBenchmark
                 beforeEach: () => File.Delete(model));
             if (!File.ReadAllBytes(model).AsSpan().SequenceEqual(bytes))
                 throw new InvalidOperationException("restored bytes differ");
-            var dll = DiffCheckoutSupport.FindGitTrackDll();
+            var restoreOnly = Measure.Median(7, () => cache.RestoreTo(key, model), beforeEach: () => File.Delete(model));
+            var dll = args.SkipWhile(a => a != "--gittrack").Skip(1).FirstOrDefault() ?? DiffCheckoutSupport.FindGitTrackDll();
             var process = dll is null ? null
                 : Measure.ShellMedian(7, $"dotnet '{dll}' checkout big --artifacts-only 2> /dev/null", repo, beforeEach: "rm -f models/model.bin");
             var cp = Measure.ShellMedian(7, $"cp '{copySource}' models/model.bin", repo, beforeEach: "rm -f models/model.bin");
@@ -48,7 +49,8 @@ public sealed class CheckoutBenchmark : IBenchmark
             Console.WriteLine("| restore one 512 MiB artifact | median of 7 | throughput |");
             Console.WriteLine("|---|---:|---:|");
             Row("checkout in-process (stage, verify, fsync, rename)", inProcess);
-            Row("`gittrack checkout big --artifacts-only` (real process)", process);
+            Row("  of which `ArtifactCache.RestoreTo` alone (the same work without checkout's checks)", restoreOnly);
+            Row($"`gittrack checkout big --artifacts-only` (real process, {dll ?? "not built"})", process);
             Row("peer: `cp` of the same file (no verification, no fsync)", cp);
             Row("peer: `b3sum` of the same file", b3sum);
             return 0;
