@@ -128,6 +128,21 @@ public sealed class DiffCheckoutCommandTests : IDisposable
         Assert.Equal("lr=0.5\n", File.ReadAllText(_repo.PathOf("config.txt")));
     }
 
+    [SkippableFact]
+    public void Diff_colours_its_lines_on_a_terminal()
+    {
+        TrainTwice();
+        var output = new StringWriter();
+        var context = new CommandContext { Out = output, Error = new StringWriter(), WorkingDirectory = _repo.Root, OutIsTerminal = true };
+        Skip.IfNot(context.UseColor, "NO_COLOR is set for this test process");
+
+        var exit = CliApp.Run(["diff", "first", "second"], context);
+
+        Assert.Equal(0, exit);
+        Assert.Contains("\u001b[33m~ lr     0.1 -> 0.5\u001b[0m", output.ToString(), StringComparison.Ordinal);
+        Assert.Contains("\u001b[32m+ batch  32\u001b[0m", output.ToString(), StringComparison.Ordinal);
+    }
+
     private string Listing() =>
         string.Join('\n', Directory.EnumerateFiles(_repo.Root, "*", SearchOption.AllDirectories)
             .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}.git{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
