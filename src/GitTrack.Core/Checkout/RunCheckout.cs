@@ -94,6 +94,7 @@ public static class RunCheckout
 
         // 6. Write: stage verified artifacts, then the code, then rename the artifacts into place.
         string? staging = null;
+        string? previousHead = null;
         var worktreeMade = false;
         try
         {
@@ -126,7 +127,11 @@ public static class RunCheckout
                         DeletePath(Path.Combine(root, path));
                 var head = GitCli.Run(root, null, "rev-parse", "-q", "--verify", "HEAD^{commit}").Stdout.Trim();
                 if (head != run.Source.Commit)
+                {
+                    var name = GitCli.Run(root, null, "symbolic-ref", "-q", "--short", "HEAD").Stdout.Trim();
+                    previousHead = name.Length > 0 ? name : head;
                     Git(root, options.Force ? ["checkout", "-q", "-f", "--detach", run.Source.Commit] : ["checkout", "-q", "--detach", run.Source.Commit]);
+                }
                 RestoreSnapshot(root, run.Source.Tree);
             }
             foreach (var (from, to, _) in staged)
@@ -136,7 +141,7 @@ public static class RunCheckout
                 Directory.CreateDirectory(Path.GetDirectoryName(to)!);
                 File.Move(from, to, overwrite: true);
             }
-            return new CheckoutResult(root, restoreCode, staged.Select(s => s.Artifact).ToArray());
+            return new CheckoutResult(root, restoreCode, staged.Select(s => s.Artifact).ToArray(), previousHead);
         }
         catch when (worktreeMade)
         {

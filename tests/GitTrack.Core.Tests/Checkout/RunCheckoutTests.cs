@@ -85,8 +85,9 @@ public sealed class RunCheckoutTests : IDisposable
         _repo.Commit("later work");
         File.Delete(_repo.PathOf("models/model.bin"));
 
-        Apply(first);
+        var result = Apply(first);
 
+        Assert.Equal("main", result.PreviousHead);
         Assert.Equal(first.Source.Commit, _repo.Git("rev-parse", "HEAD").Trim());
         Assert.Equal("print('v1')\n", File.ReadAllText(_repo.PathOf("train.py")));
         Assert.False(File.Exists(_repo.PathOf("added_later.py")));
