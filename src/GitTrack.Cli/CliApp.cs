@@ -25,6 +25,9 @@ public static class CliApp
         root.Subcommands.Add(RmCommand.Create(context));
         root.Subcommands.Add(RestoreCommand.Create(context));
         root.Subcommands.Add(ExportCommand.Create(context));
+        root.Subcommands.Add(DiffCommand.Create(context));
+        root.Subcommands.Add(CheckoutCommand.Create(context));
+        root.Subcommands.Add(RerunCommand.Create(context));
         return root;
     }
 

@@ -11,6 +11,8 @@ IBenchmark[] benchmarks =
     new RunBenchmark(),
     new ClientBenchmark(),
     new UiBenchmark(),
+    new DiffBenchmark(),
+    new CheckoutBenchmark(),
 ];
 
 if (args.Length == 0 || args[0] is "-h" or "--help" or "list")
