@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The README's first Quickstart command. Builds gittrack and the .NET training example (docs/examples/dotnet-train),
 # makes a scratch git repository holding the example's code and data, trains the model three times under
-# `gittrack run` with different hyperparameters, then lists the runs and compares two of them.
+# `gittrack run` with different hyperparameters, then lists the runs, compares two of them, picks the best and
+# restores one run's exact code and model into a new worktree.
 # Needs the .NET 10 SDK and git; takes about a minute, most of it building.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -44,16 +45,17 @@ train wide-fast --param lr=1.0  --param hidden=32 --param epochs=30
 bold "== gittrack ls   (the runs, newest first, with the params and metrics that differ between them)"
 gittrack ls
 
-# `diff` is newer than the other commands: use it when this build has it.
-commands="$(gittrack --help 2>/dev/null || true)"
-if grep -Eq '^[[:space:]]+diff([[:space:]]|$)' <<<"$commands"; then
-  bold "== gittrack diff small-slow wide   (what changed between two runs)"
-  gittrack diff small-slow wide
-else
-  bold "== gittrack show wide   (what was recorded about one run; host and environment sections left out here)"
-  shown="$(gittrack show wide)"
-  awk '$0 == "host" { exit } { print }' <<<"$shown"
-fi
+bold "== gittrack diff small-slow wide   (what changed between two runs: params, metrics and which is better, artifacts)"
+gittrack diff small-slow wide
+
+bold "== gittrack best --metric val_accuracy   (which model is best?)"
+gittrack best --metric val_accuracy
+
+restored="$scratch-wide"
+bold "== gittrack checkout wide --worktree $restored   (the exact code and model of a run, in a new worktree)"
+gittrack checkout wide --worktree "$restored"
+echo "restored into $restored:"
+ls "$restored"
 
 bold "== where it lives"
 echo "git log --oneline gittrack/runs   # a commit when each run starts, at checkpoints, and when it ends:"
@@ -64,5 +66,5 @@ The scratch project is $scratch; try, inside it:
   dotnet $gittrack_dll show wide-fast     # one run in full
   dotnet $gittrack_dll ls --json          # the same list for scripts
   git status                                 # clean: runs live only on gittrack/runs
-Remove it with: rm -rf $scratch
+Remove it with: rm -rf $scratch $restored
 EOF
