@@ -123,7 +123,7 @@ public sealed class RunChangeTests : IDisposable
 
         Assert.Equal(parent.Id, child.Parent);
         Assert.Equal(SampleRuns.ZeroCommit, child.SourceCommit);
-        Assert.Equal(2, BitConverter.ToInt32(File.ReadAllBytes(path), 4));
+        Assert.Equal(3, BitConverter.ToInt32(File.ReadAllBytes(path), 4));
     }
 
     private string HashText(string text)
