@@ -57,7 +57,7 @@ public sealed class RunSession : IDisposable
         // The probes run while the code is snapshotted and the command runs; they never fail the run. Started on
         // the thread pool: starting a process costs milliseconds this thread need not wait for.
         var host = Task.Run(() => HostProbe.CaptureAsync());
-        var runtimes = Task.Run(() => RuntimeProbe.CaptureAsync(gittrackVersion));
+        var runtimes = Task.Run(() => RuntimeProbe.CaptureAsync(gittrackVersion, workingDirectory: workingDirectory));
         // The snapshot is mostly waiting on git processes: open the store and gather the record meanwhile.
         var snapshot = Task.Run(() => WorkTreeSnapshot.Capture(directories));
         RunStore? store = null;

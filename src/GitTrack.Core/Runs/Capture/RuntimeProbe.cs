@@ -9,7 +9,7 @@ namespace GitTrack.Core.Runs.Capture;
 /// </summary>
 public static partial class RuntimeProbe
 {
-    public static async Task<SortedDictionary<string, string>> CaptureAsync(string? gittrackVersion, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    public static async Task<SortedDictionary<string, string>> CaptureAsync(string? gittrackVersion, TimeSpan? timeout = null, CancellationToken cancellationToken = default, string? workingDirectory = null)
     {
         var versions = new SortedDictionary<string, string>(StringComparer.Ordinal)
         {
@@ -18,7 +18,9 @@ public static partial class RuntimeProbe
         if (!string.IsNullOrEmpty(gittrackVersion))
             versions["gittrack"] = gittrackVersion;
         var limit = timeout ?? ExternalProbe.DefaultTimeout;
-        var python = ParsePythonVersion(await ExternalProbe.RunAsync("python3", ["--version"], limit, cancellationToken).ConfigureAwait(false))
+        // A pyenv shim is asked through the interpreter it resolves to: the same answer, without a dozen bash scripts.
+        var python3 = PyenvResolver.ResolveShim("python3", workingDirectory ?? Environment.CurrentDirectory) ?? "python3";
+        var python = ParsePythonVersion(await ExternalProbe.RunAsync(python3, ["--version"], limit, cancellationToken).ConfigureAwait(false))
             ?? ParsePythonVersion(await ExternalProbe.RunAsync("python", ["--version"], limit, cancellationToken).ConfigureAwait(false));
         if (python is not null)
             versions["python"] = python;
