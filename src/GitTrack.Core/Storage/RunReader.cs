@@ -33,17 +33,41 @@ internal static class RunReader
             return points;
         if (historyEntry.TargetType != TreeEntryTargetType.Tree)
             throw new CorruptDataException($"run {id}: history is not a folder", "the runs branch was written by another tool or damaged");
-        var expected = 0;
+        var segments = new List<(string Name, Blob Blob)>();
         foreach (var segment in ((Tree)historyEntry.Target).OrderBy(e => e.Name, StringComparer.Ordinal))
         {
             // Segments are numbered from 00000 without gaps; a gap means a lost or foreign file.
-            if (!RunPath.TryParseSegmentName(segment.Name, out var index) || index != expected || segment.TargetType != TreeEntryTargetType.Blob)
+            if (!RunPath.TryParseSegmentName(segment.Name, out var index) || index != segments.Count || segment.TargetType != TreeEntryTargetType.Blob)
                 throw new CorruptDataException($"run {id}: unexpected history entry '{segment.Name}'", "the runs branch was written by another tool or damaged");
-            expected++;
-            using var stream = ((Blob)segment.Target).GetContentStream();
-            using var buffer = new MemoryStream();
-            stream.CopyTo(buffer);
-            points.AddRange(MetricHistoryCodec.Decode(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), $"{id}/{segment.Name}"));
+            segments.Add((segment.Name, (Blob)segment.Target));
+        }
+        // One allocation for the whole history: a point takes at least 9 bytes (flags and value) in its segment.
+        long bytes = 0;
+        foreach (var (_, blob) in segments)
+            bytes += blob.Size;
+        points.Capacity = (int)Math.Min(bytes / 9, Array.MaxLength);
+        byte[]? buffer = null;
+        try
+        {
+            foreach (var (name, blob) in segments)
+            {
+                var size = checked((int)blob.Size);
+                if (buffer is null || buffer.Length < size)
+                {
+                    if (buffer is not null)
+                        System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(size);
+                }
+                // Straight into one reused buffer: a MemoryStream would grow by doubling and copy each segment twice.
+                using (var stream = blob.GetContentStream())
+                    stream.ReadExactly(buffer, 0, size);
+                MetricHistoryCodec.DecodeInto(buffer.AsSpan(0, size), $"{id}/{name}", points);
+            }
+        }
+        finally
+        {
+            if (buffer is not null)
+                System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
         }
         return points;
     }
