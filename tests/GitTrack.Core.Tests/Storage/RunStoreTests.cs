@@ -224,6 +224,29 @@ public sealed class RunStoreTests : IDisposable
     }
 
     [Fact]
+    public void History_reads_back_exactly_across_segments_of_different_sizes()
+    {
+        using var store = Open();
+        MetricPoint[] first = [new("loss", double.NaN, null, T0), new("acc", 0.5, 0, null)];
+        var later = Enumerable.Range(0, 70_000).Select(i => new MetricPoint(
+            i % 3 == 0 ? "val/loss" : "loss",
+            i % 1000 == 7 ? double.PositiveInfinity : 1.0 / (i + 1),
+            i % 5 == 0 ? null : i - 35_000L,
+            i % 7 == 0 ? null : T0.AddMilliseconds(i * 3L - 100_000))).ToArray();
+        var run = store.Create(NewRun(0, status: RunStatus.Running), first);
+        store.Save(run with { Status = RunStatus.Completed, ExitCode = 0, EndedAt = T0.AddMinutes(5) }, later);
+
+        var history = store.ReadHistory(run.Id);
+
+        // Segment 00000 holds the two first points; the 70,000 later ones fill 00001 (65,536 points) and 00002.
+        Assert.Equal("00000.bin\n00001.bin\n00002.bin\n",
+            _repo.Git("ls-tree", "--name-only", $"gittrack/runs:runs/{run.Id[..2]}/{run.Id}/history/"));
+        Assert.Equal(first.Length + later.Length, history.Count);
+        foreach (var name in new[] { "acc", "loss", "val/loss" })
+            Assert.Equal(first.Concat(later).Where(p => p.Name == name), history.Where(p => p.Name == name));
+    }
+
+    [Fact]
     public void Git_config_can_name_another_branch()
     {
         _repo.Git("config", "gittrack.branch", "experiments/log");
