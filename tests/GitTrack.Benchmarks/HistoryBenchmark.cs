@@ -32,9 +32,13 @@ public sealed class HistoryBenchmark : IBenchmark
             store.Save(run with { Status = RunStatus.Completed, ExitCode = 0, EndedAt = run.StartedAt.AddMinutes(3) }, points[half..]);
 
             var count = 0;
+            var readers = RunReader.HistoryReaders;
             var whole = Measure.Median(5, () => count = store.ReadHistory(run.Id).Count);
             if (count != total)
                 throw new InvalidOperationException($"read {count} points, recorded {total}");
+            RunReader.HistoryReaders = 1;
+            var inTurn = Measure.Median(5, () => count = store.ReadHistory(run.Id).Count);
+            RunReader.HistoryReaders = readers;
 
             // The parts: the segment blobs as bytes, then decoding them.
             using var repo = new Repository(repoPath);
@@ -59,7 +63,8 @@ public sealed class HistoryBenchmark : IBenchmark
 
             Console.WriteLine($"| metric history read, {total:N0} points (4 metrics, {blobs.Length} segments, {bytes.Sum(b => (long)b.Length):N0} bytes) | median of 5 |");
             Console.WriteLine("|---|---:|");
-            Console.WriteLine($"| `RunStore.ReadHistory` (whole) | {whole * 1000:F0} ms |");
+            Console.WriteLine($"| `RunStore.ReadHistory` (whole, {readers} readers side by side: default on {Environment.ProcessorCount} cores) | {whole * 1000:F0} ms |");
+            Console.WriteLine($"| `RunStore.ReadHistory` (whole, 1 reader) | {inTurn * 1000:F0} ms |");
             Console.WriteLine($"| part: segment blobs to bytes (`Blob.Size` + `Blob.GetContentStream`: two loads, zlib inflate) | {streamed * 1000:F0} ms |");
             Console.WriteLine($"| part: `Blob.Size` alone (one load) | {sized * 1000:F0} ms |");
             Console.WriteLine($"| part: `MetricHistoryCodec.Decode` of those bytes | {decoded * 1000:F0} ms |");
