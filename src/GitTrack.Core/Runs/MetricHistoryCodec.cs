@@ -101,7 +101,76 @@ public static class MetricHistoryCodec
     /// Reads one segment and appends its points to <paramref name="points"/> (which is left partly filled when this
     /// throws). Columns are decoded straight into the list's storage, no per-point temporaries.
     /// </summary>
-    internal static void DecodeInto(ReadOnlySpan<byte> data, string where, List<MetricPoint> points)
+    internal static void DecodeInto(ReadOnlySpan<byte> data, string where, List<MetricPoint> points) =>
+        DecodeCore(data, where, points, default);
+
+    /// <summary>
+    /// Reads one segment into <paramref name="target"/>, which must be exactly as long as the segment has points
+    /// (<see cref="CountPoints"/>); nothing else is touched, so segments can be decoded side by side into one array.
+    /// </summary>
+    internal static void DecodeInto(ReadOnlySpan<byte> data, string where, Span<MetricPoint> target) =>
+        DecodeCore(data, where, null, target);
+
+    /// <summary>
+    /// How many points a segment holds, from a walk over its header and columns without decoding them; -1 when the
+    /// segment is malformed (decoding it then says how).
+    /// </summary>
+    internal static int CountPoints(ReadOnlySpan<byte> data)
+    {
+        if (data.Length < 5 || !data[..4].SequenceEqual(Magic) || data[4] != Version)
+            return -1;
+        var position = 5;
+        if (!SkimCount(data, ref position, out var metricCount))
+            return -1;
+        long total = 0;
+        for (var m = 0; m < metricCount; m++)
+        {
+            if (!SkimCount(data, ref position, out var nameLength) || nameLength > data.Length - position)
+                return -1;
+            position += nameLength;
+            if (!SkimCount(data, ref position, out var count) || count > data.Length - position)
+                return -1;
+            var flags = data.Slice(position, count);
+            position += count;
+            var varints = 0;
+            foreach (var flag in flags)
+                varints += (flag & HasStep) + ((flag & HasTimestamp) >> 1);
+            for (var v = 0; v < varints; v++)
+            {
+                // A varint ends at its first byte without the high bit.
+                var end = data[position..].IndexOfAnyInRange((byte)0, (byte)0x7f);
+                if (end < 0)
+                    return -1;
+                position += end + 1;
+            }
+            if ((long)count * 8 > data.Length - position)
+                return -1;
+            position += count * 8;
+            total += count;
+        }
+        return position == data.Length && total <= int.MaxValue ? (int)total : -1;
+    }
+
+    private static bool SkimCount(ReadOnlySpan<byte> data, ref int position, out int value)
+    {
+        ulong result = 0;
+        value = 0;
+        for (var shift = 0; shift < 64 && position < data.Length; shift += 7)
+        {
+            var b = data[position++];
+            result |= (ulong)(b & 0x7f) << shift;
+            if ((b & 0x80) == 0)
+            {
+                if (result > (ulong)(data.Length - position))
+                    return false;
+                value = (int)result;
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void DecodeCore(ReadOnlySpan<byte> data, string where, List<MetricPoint>? points, Span<MetricPoint> fixedTarget)
     {
         var reader = new Reader(data, where);
         if (data.Length < 5 || !data[..4].SequenceEqual(Magic))
@@ -112,7 +181,8 @@ public static class MetricHistoryCodec
             throw Corrupt(where, $"has format version {version}, this gittrack reads {Version}");
         var metricCount = reader.Count();
         // Every point takes at least its flag byte and its 8-byte value, so this bounds the points still to come.
-        points.EnsureCapacity(points.Count + (data.Length - reader.Position) / 9);
+        points?.EnsureCapacity(points.Count + (data.Length - reader.Position) / 9);
+        var written = 0;
         var names = new HashSet<string>(StringComparer.Ordinal);
         var utf8 = new UTF8Encoding(false, throwOnInvalidBytes: true);
         long[]? column = null;
@@ -158,9 +228,20 @@ public static class MetricHistoryCodec
                 var values = reader.Bytes(checked(count * 8));
                 if (flags.IndexOfAnyExceptInRange((byte)0, (byte)(HasStep | HasTimestamp)) >= 0)
                     throw Corrupt(where, $"metric '{name}' has unknown point flags");
-                var start = points.Count;
-                System.Runtime.InteropServices.CollectionsMarshal.SetCount(points, start + count);
-                var target = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(points).Slice(start, count);
+                Span<MetricPoint> target;
+                if (points is not null)
+                {
+                    var start = points.Count;
+                    System.Runtime.InteropServices.CollectionsMarshal.SetCount(points, start + count);
+                    target = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(points).Slice(start, count);
+                }
+                else
+                {
+                    if (count > fixedTarget.Length - written)
+                        throw Corrupt(where, "holds more points than counted");
+                    target = fixedTarget.Slice(written, count);
+                }
+                written += count;
                 for (var i = 0; i < count; i++)
                 {
                     var flag = flags[i];
@@ -180,6 +261,8 @@ public static class MetricHistoryCodec
         }
         if (reader.Position != data.Length)
             throw Corrupt(where, "has trailing bytes");
+        if (points is null && written != fixedTarget.Length)
+            throw Corrupt(where, "holds fewer points than counted");
     }
 
     private const long MinUnixMilliseconds = -62135596800000L;

@@ -65,19 +65,73 @@ internal static class RunReader
 
     private static List<MetricPoint> ReadSideBySide(string id, List<(string Name, Blob Blob)> segments, string gitDir, int readers)
     {
-        var parts = new List<MetricPoint>[segments.Count];
+        var buffers = new byte[]?[segments.Count];
+        var sizes = new int[segments.Count];
+        var counts = new int[segments.Count];
+        try
+        {
+            // First the bytes out of git and a count of each segment's points: the calling thread through the Blob
+            // objects of its own repository, each other thread through a repository of its own.
+            SideBySide(readers, segments.Count, (thread, next) =>
+            {
+                using var repository = thread == 0 ? null : new Repository(gitDir);
+                for (var i = next(); i < segments.Count; i = next())
+                {
+                    var blob = repository is null ? segments[i].Blob : repository.Lookup<Blob>(segments[i].Blob.Id)
+                        ?? throw new CorruptDataException($"run {id}: history segment {segments[i].Name} is missing", "the runs branch was damaged; check it with 'git fsck'");
+                    var size = sizes[i] = checked((int)blob.Size);
+                    var buffer = buffers[i] = System.Buffers.ArrayPool<byte>.Shared.Rent(size);
+                    using (var stream = blob.GetContentStream())
+                        stream.ReadExactly(buffer, 0, size);
+                    counts[i] = MetricHistoryCodec.CountPoints(buffer.AsSpan(0, size));
+                }
+            });
+            var total = 0;
+            var offsets = new int[segments.Count];
+            for (var i = 0; i < segments.Count; i++)
+            {
+                if (counts[i] < 0)
+                {
+                    // Malformed: decoding it says how.
+                    MetricHistoryCodec.Decode(buffers[i].AsSpan(0, sizes[i]), $"{id}/{segments[i].Name}");
+                    throw new CorruptDataException($"metric history {id}/{segments[i].Name} is malformed", "the runs branch was written by another tool or damaged; check it with 'git fsck'");
+                }
+                offsets[i] = total;
+                total = checked(total + counts[i]);
+            }
+            // Then every segment decoded straight into its own stretch of the one list.
+            var points = new List<MetricPoint>(total);
+            System.Runtime.InteropServices.CollectionsMarshal.SetCount(points, total);
+            SideBySide(readers, segments.Count, (_, next) =>
+            {
+                for (var i = next(); i < segments.Count; i = next())
+                    MetricHistoryCodec.DecodeInto(buffers[i].AsSpan(0, sizes[i]), $"{id}/{segments[i].Name}",
+                        System.Runtime.InteropServices.CollectionsMarshal.AsSpan(points).Slice(offsets[i], counts[i]));
+            });
+            return points;
+        }
+        finally
+        {
+            foreach (var buffer in buffers)
+                if (buffer is not null)
+                    System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="body"/> on <paramref name="threads"/> threads (thread 0 is the calling one), each taking
+    /// item indices from a shared counter until they run out or one of them failed; rethrows the first failure as is.
+    /// </summary>
+    private static void SideBySide(int threads, int items, Action<int, Func<int>> body)
+    {
         var next = -1;
         var failed = false;
-        void Work(Func<int, Blob> blobAt)
+        int Next() => Volatile.Read(ref failed) ? items : Interlocked.Increment(ref next);
+        void Run(int thread)
         {
             try
             {
-                for (var i = Interlocked.Increment(ref next); i < parts.Length && !Volatile.Read(ref failed); i = Interlocked.Increment(ref next))
-                {
-                    var part = new List<MetricPoint>();
-                    ReadSegment(id, segments[i].Name, blobAt(i), part);
-                    parts[i] = part;
-                }
+                body(thread, Next);
             }
             catch
             {
@@ -85,19 +139,16 @@ internal static class RunReader
                 throw;
             }
         }
-        var helpers = new Task[readers - 1];
+        var helpers = new Task[threads - 1];
         for (var h = 0; h < helpers.Length; h++)
-            helpers[h] = Task.Run(() =>
-            {
-                using var repository = new Repository(gitDir);
-                Work(i => repository.Lookup<Blob>(segments[i].Blob.Id)
-                    ?? throw new CorruptDataException($"run {id}: history segment {segments[i].Name} is missing", "the runs branch was damaged; check it with 'git fsck'"));
-            });
+        {
+            var thread = h + 1;
+            helpers[h] = Task.Run(() => Run(thread));
+        }
         Exception? mine = null;
         try
         {
-            // The calling thread reads too, through the Blob objects of its own repository.
-            Work(i => segments[i].Blob);
+            Run(0);
         }
         catch (Exception e)
         {
@@ -116,13 +167,6 @@ internal static class RunReader
         }
         if (mine is not null)
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(mine);
-        var total = 0;
-        foreach (var part in parts)
-            total = checked(total + part.Count);
-        var points = new List<MetricPoint>(total);
-        foreach (var part in parts)
-            points.AddRange(part);
-        return points;
     }
 
     /// <summary>Appends one segment's points to <paramref name="points"/>, its bytes read straight into a pooled buffer.</summary>
