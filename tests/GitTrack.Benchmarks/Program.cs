@@ -13,6 +13,7 @@ IBenchmark[] benchmarks =
     new UiBenchmark(),
     new DiffBenchmark(),
     new CheckoutBenchmark(),
+    new HistoryBenchmark(),
 ];
 
 if (args.Length == 0 || args[0] is "-h" or "--help" or "list")

@@ -92,6 +92,86 @@ public static class MetricHistoryCodec
     /// <summary>Reads one segment back; anything malformed is a <see cref="CorruptDataException"/> naming <paramref name="where"/>.</summary>
     public static List<MetricPoint> Decode(ReadOnlySpan<byte> data, string where)
     {
+        var points = new List<MetricPoint>();
+        DecodeInto(data, where, points);
+        return points;
+    }
+
+    /// <summary>
+    /// Reads one segment and appends its points to <paramref name="points"/> (which is left partly filled when this
+    /// throws). Columns are decoded straight into the list's storage, no per-point temporaries.
+    /// </summary>
+    internal static void DecodeInto(ReadOnlySpan<byte> data, string where, List<MetricPoint> points) =>
+        DecodeCore(data, where, points, default);
+
+    /// <summary>
+    /// Reads one segment into <paramref name="target"/>, which must be exactly as long as the segment has points
+    /// (<see cref="CountPoints"/>); nothing else is touched, so segments can be decoded side by side into one array.
+    /// </summary>
+    internal static void DecodeInto(ReadOnlySpan<byte> data, string where, Span<MetricPoint> target) =>
+        DecodeCore(data, where, null, target);
+
+    /// <summary>
+    /// How many points a segment holds, from a walk over its header and columns without decoding them; -1 when the
+    /// segment is malformed (decoding it then says how).
+    /// </summary>
+    internal static int CountPoints(ReadOnlySpan<byte> data)
+    {
+        if (data.Length < 5 || !data[..4].SequenceEqual(Magic) || data[4] != Version)
+            return -1;
+        var position = 5;
+        if (!SkimCount(data, ref position, out var metricCount))
+            return -1;
+        long total = 0;
+        for (var m = 0; m < metricCount; m++)
+        {
+            if (!SkimCount(data, ref position, out var nameLength) || nameLength > data.Length - position)
+                return -1;
+            position += nameLength;
+            if (!SkimCount(data, ref position, out var count) || count > data.Length - position)
+                return -1;
+            var flags = data.Slice(position, count);
+            position += count;
+            var varints = 0;
+            foreach (var flag in flags)
+                varints += (flag & HasStep) + ((flag & HasTimestamp) >> 1);
+            for (var v = 0; v < varints; v++)
+            {
+                // A varint ends at its first byte without the high bit.
+                var end = data[position..].IndexOfAnyInRange((byte)0, (byte)0x7f);
+                if (end < 0)
+                    return -1;
+                position += end + 1;
+            }
+            if ((long)count * 8 > data.Length - position)
+                return -1;
+            position += count * 8;
+            total += count;
+        }
+        return position == data.Length && total <= int.MaxValue ? (int)total : -1;
+    }
+
+    private static bool SkimCount(ReadOnlySpan<byte> data, ref int position, out int value)
+    {
+        ulong result = 0;
+        value = 0;
+        for (var shift = 0; shift < 64 && position < data.Length; shift += 7)
+        {
+            var b = data[position++];
+            result |= (ulong)(b & 0x7f) << shift;
+            if ((b & 0x80) == 0)
+            {
+                if (result > (ulong)(data.Length - position))
+                    return false;
+                value = (int)result;
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void DecodeCore(ReadOnlySpan<byte> data, string where, List<MetricPoint>? points, Span<MetricPoint> fixedTarget)
+    {
         var reader = new Reader(data, where);
         if (data.Length < 5 || !data[..4].SequenceEqual(Magic))
             throw Corrupt(where, "does not start with GTMH");
@@ -100,51 +180,94 @@ public static class MetricHistoryCodec
         if (version != Version)
             throw Corrupt(where, $"has format version {version}, this gittrack reads {Version}");
         var metricCount = reader.Count();
-        var points = new List<MetricPoint>();
+        // Every point takes at least its flag byte and its 8-byte value, so this bounds the points still to come.
+        points?.EnsureCapacity(points.Count + (data.Length - reader.Position) / 9);
+        var written = 0;
         var names = new HashSet<string>(StringComparer.Ordinal);
-        for (var m = 0; m < metricCount; m++)
+        var utf8 = new UTF8Encoding(false, throwOnInvalidBytes: true);
+        long[]? column = null;
+        try
         {
-            var nameLength = reader.Count();
-            string name;
-            try
+            for (var m = 0; m < metricCount; m++)
             {
-                name = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(reader.Bytes(nameLength));
-            }
-            catch (DecoderFallbackException)
-            {
-                throw Corrupt(where, "has a metric name that is not UTF-8");
-            }
-            if (name.Length == 0 || !names.Add(name))
-                throw Corrupt(where, $"has an empty or repeated metric name '{name}'");
-            var count = reader.Count();
-            var flags = reader.Bytes(count).ToArray();
-            var steps = new long?[count];
-            var times = new DateTimeOffset?[count];
-            long previous = 0;
-            for (var i = 0; i < count; i++)
-                if ((flags[i] & HasStep) != 0)
-                    steps[i] = previous = unchecked(previous + UnZigZag(reader.Varint()));
-            previous = 0;
-            for (var i = 0; i < count; i++)
-                if ((flags[i] & HasTimestamp) != 0)
+                var nameLength = reader.Count();
+                string name;
+                try
                 {
-                    previous = unchecked(previous + UnZigZag(reader.Varint()));
-                    if (previous < -62135596800000L || previous > 253402300799999L)
-                        throw Corrupt(where, $"metric '{name}' has a timestamp out of range");
-                    times[i] = DateTimeOffset.FromUnixTimeMilliseconds(previous);
+                    name = utf8.GetString(reader.Bytes(nameLength));
                 }
-            var values = reader.Bytes(checked(count * 8));
-            for (var i = 0; i < count; i++)
-            {
-                if ((flags[i] & ~(HasStep | HasTimestamp)) != 0)
+                catch (DecoderFallbackException)
+                {
+                    throw Corrupt(where, "has a metric name that is not UTF-8");
+                }
+                if (name.Length == 0 || !names.Add(name))
+                    throw Corrupt(where, $"has an empty or repeated metric name '{name}'");
+                var count = reader.Count();
+                var flags = reader.Bytes(count);
+                if (column is null || column.Length < 2 * count)
+                {
+                    if (column is not null)
+                        System.Buffers.ArrayPool<long>.Shared.Return(column);
+                    column = System.Buffers.ArrayPool<long>.Shared.Rent(2 * count);
+                }
+                var steps = column.AsSpan(0, count);
+                var times = column.AsSpan(count, count);
+                long previous = 0;
+                for (var i = 0; i < count; i++)
+                    if ((flags[i] & HasStep) != 0)
+                        steps[i] = previous = unchecked(previous + UnZigZag(reader.Varint()));
+                previous = 0;
+                for (var i = 0; i < count; i++)
+                    if ((flags[i] & HasTimestamp) != 0)
+                    {
+                        previous = unchecked(previous + UnZigZag(reader.Varint()));
+                        if (previous < MinUnixMilliseconds || previous > MaxUnixMilliseconds)
+                            throw Corrupt(where, $"metric '{name}' has a timestamp out of range");
+                        times[i] = previous;
+                    }
+                var values = reader.Bytes(checked(count * 8));
+                if (flags.IndexOfAnyExceptInRange((byte)0, (byte)(HasStep | HasTimestamp)) >= 0)
                     throw Corrupt(where, $"metric '{name}' has unknown point flags");
-                points.Add(new MetricPoint(name, BinaryPrimitives.ReadDoubleLittleEndian(values.Slice(i * 8, 8)), steps[i], times[i]));
+                Span<MetricPoint> target;
+                if (points is not null)
+                {
+                    var start = points.Count;
+                    System.Runtime.InteropServices.CollectionsMarshal.SetCount(points, start + count);
+                    target = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(points).Slice(start, count);
+                }
+                else
+                {
+                    if (count > fixedTarget.Length - written)
+                        throw Corrupt(where, "holds more points than counted");
+                    target = fixedTarget.Slice(written, count);
+                }
+                written += count;
+                for (var i = 0; i < count; i++)
+                {
+                    var flag = flags[i];
+                    target[i] = new MetricPoint(
+                        name,
+                        BinaryPrimitives.ReadDoubleLittleEndian(values.Slice(i * 8, 8)),
+                        (flag & HasStep) != 0 ? steps[i] : null,
+                        // Range checked above; the ticks constructor skips FromUnixTimeMilliseconds' own checks and division.
+                        (flag & HasTimestamp) != 0 ? new DateTimeOffset(UnixEpochTicks + times[i] * TimeSpan.TicksPerMillisecond, TimeSpan.Zero) : null);
+                }
             }
+        }
+        finally
+        {
+            if (column is not null)
+                System.Buffers.ArrayPool<long>.Shared.Return(column);
         }
         if (reader.Position != data.Length)
             throw Corrupt(where, "has trailing bytes");
-        return points;
+        if (points is null && written != fixedTarget.Length)
+            throw Corrupt(where, "holds fewer points than counted");
     }
+
+    private const long MinUnixMilliseconds = -62135596800000L;
+    private const long MaxUnixMilliseconds = 253402300799999L;
+    private const long UnixEpochTicks = 621355968000000000L;
 
     private static ulong ZigZag(long value) => (ulong)((value << 1) ^ (value >> 63));
     private static long UnZigZag(ulong value) => (long)(value >> 1) ^ -(long)(value & 1);

@@ -282,7 +282,7 @@ public sealed partial class RunStore : IDisposable
         var runId = ParseId(id);
         if (ReadTip()?[RunPath.FolderOf(runId)] is not { TargetType: TreeEntryTargetType.Tree } entry)
             throw NotFound(id);
-        return RunReader.ReadHistory(runId.Value, (Tree)entry.Target);
+        return RunReader.ReadHistory(runId.Value, (Tree)entry.Target, _directories.GitDir);
     }
 
     /// <summary>The commit id at the branch tip, or null when no run was recorded yet.</summary>

@@ -87,6 +87,24 @@ public sealed class MetricHistoryCodecTests
     }
 
     [Fact]
+    public void Counting_a_segment_gives_its_decoded_length_and_refuses_any_cut_or_extended_copy()
+    {
+        MetricPoint[] points = [.. Enumerable.Range(0, 1000).Select(i => new MetricPoint(i % 3 == 0 ? "acc" : "loss", i,
+            i % 4 == 0 ? null : i * 1000L, i % 5 == 0 ? null : T0.AddDays(i)))];
+        var bytes = MetricHistoryCodec.Encode(points);
+
+        Assert.Equal(1000, MetricHistoryCodec.CountPoints(bytes));
+        var target = new MetricPoint[1000];
+        MetricHistoryCodec.DecodeInto(bytes, "r/00000.bin", target);
+        Assert.Equal(MetricHistoryCodec.Decode(bytes, "r/00000.bin"), target);
+        for (var keep = 0; keep < bytes.Length; keep++)
+            Assert.Equal(-1, MetricHistoryCodec.CountPoints(bytes.AsSpan(0, keep)));
+        Assert.Equal(-1, MetricHistoryCodec.CountPoints([.. bytes, 0]));
+        Assert.Throws<CorruptDataException>(() => MetricHistoryCodec.DecodeInto(bytes, "r/00000.bin", new MetricPoint[999]));
+        Assert.Throws<CorruptDataException>(() => MetricHistoryCodec.DecodeInto(bytes, "r/00000.bin", new MetricPoint[1001]));
+    }
+
+    [Fact]
     public void A_forged_count_is_rejected_without_allocating_it()
     {
         byte[] forged = [.. "GTMH"u8, 1, 1, 4, .. "loss"u8, 0xff, 0xff, 0xff, 0xff, 0x0f];

@@ -223,6 +223,71 @@ public sealed class RunStoreTests : IDisposable
         _repo.Git("fsck", "--strict", "--no-progress");
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(4)]
+    public void History_reads_back_exactly_across_segments_of_different_sizes(int readers)
+    {
+        var before = RunReader.HistoryReaders;
+        RunReader.HistoryReaders = readers;
+        try
+        {
+            HistoryReadsBackExactly();
+        }
+        finally
+        {
+            RunReader.HistoryReaders = before;
+        }
+    }
+
+    [Fact]
+    public void A_damaged_later_history_segment_is_reported_as_corrupt_naming_it()
+    {
+        using var store = Open();
+        var run = store.Create(NewRun(0, status: RunStatus.Running), [new MetricPoint("loss", 1, 0, T0)]);
+        store.Save(run with { Status = RunStatus.Completed, ExitCode = 0, EndedAt = T0.AddMinutes(5) },
+            Enumerable.Range(0, 70_000).Select(i => new MetricPoint("loss", i, i, T0)).ToArray());
+        var path = $"runs/{run.Id[..2]}/{run.Id}/history/00002.bin";
+        // Same bytes less the last one, committed on the branch in place of the real segment.
+        using (var repository = new LibGit2Sharp.Repository(_repo.Root))
+        {
+            var tip = repository.Branches["gittrack/runs"].Tip;
+            using var content = new MemoryStream();
+            using (var stream = ((LibGit2Sharp.Blob)tip[path].Target).GetContentStream())
+                stream.CopyTo(content);
+            var blob = repository.ObjectDatabase.CreateBlob(new MemoryStream(content.ToArray()[..^1]));
+            var tree = repository.ObjectDatabase.CreateTree(LibGit2Sharp.TreeDefinition.From(tip.Tree).Add(path, blob, LibGit2Sharp.Mode.NonExecutableFile));
+            var signature = new LibGit2Sharp.Signature("test", "test@example.com", T0);
+            var commit = repository.ObjectDatabase.CreateCommit(signature, signature, "damage\n", tree, [tip], prettifyMessage: false);
+            repository.Refs.UpdateTarget("refs/heads/gittrack/runs", commit.Sha);
+        }
+
+        var error = Assert.Throws<CorruptDataException>(() => store.ReadHistory(run.Id));
+        Assert.Contains($"{run.Id}/00002.bin", error.Message, StringComparison.Ordinal);
+    }
+
+    private void HistoryReadsBackExactly()
+    {
+        using var store = Open();
+        MetricPoint[] first = [new("loss", double.NaN, null, T0), new("acc", 0.5, 0, null)];
+        var later = Enumerable.Range(0, 70_000).Select(i => new MetricPoint(
+            i % 3 == 0 ? "val/loss" : "loss",
+            i % 1000 == 7 ? double.PositiveInfinity : 1.0 / (i + 1),
+            i % 5 == 0 ? null : i - 35_000L,
+            i % 7 == 0 ? null : T0.AddMilliseconds(i * 3L - 100_000))).ToArray();
+        var run = store.Create(NewRun(0, status: RunStatus.Running), first);
+        store.Save(run with { Status = RunStatus.Completed, ExitCode = 0, EndedAt = T0.AddMinutes(5) }, later);
+
+        var history = store.ReadHistory(run.Id);
+
+        // Segment 00000 holds the two first points; the 70,000 later ones fill 00001 (65,536 points) and 00002.
+        Assert.Equal("00000.bin\n00001.bin\n00002.bin\n",
+            _repo.Git("ls-tree", "--name-only", $"gittrack/runs:runs/{run.Id[..2]}/{run.Id}/history/"));
+        Assert.Equal(first.Length + later.Length, history.Count);
+        foreach (var name in new[] { "acc", "loss", "val/loss" })
+            Assert.Equal(first.Concat(later).Where(p => p.Name == name), history.Where(p => p.Name == name));
+    }
+
     [Fact]
     public void Git_config_can_name_another_branch()
     {
