@@ -68,7 +68,7 @@ public sealed class RunSession : IDisposable
             var startedAt = DateTimeOffset.UtcNow;
             var id = RunId.New(startedAt).Value;
             var process = RecorderProcess.Current();
-            var environment = EnvironmentCapture.Capture();
+            var environment = EnvironmentCapture.Capture(EnvironmentOfChild(options.ExtraEnvironment));
             var source = snapshot.GetAwaiter().GetResult();
             foreach (var skipped in source.SkippedFiles)
                 options.Warn?.Invoke($"left out of the code snapshot (untracked and over {WorkTreeSnapshot.DefaultMaxUntrackedBytes >> 20} MB; store it with --artifact): {skipped}");
@@ -107,6 +107,23 @@ public sealed class RunSession : IDisposable
                 try { Directory.Delete(scratch, recursive: true); } catch (IOException) { }
             throw;
         }
+    }
+
+    /// <summary>
+    /// The environment as the command will see it (this process's, with <paramref name="extra"/> laid over it), so a
+    /// rerun records what its command really got; GitTrack's own variables are added later and never recorded.
+    /// </summary>
+    private static System.Collections.Hashtable EnvironmentOfChild(IReadOnlyDictionary<string, string?> extra)
+    {
+        var variables = new System.Collections.Hashtable(System.Environment.GetEnvironmentVariables());
+        foreach (var (key, value) in extra)
+        {
+            if (value is null)
+                variables.Remove(key);
+            else
+                variables[key] = value;
+        }
+        return variables;
     }
 
     /// <summary>The environment the child gets: the run's ids and files, and unbuffered Python output.</summary>

@@ -53,4 +53,19 @@ public sealed class RerunTests : IDisposable
         Assert.Equal(0.1, first.Params["lr"]);
         Assert.Equal(["model.bin"], first.Artifacts);
     }
+
+    [Fact]
+    public async Task The_environment_a_rerun_gives_its_command_is_the_one_recorded()
+    {
+        var outcome = await RunRecorder.RecordAsync(new RunOptions
+        {
+            Command = ["sh", "-c", "test \"$LR_SCHEDULE\" = cosine"],
+            WorkingDirectory = _repo.Root,
+            ExtraEnvironment = new Dictionary<string, string?> { ["LR_SCHEDULE"] = "cosine" },
+        });
+
+        Assert.Equal(0, outcome.ExitCode);
+        Assert.Equal("cosine", outcome.Run.Environment["LR_SCHEDULE"]);
+        Assert.DoesNotContain(outcome.Run.Environment.Keys, key => key.StartsWith("GITTRACK_", StringComparison.Ordinal));
+    }
 }
