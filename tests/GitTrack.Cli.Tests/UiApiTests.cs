@@ -263,6 +263,109 @@ public sealed class UiApiTests : IDisposable
     }
 
     [Fact]
+    public async Task Rename_with_the_token_shows_in_the_api_and_in_ls()
+    {
+        TrainingScript.Run(_repo, "r", 0.1);
+        using var ui = new UiProcess(_repo, "--allow-edits");
+        var id = IdOf(await GetJson(ui, "/api/runs"), "r");
+        var token = await TokenOf(ui);
+
+        using (var response = await Post(ui, $"/api/runs/{id}/rename", token, """{"name":"best-lr"}"""))
+        {
+            var text = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == HttpStatusCode.OK, text);
+            Assert.Equal("best-lr", JsonDocument.Parse(text).RootElement.GetProperty("name").GetString());
+        }
+        Assert.Equal(id, IdOf(await GetJson(ui, "/api/runs"), "best-lr"));
+        Assert.Equal(["best-lr"], LsNames());
+    }
+
+    [Fact]
+    public async Task Rename_and_delete_without_the_token_are_refused_and_change_nothing()
+    {
+        TrainingScript.Run(_repo, "r", 0.1);
+        using var ui = new UiProcess(_repo, "--allow-edits");
+        var id = IdOf(await GetJson(ui, "/api/runs"), "r");
+        var tipBefore = _repo.Git("rev-parse", "refs/heads/gittrack/runs").Trim();
+
+        using (var rename = await ui.Client.PostAsync($"/api/runs/{id}/rename", Json("""{"name":"other"}""")))
+            Assert.Equal(HttpStatusCode.Forbidden, rename.StatusCode);
+        using (var delete = await Post(ui, $"/api/runs/{id}/delete", new string('0', 64), "{}"))
+            Assert.Equal(HttpStatusCode.Forbidden, delete.StatusCode);
+
+        Assert.Equal(tipBefore, _repo.Git("rev-parse", "refs/heads/gittrack/runs").Trim());
+        Assert.Equal(id, IdOf(await GetJson(ui, "/api/runs"), "r"));
+    }
+
+    [Fact]
+    public async Task Delete_hides_the_run_until_gittrack_restore_brings_it_back()
+    {
+        TrainingScript.Run(_repo, "keep", 0.1);
+        TrainingScript.Run(_repo, "drop", 0.5);
+        using var ui = new UiProcess(_repo, "--allow-edits");
+        var id = IdOf(await GetJson(ui, "/api/runs"), "drop");
+        var token = await TokenOf(ui);
+
+        using (var response = await Post(ui, $"/api/runs/{id}/delete", token, "{}"))
+            Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        var list = await GetJson(ui, "/api/runs");
+        Assert.Equal(["keep"], list.GetProperty("runs").EnumerateArray().Select(r => r.GetProperty("name").GetString()!).ToArray());
+        Assert.Equal(["keep"], LsNames());
+
+        var restore = GitTrackProcess.Run(_repo, "restore", id);
+        Assert.True(restore.ExitCode == 0, restore.Stderr);
+        Assert.Equal(id, IdOf(await GetJson(ui, "/api/runs"), "drop"));
+        Assert.Equal(["drop", "keep"], LsNames().Order(StringComparer.Ordinal).ToArray());
+    }
+
+    [Fact]
+    public async Task Restore_endpoint_lists_a_hidden_run_again()
+    {
+        TrainingScript.Run(_repo, "r", 0.1);
+        Assert.Equal(0, GitTrackProcess.Run(_repo, "rm", "r").ExitCode);
+        using var ui = new UiProcess(_repo, "--allow-edits");
+        Assert.Equal(0, (await GetJson(ui, "/api/runs")).GetProperty("total").GetInt32());
+
+        using (var response = await Post(ui, "/api/runs/r/restore", await TokenOf(ui), "{}"))
+            Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        Assert.Equal(["r"], LsNames());
+        Assert.Equal(1, (await GetJson(ui, "/api/runs")).GetProperty("total").GetInt32());
+    }
+
+    [Fact]
+    public async Task Renaming_to_a_name_another_run_has_is_a_400_with_the_message()
+    {
+        TrainingScript.Run(_repo, "first", 0.1);
+        TrainingScript.Run(_repo, "second", 0.5);
+        using var ui = new UiProcess(_repo, "--allow-edits");
+        var id = IdOf(await GetJson(ui, "/api/runs"), "second");
+        var token = await TokenOf(ui);
+        var tipBefore = _repo.Git("rev-parse", "refs/heads/gittrack/runs").Trim();
+
+        using var response = await Post(ui, $"/api/runs/{id}/rename", token, """{"name":"first"}""");
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var error = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.StartsWith("the name 'first' is already used by run ", error.GetProperty("error").GetString());
+        Assert.Equal(tipBefore, _repo.Git("rev-parse", "refs/heads/gittrack/runs").Trim());
+    }
+
+    private string[] LsNames()
+    {
+        var ls = GitTrackProcess.Run(_repo, "ls", "--json");
+        Assert.True(ls.ExitCode == 0, ls.Stderr);
+        return JsonDocument.Parse(ls.Stdout).RootElement.EnumerateArray().Select(r => r.GetProperty("name").GetString()!).ToArray();
+    }
+
+    private static async Task<string> TokenOf(UiProcess ui) => (await GetJson(ui, "/api/session")).GetProperty("token").GetString()!;
+
+    private static Task<HttpResponseMessage> Post(UiProcess ui, string path, string token, string body)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = Json(body) };
+        request.Headers.Add("X-GitTrack-Token", token);
+        return ui.Client.SendAsync(request);
+    }
+
+    [Fact]
     public void Binding_beyond_loopback_warns_on_stderr()
     {
         using var ui = new UiProcess(_repo, "--host", "0.0.0.0");

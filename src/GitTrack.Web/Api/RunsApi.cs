@@ -110,7 +110,7 @@ internal static partial class RunsApi
                 throw new InvalidInputException($"compare takes 1 to {MaxCompared} runs, got {ids.Length}", "pass ids=ID,ID,...");
             var axis = ParseAxis(http);
             var points = ParsePoints(http);
-            var records = ids.Select(data.Resolve).ToArray();
+            var records = ids.Select(id => data.Resolve(id)).ToArray();
             var series = records.Select(r => data.Series(r, axis, points)).ToArray();
             return Json(http, json =>
             {
@@ -183,20 +183,16 @@ internal static partial class RunsApi
     }
 
     /// <summary>
-    /// Tags and the note of a finished run, changed with <see cref="RunStore.Change"/> as the tag and note commands do.
-    /// A running run is refused: its recorder would write its own manifest over the change at its next checkpoint.
+    /// Tags, note and name of a finished run, changed with <see cref="RunStore.Change"/> as the tag, note and rename
+    /// commands do, and hiding/restoring it as rm and restore do. A running run is refused (see <see cref="Finished"/>).
     /// </summary>
     private static void MapEdits(IEndpointRouteBuilder app, RunsData data)
     {
         app.MapPost("/api/runs/{run}/edit", async (HttpContext http, string run) =>
         {
             using var body = await JsonDocument.ParseAsync(http.Request.Body, cancellationToken: http.RequestAborted);
-            var record = data.Resolve(run);
-            if (record.Status is RunStatus.Running)
-                throw new ConflictException($"run {record.Name} is still running", "edit it when it has ended");
+            var record = Finished(data.Resolve(run));
             var root = body.RootElement;
-            if (record.Status == RunStatus.Crashed)
-                throw new ConflictException($"run {record.Name} crashed and is stored as running", "edit it with the command line");
             data.Change(record.Id, stored =>
             {
                 // Applied to the manifest at the branch tip, so a concurrent change is never undone.
@@ -212,7 +208,48 @@ internal static partial class RunsApi
             });
             http.Response.StatusCode = StatusCodes.Status204NoContent;
         });
+
+        // Rename, hide and restore go through the same RunStore operations as gittrack rename, rm and restore.
+        app.MapPost("/api/runs/{run}/rename", async (HttpContext http, string run) =>
+        {
+            using var body = await JsonDocument.ParseAsync(http.Request.Body, cancellationToken: http.RequestAborted);
+            if (body.RootElement.ValueKind != JsonValueKind.Object
+                || !body.RootElement.TryGetProperty("name", out var name) || name.ValueKind != JsonValueKind.String)
+                throw new InvalidInputException("a rename needs the new name", "send {\"name\": \"NEW-NAME\"}");
+            var record = Finished(data.Resolve(run));
+            var changed = data.Rename(record, name.GetString()!);
+            await Json(http, json =>
+            {
+                json.WriteStartObject();
+                json.WriteString("id", changed.Id);
+                json.WriteString("name", changed.Name);
+                json.WriteEndObject();
+            });
+        });
+
+        app.MapPost("/api/runs/{run}/delete", (HttpContext http, string run) =>
+        {
+            data.Remove(Finished(data.Resolve(run)).Id);
+            http.Response.StatusCode = StatusCodes.Status204NoContent;
+        });
+
+        app.MapPost("/api/runs/{run}/restore", (HttpContext http, string run) =>
+        {
+            data.Restore(Finished(data.Resolve(run, includeRemoved: true)).Id);
+            http.Response.StatusCode = StatusCodes.Status204NoContent;
+        });
     }
+
+    /// <summary>
+    /// The run, when it has ended: a running run's recorder would write its own manifest over a change at its next
+    /// checkpoint, and a crashed run is still stored as running.
+    /// </summary>
+    private static RunRecord Finished(RunRecord record) => record.Status switch
+    {
+        RunStatus.Running => throw new ConflictException($"run {record.Name} is still running", "edit it when it has ended"),
+        RunStatus.Crashed => throw new ConflictException($"run {record.Name} crashed and is stored as running", "edit it with the command line"),
+        _ => record,
+    };
 
     private static MetricSeries.Axis ParseAxis(HttpContext http) => http.Request.Query["x"].ToString() switch
     {

@@ -48,10 +48,10 @@ internal sealed class RunsData : IDisposable
         }
     }
 
-    public RunRecord Resolve(string text)
+    public RunRecord Resolve(string text, bool includeRemoved = false)
     {
         lock (_lock)
-            return _store.Resolve(text);
+            return _store.Resolve(text, includeRemoved);
     }
 
     /// <summary>A run's full history; the last few are kept, keyed by run and tip (a running run grows).</summary>
@@ -105,6 +105,37 @@ internal sealed class RunsData : IDisposable
         lock (_lock)
         {
             _store.Change(id, change, "edited in gittrack ui");
+            _list = null;
+        }
+    }
+
+    /// <summary>Gives a run a new, unused name as one commit, as <c>gittrack rename</c> does.</summary>
+    public RunRecord Rename(RunRecord run, string name)
+    {
+        lock (_lock)
+        {
+            var changed = _store.Change(run.Id, r => r with { Name = name }, $"renamed from {run.Name} in gittrack ui");
+            _list = null;
+            return changed;
+        }
+    }
+
+    /// <summary>Hides a run from listings (its tombstone, one commit), as <c>gittrack rm</c> does.</summary>
+    public void Remove(string id)
+    {
+        lock (_lock)
+        {
+            _store.Remove(id);
+            _list = null;
+        }
+    }
+
+    /// <summary>Lists a hidden run again, as <c>gittrack restore</c> does.</summary>
+    public void Restore(string id)
+    {
+        lock (_lock)
+        {
+            _store.Restore(id);
             _list = null;
         }
     }

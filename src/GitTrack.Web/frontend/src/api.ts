@@ -94,12 +94,18 @@ export const api = {
     return await response.text();
   },
   artifactUrl: (artifact: Artifact) => `/api/artifacts/${artifact.key}?name=${q(artifact.path.split("/").pop() ?? artifact.key)}`,
-  async edit(id: string, token: string, body: unknown): Promise<void> {
-    const response = await fetch(`/api/runs/${q(id)}/edit`, {
-      method: "POST",
-      headers: { "Content-Type": "application/json", "X-GitTrack-Token": token },
-      body: JSON.stringify(body),
-    });
-    if (!response.ok) throw new Error(await errorText(response));
-  },
+  edit: (id: string, token: string, body: unknown) => post(`/api/runs/${q(id)}/edit`, token, body),
+  rename: (id: string, token: string, name: string) => post(`/api/runs/${q(id)}/rename`, token, { name }),
+  hide: (id: string, token: string) => post(`/api/runs/${q(id)}/delete`, token, {}),
+  restore: (id: string, token: string) => post(`/api/runs/${q(id)}/restore`, token, {}),
 };
+
+/** A state-changing request: always carries the per-process token; an error answer becomes its message. */
+async function post(path: string, token: string, body: unknown): Promise<void> {
+  const response = await fetch(path, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", "X-GitTrack-Token": token },
+    body: JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(await errorText(response));
+}

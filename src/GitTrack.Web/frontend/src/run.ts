@@ -139,7 +139,7 @@ function append(host: HTMLElement, ...nodes: (Node | null)[]) {
   for (const node of nodes) if (node) host.appendChild(node);
 }
 
-/** Tag and note editing, shown only when the server runs with --allow-edits; every request carries the token. */
+/** Tag, note and name editing and hiding the run, shown only when the server runs with --allow-edits; every request carries the token. */
 function editor(run: RunRecord, session: Session): HTMLElement {
   const message = h("span", { class: "muted" });
   const note = h("input", { type: "text", id: "edit-note", size: 50, placeholder: "note" }) as HTMLInputElement;
@@ -161,5 +161,26 @@ function editor(run: RunRecord, session: Session): HTMLElement {
     const eq = text.indexOf("=");
     void send(eq > 0 ? { set_tags: { [text.slice(0, eq)]: text.slice(eq + 1) } } : { remove_tags: [text] });
   });
-  return h("section", { class: "editor" }, h("h3", {}, "edit"), note, saveNote, " ", tag, saveTag, " ", message);
+  const name = h("input", { type: "text", id: "edit-name", size: 30, placeholder: "new name" }) as HTMLInputElement;
+  name.value = run.name;
+  const rename = h("button", {}, "rename");
+  rename.addEventListener("click", async () => {
+    try {
+      await api.rename(run.id, session.token!, name.value);
+      location.reload();
+    } catch (e) {
+      message.textContent = String(e instanceof Error ? e.message : e);
+    }
+  });
+  const hide = h("button", {}, "hide run");
+  hide.addEventListener("click", async () => {
+    if (!confirm(`Hide run ${run.name}? 'gittrack restore ${run.id}' brings it back.`)) return;
+    try {
+      await api.hide(run.id, session.token!);
+      location.hash = "#/";
+    } catch (e) {
+      message.textContent = String(e instanceof Error ? e.message : e);
+    }
+  });
+  return h("section", { class: "editor" }, h("h3", {}, "edit"), note, saveNote, " ", tag, saveTag, " ", name, rename, " ", hide, " ", message);
 }
