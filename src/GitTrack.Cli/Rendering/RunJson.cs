@@ -33,9 +33,9 @@ public static class RunJson
         json.WriteString("note", run.Note);
         if (run.DeletedAt is { } removed)
             json.WriteString("removed_at", removed.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
-        WriteParams(json, run.Params);
-        WriteMetrics(json, "metrics", run.Metrics);
-        WriteStrings(json, "tags", run.Tags);
+        RunJsonValues.WriteParams(json, run.Params);
+        RunJsonValues.WriteNumbers(json, "metrics", run.Metrics);
+        RunJsonValues.WriteStrings(json, "tags", run.Tags);
         json.WriteEndObject();
     }
 
@@ -63,17 +63,7 @@ public static class RunJson
         json.WriteString("parent", run.Parent);
         json.WriteString("reproduces", run.Reproduces);
 
-        json.WriteStartObject("source");
-        json.WriteString("commit", run.Source.Commit);
-        json.WriteString("branch", run.Source.Branch);
-        json.WriteString("remote", run.Source.Remote);
-        json.WriteBoolean("dirty", run.Source.Dirty);
-        json.WriteString("tree", run.Source.Tree);
-        json.WriteStartArray("skipped");
-        foreach (var path in run.Source.SkippedFiles)
-            json.WriteStringValue(path);
-        json.WriteEndArray();
-        json.WriteEndObject();
+        RunJsonValues.WriteSource(json, run.Source);
 
         if (run.Process is { } process)
         {
@@ -116,20 +106,20 @@ public static class RunJson
             json.WriteNull("host");
         }
 
-        WriteStrings(json, "runtimes", run.Runtimes);
-        WriteStrings(json, "env", run.Environment);
-        WriteParams(json, run.Params);
-        WriteMetrics(json, "metrics", run.Metrics);
-        WriteStrings(json, "tags", run.Tags);
+        RunJsonValues.WriteStrings(json, "runtimes", run.Runtimes);
+        RunJsonValues.WriteStrings(json, "env", run.Environment);
+        RunJsonValues.WriteParams(json, run.Params);
+        RunJsonValues.WriteNumbers(json, "metrics", run.Metrics);
+        RunJsonValues.WriteStrings(json, "tags", run.Tags);
 
         json.WriteStartObject("history");
         foreach (var metric in history)
         {
             json.WriteStartObject(metric.Name);
             json.WriteNumber("count", metric.Count);
-            WriteDouble(json, "min", metric.Min);
-            WriteDouble(json, "max", metric.Max);
-            WriteDouble(json, "last", metric.Last);
+            RunJsonValues.WriteNumber(json, "min", metric.Min);
+            RunJsonValues.WriteNumber(json, "max", metric.Max);
+            RunJsonValues.WriteNumber(json, "last", metric.Last);
             json.WriteEndObject();
         }
         json.WriteEndObject();
@@ -153,46 +143,6 @@ public static class RunJson
         json.WriteString("blake3", artifact.Key.ToString());
         json.WriteNumber("size", artifact.Size);
         json.WriteEndObject();
-    }
-
-    private static void WriteParams(Utf8JsonWriter json, IReadOnlyDictionary<string, object> parameters)
-    {
-        json.WriteStartObject("params");
-        foreach (var (key, value) in parameters)
-        {
-            switch (value)
-            {
-                case long l: json.WriteNumber(key, l); break;
-                case double d: WriteDouble(json, key, d); break;
-                case bool b: json.WriteBoolean(key, b); break;
-                default: json.WriteString(key, value.ToString()); break;
-            }
-        }
-        json.WriteEndObject();
-    }
-
-    private static void WriteMetrics(Utf8JsonWriter json, string name, IReadOnlyDictionary<string, double> metrics)
-    {
-        json.WriteStartObject(name);
-        foreach (var (key, value) in metrics)
-            WriteDouble(json, key, value);
-        json.WriteEndObject();
-    }
-
-    private static void WriteStrings(Utf8JsonWriter json, string name, IReadOnlyDictionary<string, string> values)
-    {
-        json.WriteStartObject(name);
-        foreach (var (key, value) in values)
-            json.WriteString(key, value);
-        json.WriteEndObject();
-    }
-
-    private static void WriteDouble(Utf8JsonWriter json, string key, double value)
-    {
-        if (double.IsFinite(value))
-            json.WriteNumber(key, value);
-        else
-            json.WriteString(key, Formats.Number(value));
     }
 
     private static void WriteNullable(Utf8JsonWriter json, string key, int? value)

@@ -26,9 +26,9 @@ internal static class ApiJson
         json.WriteString("ended_at", run.EndedAt is { } ended ? Time(ended) : null);
         if (run.Duration is { } duration) json.WriteNumber("duration_s", duration.TotalSeconds); else json.WriteNull("duration_s");
         json.WriteString("parent", run.Parent);
-        WriteParams(json, run.Params);
-        WriteNumbers(json, "metrics", run.Metrics);
-        WriteStrings(json, "tags", run.Tags);
+        RunJsonValues.WriteParams(json, run.Params);
+        RunJsonValues.WriteNumbers(json, "metrics", run.Metrics);
+        RunJsonValues.WriteStrings(json, "tags", run.Tags);
         json.WriteEndObject();
     }
 
@@ -51,17 +51,7 @@ internal static class ApiJson
         json.WriteString("note", run.Note);
         json.WriteString("parent", run.Parent);
         json.WriteString("reproduces", run.Reproduces);
-        json.WriteStartObject("source");
-        json.WriteString("commit", run.Source.Commit);
-        json.WriteString("branch", run.Source.Branch);
-        json.WriteString("remote", run.Source.Remote);
-        json.WriteBoolean("dirty", run.Source.Dirty);
-        json.WriteString("tree", run.Source.Tree);
-        json.WriteStartArray("skipped");
-        foreach (var path in run.Source.SkippedFiles)
-            json.WriteStringValue(path);
-        json.WriteEndArray();
-        json.WriteEndObject();
+        RunJsonValues.WriteSource(json, run.Source);
         if (run.Host is { } host)
         {
             json.WriteStartObject("host");
@@ -80,20 +70,20 @@ internal static class ApiJson
         {
             json.WriteNull("host");
         }
-        WriteStrings(json, "runtimes", run.Runtimes);
-        WriteStrings(json, "env", run.Environment);
-        WriteParams(json, run.Params);
-        WriteNumbers(json, "metrics", run.Metrics);
-        WriteStrings(json, "tags", run.Tags);
+        RunJsonValues.WriteStrings(json, "runtimes", run.Runtimes);
+        RunJsonValues.WriteStrings(json, "env", run.Environment);
+        RunJsonValues.WriteParams(json, run.Params);
+        RunJsonValues.WriteNumbers(json, "metrics", run.Metrics);
+        RunJsonValues.WriteStrings(json, "tags", run.Tags);
         json.WriteStartArray("history");
         foreach (var metric in history)
         {
             json.WriteStartObject();
             json.WriteString("name", metric.Name);
             json.WriteNumber("count", metric.Count);
-            WriteNumber(json, "min", metric.Min);
-            WriteNumber(json, "max", metric.Max);
-            WriteNumber(json, "last", metric.Last);
+            RunJsonValues.WriteNumber(json, "min", metric.Min);
+            RunJsonValues.WriteNumber(json, "max", metric.Max);
+            RunJsonValues.WriteNumber(json, "last", metric.Last);
             json.WriteEndObject();
         }
         json.WriteEndArray();
@@ -141,46 +131,5 @@ internal static class ApiJson
         json.WriteString("key", artifact.Key.ToString());
         json.WriteNumber("size", artifact.Size);
         json.WriteEndObject();
-    }
-
-    private static void WriteParams(Utf8JsonWriter json, IReadOnlyDictionary<string, object> parameters)
-    {
-        json.WriteStartObject("params");
-        foreach (var (key, value) in parameters)
-        {
-            switch (value)
-            {
-                case long l: json.WriteNumber(key, l); break;
-                case int i: json.WriteNumber(key, i); break;
-                case double d: WriteNumber(json, key, d); break;
-                case bool b: json.WriteBoolean(key, b); break;
-                default: json.WriteString(key, Convert.ToString(value, CultureInfo.InvariantCulture)); break;
-            }
-        }
-        json.WriteEndObject();
-    }
-
-    private static void WriteNumbers(Utf8JsonWriter json, string name, IReadOnlyDictionary<string, double> values)
-    {
-        json.WriteStartObject(name);
-        foreach (var (key, value) in values)
-            WriteNumber(json, key, value);
-        json.WriteEndObject();
-    }
-
-    private static void WriteStrings(Utf8JsonWriter json, string name, IReadOnlyDictionary<string, string> values)
-    {
-        json.WriteStartObject(name);
-        foreach (var (key, value) in values)
-            json.WriteString(key, value);
-        json.WriteEndObject();
-    }
-
-    private static void WriteNumber(Utf8JsonWriter json, string name, double value)
-    {
-        if (double.IsFinite(value))
-            json.WriteNumber(name, value);
-        else
-            json.WriteString(name, double.IsNaN(value) ? "nan" : value > 0 ? "inf" : "-inf");
     }
 }
