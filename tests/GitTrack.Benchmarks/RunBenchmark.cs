@@ -5,7 +5,8 @@ namespace GitTrack.Benchmarks;
 
 /// <summary>
 /// <c>gittrack run</c> as a user runs it, the real process: the overhead of <c>gittrack run -- true</c> over
-/// <c>true</c> (plain build and, when given, a ReadyToRun publish), 1,000,000 metric points appended by a Python
+/// <c>true</c> (plain build and, when given, a ReadyToRun publish and the native executable that
+/// src/GitTrack.Cli/install.sh installs), 1,000,000 metric points appended by a Python
 /// child (time from the child's exit to gittrack's, total time, and the history's size in git), and the time of
 /// one more real run on a branch of 100 and of 10,000 runs.
 /// </summary>
@@ -44,6 +45,7 @@ public sealed class RunBenchmark : IBenchmark
             return 2;
         }
         var r2r = Arg("--r2r");
+        var native = Arg("--native");
         int repeats = int.Parse(Arg("--repeats") ?? "15", CultureInfo.InvariantCulture);
         int points = int.Parse(Arg("--points") ?? "1000000", CultureInfo.InvariantCulture);
         var only = Arg("--only");
@@ -51,9 +53,12 @@ public sealed class RunBenchmark : IBenchmark
         Directory.CreateDirectory(root);
         try
         {
-            var builds = new List<(string Label, string Dll)> { ("plain build", plain) };
+            // Each build as the command line that starts it; the last one given is the one the other parts measure.
+            var builds = new List<Build> { new("plain build", ["dotnet", Path.GetFullPath(plain)]) };
             if (r2r is not null)
-                builds.Add(("ReadyToRun publish", r2r));
+                builds.Add(new("ReadyToRun publish", ["dotnet", Path.GetFullPath(r2r)]));
+            if (native is not null)
+                builds.Add(new("native (AOT)", [Path.GetFullPath(native)]));
             if (only is null or "overhead")
                 Overhead(root, builds, repeats);
             if (only is null or "points")
@@ -68,7 +73,13 @@ public sealed class RunBenchmark : IBenchmark
         return 0;
     }
 
-    private static void Overhead(string root, List<(string Label, string Dll)> builds, int repeats)
+    /// <summary>A build of gittrack under test: its label and the argv that starts it.</summary>
+    private sealed record Build(string Label, string[] Start)
+    {
+        public string Shell(string arguments) => string.Join(' ', Start.Select(Quote)) + " " + arguments;
+    }
+
+    private static void Overhead(string root, List<Build> builds, int repeats)
     {
         var repo = RunStoreBenchmark.NewRepo(Path.Combine(root, "overhead"));
         // Interleaved rounds: every row sees the same load from the other work on a shared machine.
@@ -78,18 +89,16 @@ public sealed class RunBenchmark : IBenchmark
             if (t is { } seconds)
                 (times.TryGetValue(row, out var list) ? list : times[row] = []).Add(seconds);
         }
-        foreach (var (_, dll) in builds)
-        {
-            Measure.Shell($"dotnet {Quote(dll)} run -- true", repo); // warm-up: first start, file cache
-        }
+        foreach (var build in builds)
+            Measure.Shell(build.Shell("run -- true"), repo); // warm-up: first start, file cache
         for (int i = 0; i < repeats; i++)
         {
             Add("`true` (peer)", Measure.Shell("true", repo));
             Add("`git stash create` (peer: git snapshotting the tree)", Measure.Shell("git stash create", repo));
-            foreach (var (label, dll) in builds)
+            foreach (var build in builds)
             {
-                Add($"`gittrack version`, {label} (process start-up)", Measure.Shell($"dotnet {Quote(dll)} version", repo));
-                Add($"`gittrack run -- true`, {label}", Measure.Shell($"dotnet {Quote(dll)} run -- true", repo));
+                Add($"`gittrack version`, {build.Label} (process start-up)", Measure.Shell(build.Shell("version"), repo));
+                Add($"`gittrack run -- true`, {build.Label}", Measure.Shell(build.Shell("run -- true"), repo));
             }
         }
         var baseline = Measure.MedianOf(times["`true` (peer)"]);
@@ -100,7 +109,7 @@ public sealed class RunBenchmark : IBenchmark
         Console.WriteLine();
     }
 
-    private static void Points(string root, (string Label, string Dll) build, int points)
+    private static void Points(string root, Build build, int points)
     {
         var script = Path.Combine(root, "points.py");
         File.WriteAllText(script, PointsScript);
@@ -118,7 +127,7 @@ public sealed class RunBenchmark : IBenchmark
         {
             var repo = RunStoreBenchmark.NewRepo(Path.Combine(root, $"points{round}"));
             File.Delete(endFile);
-            var info = new ProcessStartInfo("dotnet", [build.Dll, "run", "--", "python3", script, points.ToString(CultureInfo.InvariantCulture), endFile])
+            var info = new ProcessStartInfo(build.Start[0], [.. build.Start[1..], "run", "--", "python3", script, points.ToString(CultureInfo.InvariantCulture), endFile])
             {
                 WorkingDirectory = repo,
                 RedirectStandardOutput = true,
@@ -157,7 +166,7 @@ public sealed class RunBenchmark : IBenchmark
         Console.WriteLine();
     }
 
-    private static void Scale(string root, (string Label, string Dll) build, int repeats)
+    private static void Scale(string root, Build build, int repeats)
     {
         var counts = new[] { 100, 10_000 };
         var repos = counts.Select(count =>
@@ -165,7 +174,7 @@ public sealed class RunBenchmark : IBenchmark
             var repo = RunStoreBenchmark.NewRepo(Path.Combine(root, $"scale{count}"));
             RunStoreBenchmark.Generate(repo, count);
             RunStoreBenchmark.Git(repo, "gc", "-q");
-            Measure.Shell($"dotnet {Quote(build.Dll)} run -- true", repo); // the first run after generation builds the local index
+            Measure.Shell(build.Shell("run -- true"), repo); // the first run after generation builds the local index
             return repo;
         }).ToArray();
         // Interleaved: both branches see the same load from the other work on a shared machine.
@@ -176,7 +185,7 @@ public sealed class RunBenchmark : IBenchmark
             if (Measure.Shell("true", repos[0]) is { } t)
                 trues.Add(t);
             for (int r = 0; r < repos.Length; r++)
-                if (Measure.Shell($"dotnet {Quote(build.Dll)} run -- true", repos[r]) is { } seconds)
+                if (Measure.Shell(build.Shell("run -- true"), repos[r]) is { } seconds)
                     runs[r].Add(seconds);
         }
         Console.WriteLine($"| runs on branch (packed by `git gc`) | `gittrack run -- true`, {build.Label}, median of {repeats} interleaved | `true` (peer) |");

@@ -73,17 +73,17 @@ public sealed class RunStoreBenchmark : IBenchmark
             }
             if (gittrackDll is not null && File.Exists(gittrackDll))
             {
-                Shell($"dotnet {Quote(gittrackDll)} ls > /dev/null", bigRepo!); // bring the index up to date
-                var ls = Measure.ShellMedian(9, $"dotnet {Quote(gittrackDll)} ls > /dev/null", bigRepo);
-                var lsJson = Measure.ShellMedian(9, $"dotnet {Quote(gittrackDll)} ls --json > /dev/null", bigRepo);
-                var version = Measure.ShellMedian(9, $"dotnet {Quote(gittrackDll)} version > /dev/null", bigRepo);
+                Shell($"{Start(gittrackDll)} ls > /dev/null", bigRepo!); // bring the index up to date
+                var ls = Measure.ShellMedian(9, $"{Start(gittrackDll)} ls > /dev/null", bigRepo);
+                var lsJson = Measure.ShellMedian(9, $"{Start(gittrackDll)} ls --json > /dev/null", bigRepo);
+                var version = Measure.ShellMedian(9, $"{Start(gittrackDll)} version > /dev/null", bigRepo);
                 Console.WriteLine($"| `gittrack ls` (real process) | {ls * 1000:F0} ms |");
                 Console.WriteLine($"| `gittrack ls --json` (real process) | {lsJson * 1000:F0} ms |");
                 Console.WriteLine($"| `gittrack version` (process start-up alone) | {version * 1000:F0} ms |");
             }
             else
             {
-                Console.WriteLine("| `gittrack ls` (real process) | skipped: pass --gittrack PATH/gittrack.dll |");
+                Console.WriteLine("| `gittrack ls` (real process) | skipped: pass --gittrack PATH/gittrack.dll or PATH/gittrack (native) |");
             }
             var peer = Measure.ShellMedian(9, "git ls-tree -r --name-only gittrack/runs > /dev/null", bigRepo);
             var peerLog = Measure.ShellMedian(9, "git log --oneline gittrack/runs > /dev/null", bigRepo);
@@ -128,18 +128,18 @@ public sealed class RunStoreBenchmark : IBenchmark
         }
         if (gittrackDll is null || !File.Exists(gittrackDll))
         {
-            Console.WriteLine("| real process | skipped: pass --gittrack PATH/gittrack.dll |");
+            Console.WriteLine("| real process | skipped: pass --gittrack PATH/gittrack.dll or PATH/gittrack (native) |");
             return;
         }
-        var dll = Quote(gittrackDll);
-        Shell($"dotnet {dll} ls > /dev/null", repo);
+        var gittrack = Start(gittrackDll);
+        Shell($"{gittrack} ls > /dev/null", repo);
         var contenders = new (string Label, string Command)[]
         {
-            ($"`gittrack ls --filter \"{Filter}\" --sort -metrics.acc,params.lr`", $"dotnet {dll} ls --filter '{Filter}' --sort -metrics.acc,params.lr"),
-            ("same, `--limit 20`", $"dotnet {dll} ls --filter '{Filter}' --sort -metrics.acc,params.lr --limit 20"),
-            ($"`gittrack best --metric acc --filter \"{Filter}\"`", $"dotnet {dll} best --metric acc --filter '{Filter}' 2> /dev/null"),
-            ("`gittrack export --format csv` (all runs)", $"dotnet {dll} export --format csv"),
-            ("`gittrack version` (process start-up alone)", $"dotnet {dll} version"),
+            ($"`gittrack ls --filter \"{Filter}\" --sort -metrics.acc,params.lr`", $"{gittrack} ls --filter '{Filter}' --sort -metrics.acc,params.lr"),
+            ("same, `--limit 20`", $"{gittrack} ls --filter '{Filter}' --sort -metrics.acc,params.lr --limit 20"),
+            ($"`gittrack best --metric acc --filter \"{Filter}\"`", $"{gittrack} best --metric acc --filter '{Filter}' 2> /dev/null"),
+            ("`gittrack export --format csv` (all runs)", $"{gittrack} export --format csv"),
+            ("`gittrack version` (process start-up alone)", $"{gittrack} version"),
             ("peer: `git ls-tree -r --name-only gittrack/runs`", "git ls-tree -r --name-only gittrack/runs"),
         };
         // Contenders take turns, one run each per round, so a burst of load from elsewhere hits them all alike.
@@ -267,6 +267,10 @@ public sealed class RunStoreBenchmark : IBenchmark
     }
 
     private static void Shell(string command, string directory) => Measure.Shell(command, directory);
+
+    /// <summary>The shell words that start gittrack: <c>dotnet gittrack.dll</c>, or a native executable as it is.</summary>
+    internal static string Start(string gittrack) =>
+        gittrack.EndsWith(".dll", StringComparison.OrdinalIgnoreCase) ? $"dotnet {Quote(gittrack)}" : Quote(gittrack);
 
     private static string Quote(string path) => "'" + path.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 

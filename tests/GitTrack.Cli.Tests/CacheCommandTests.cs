@@ -143,14 +143,11 @@ public sealed class CacheCommandTests : IDisposable
         var chunk = new byte[12 << 20];
         new Random(5).NextBytes(chunk);
 
-        var dotnet = Environment.ProcessPath ?? "dotnet";
-        if (!Path.GetFileNameWithoutExtension(dotnet).Equals("dotnet", StringComparison.OrdinalIgnoreCase))
-            dotnet = "dotnet";
-        var info = new System.Diagnostics.ProcessStartInfo(dotnet)
+        var info = new System.Diagnostics.ProcessStartInfo(GitTrackProcess.CommandLine[0])
         {
             WorkingDirectory = _repo.Root, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true,
         };
-        foreach (var arg in new[] { GitTrackProcess.DllPath, "cache", "add", "stream.bin" })
+        foreach (var arg in GitTrackProcess.CommandLine[1..].Concat(["cache", "add", "stream.bin"]))
             info.ArgumentList.Add(arg);
         foreach (var (name, value) in _repo.Environment)
             info.Environment[name] = value;

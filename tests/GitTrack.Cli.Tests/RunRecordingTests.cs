@@ -41,6 +41,19 @@ public sealed class RunRecordingTests : IDisposable
         Assert.Equal("run_001", manifest.GetProperty("name").GetString());
     }
 
+    [Fact]
+    public void Run_commits_carry_the_identity_and_the_branch_named_in_the_users_global_git_config()
+    {
+        // TempGitRepo keeps user.name/user.email in its global file; the branch goes there too, not in .git/config.
+        _repo.Git("config", "--global", "gittrack.branch", "team/runs");
+
+        var result = Run("--", "true");
+
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        Assert.Equal("Test User <test@example.com>", _repo.Git("log", "-1", "--format=%an <%ae>", "team/runs").Trim());
+        Assert.Equal("", _repo.Git("branch", "--list", "gittrack/runs").Trim());
+    }
+
     [Theory]
     [InlineData("params.toml", "lr = 0.1\n[model]\nmax_depth = 6\nname = \"xgb\"\n[model.tree]\nsubsample = 0.8\n")]
     [InlineData("params.yaml", "lr: 0.1\nmodel:\n  max_depth: 6\n  name: xgb\n  tree:\n    subsample: 0.8\n")]

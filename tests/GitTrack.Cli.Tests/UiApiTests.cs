@@ -47,8 +47,7 @@ public sealed class UiApiTests : IDisposable
     [Fact]
     public async Task A_run_started_inside_another_names_it_as_parent()
     {
-        var dotnet = Environment.ProcessPath is { } host && Path.GetFileNameWithoutExtension(host) == "dotnet" ? host : "dotnet";
-        var result = GitTrackProcess.Run(_repo, "run", "-n", "sweep", "--", dotnet, GitTrackProcess.DllPath, "run", "-n", "child", "--", "sh", "train.sh", "0.1", "5");
+        var result = GitTrackProcess.Run(_repo, ["run", "-n", "sweep", "--", .. GitTrackProcess.CommandLine, "run", "-n", "child", "--", "sh", "train.sh", "0.1", "5"]);
         Assert.True(result.ExitCode == 0, result.Stderr);
         using var ui = new UiProcess(_repo);
 

@@ -62,14 +62,13 @@ public sealed class UiBrowserTests : IDisposable
         _repo.Commit("add grow.sh");
         TrainingScript.Run(_repo, "earlier", 0.1);
         using var ui = new UiProcess(_repo);
-        var dotnet = Environment.ProcessPath is { } host && Path.GetFileNameWithoutExtension(host) == "dotnet" ? host : "dotnet";
 
         var output = RunScript(ui, "grow", new
         {
             name = "growing",
             cwd = _repo.Root,
             env = _repo.Environment,
-            command = new[] { dotnet, GitTrackProcess.DllPath, "run", "-n", "growing", "--", "sh", "grow.sh" },
+            command = (string[])[.. GitTrackProcess.CommandLine, "run", "-n", "growing", "--", "sh", "grow.sh"],
         });
         var s = output.GetProperty("steps");
 
@@ -115,13 +114,12 @@ public sealed class UiBrowserTests : IDisposable
         TrainingScript.Run(_repo, XssName, 0.2);
         using var ui = new UiProcess(_repo);
 
-        var dotnet = Environment.ProcessPath is { } host && Path.GetFileNameWithoutExtension(host) == "dotnet" ? host : "dotnet";
         var live = new
         {
             name = "late",
             cwd = _repo.Root,
             env = _repo.Environment,
-            command = new[] { dotnet, GitTrackProcess.DllPath, "run", "-n", "late", "--", "sh", "train.sh", "0.5", "10" },
+            command = (string[])[.. GitTrackProcess.CommandLine, "run", "-n", "late", "--", "sh", "train.sh", "0.5", "10"],
         };
         var output = RunScript(ui, "checks", new { xss = XssName, a = "baseline", b = "deeper", filter = "deep", live },
             Environment.GetEnvironmentVariable("GITTRACK_SCREENSHOTS"));

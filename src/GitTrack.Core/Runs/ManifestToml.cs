@@ -111,8 +111,7 @@ public static class ManifestToml
         TomlTable root;
         try
         {
-            root = TomlSerializer.Deserialize<TomlTable>(text)
-                ?? throw new CorruptDataException($"run {where}: empty manifest");
+            root = TomlDocument.Parse(text);
         }
         catch (TomlException e)
         {

@@ -45,7 +45,8 @@ public sealed partial class RunStore : IDisposable
         }
         try
         {
-            var configured = repository.Config.Get<string>(RunsBranch.ConfigKey)?.Value;
+            using var configuration = GitConfiguration.Open(directories);
+            var configured = configuration.Get<string>(RunsBranch.ConfigKey)?.Value;
             var branch = string.IsNullOrWhiteSpace(configured) ? RunsBranch.Default : RunsBranch.Parse(configured.Trim());
             return new RunStore(directories, repository, branch, crashDetector ?? CrashDetector.ForThisMachine());
         }
@@ -133,7 +134,10 @@ public sealed partial class RunStore : IDisposable
         var tree = database.CreateTree(definition);
         var now = DateTimeOffset.Now;
         // The user's own git identity signs the commit, so 'git log gittrack/runs' shows who changed what.
-        var signature = _repository.Config.BuildSignature(now) ?? new Signature("gittrack", "gittrack@localhost", now);
+        Signature? identity;
+        using (var configuration = GitConfiguration.Open(_directories))
+            identity = configuration.BuildSignature(now);
+        var signature = identity ?? new Signature("gittrack", "gittrack@localhost", now);
         var commit = database.CreateCommit(signature, signature, message, tree, tip is null ? [] : [tip], prettifyMessage: false);
         // Safe without compare-and-swap only because every writer holds RunsLock from ReadTip to here.
         UpdateBranch(commit.Id, $"gittrack: {message.TrimEnd()}");

@@ -2,10 +2,17 @@ using GitTrack.Tests.Shared;
 
 namespace GitTrack.Cli.Tests.Infrastructure;
 
-/// <summary>Runs the real built <c>gittrack</c> (gittrack.dll beside the tests, under the same dotnet host).</summary>
+/// <summary>
+/// Runs the real built <c>gittrack</c>: gittrack.dll beside the tests under the same dotnet host, or, when
+/// GITTRACK_TEST_EXECUTABLE names one, that executable (CI runs these tests again against the native build).
+/// </summary>
 public static class GitTrackProcess
 {
     public static string DllPath => Path.Combine(AppContext.BaseDirectory, "gittrack.dll");
+
+    /// <summary>The native gittrack under test, when GITTRACK_TEST_EXECUTABLE names one.</summary>
+    public static string? Executable { get; } = Environment.GetEnvironmentVariable("GITTRACK_TEST_EXECUTABLE") is { Length: > 0 } path
+        ? Path.GetFullPath(path) : null;
 
     public static ProcessResult Run(TempGitRepo repo, params string[] args) => RunIn(repo.Root, repo.Environment, args);
 
@@ -20,10 +27,10 @@ public static class GitTrackProcess
     }
 
     /// <summary>The argv that starts gittrack (for a tracked command that runs gittrack itself).</summary>
-    public static string[] CommandLine => [Dotnet, DllPath];
+    public static string[] CommandLine => Executable is { } native ? [native] : [Dotnet, DllPath];
 
     public static ProcessResult RunIn(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args) =>
-        ProcessRunner.Run(Dotnet, [DllPath, .. args], workingDirectory, environment);
+        ProcessRunner.Run(CommandLine[0], [.. CommandLine[1..], .. args], workingDirectory, environment);
 
     /// <summary>Runs gittrack with extra environment variables (added to the repository's isolated ones).</summary>
     public static ProcessResult RunWith(TempGitRepo repo, IReadOnlyDictionary<string, string> extra, params string[] args) =>
@@ -31,7 +38,7 @@ public static class GitTrackProcess
 
     /// <summary>Starts gittrack without waiting, so a test can signal or kill it while it runs.</summary>
     public static BackgroundProcess Start(TempGitRepo repo, IReadOnlyDictionary<string, string>? extra, params string[] args) =>
-        BackgroundProcess.Start(Dotnet, [DllPath, .. args], repo.Root, Merge(repo.Environment, extra ?? new Dictionary<string, string>()));
+        BackgroundProcess.Start(CommandLine[0], [.. CommandLine[1..], .. args], repo.Root, Merge(repo.Environment, extra ?? new Dictionary<string, string>()));
 
     public static Dictionary<string, string> Merge(IReadOnlyDictionary<string, string> first, IReadOnlyDictionary<string, string> second)
     {

@@ -15,17 +15,14 @@ public sealed class UiProcess : IDisposable
 
     public UiProcess(TempGitRepo repo, params string[] extraArgs)
     {
-        var dotnet = Environment.ProcessPath ?? "dotnet";
-        if (!Path.GetFileNameWithoutExtension(dotnet).Equals("dotnet", StringComparison.OrdinalIgnoreCase))
-            dotnet = "dotnet";
-        var info = new ProcessStartInfo(dotnet)
+        var info = new ProcessStartInfo(GitTrackProcess.CommandLine[0])
         {
             WorkingDirectory = repo.Root,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { GitTrackProcess.DllPath, "ui", "--port", "0" }.Concat(extraArgs))
+        foreach (var arg in GitTrackProcess.CommandLine[1..].Concat(["ui", "--port", "0"]).Concat(extraArgs))
             info.ArgumentList.Add(arg);
         foreach (var (key, value) in repo.Environment)
             info.Environment[key] = value;

@@ -83,7 +83,7 @@ public static class ParamsParser
         TomlTable table;
         try
         {
-            table = TomlSerializer.Deserialize<TomlTable>(text) ?? new TomlTable();
+            table = TomlDocument.Parse(text);
         }
         catch (TomlException e)
         {
