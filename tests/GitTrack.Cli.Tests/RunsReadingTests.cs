@@ -23,6 +23,39 @@ public sealed class RunsReadingTests : IDisposable
         });
 
     [Fact]
+    public void A_run_whose_manifest_was_damaged_on_the_branch_is_skipped_with_a_warning_and_the_others_listed()
+    {
+        var good = Add(0, 0.1, 0.5, "good");
+        var damaged = Add(5, 0.01, 0.4, "damaged");
+        // Another tool (or a bad merge) replaces the manifest on the branch with text that is not TOML.
+        var folder = $"runs/{damaged.Id[..2]}/{damaged.Id}";
+        var blob = ProcessRunner.Run("git", ["hash-object", "-w", "--stdin"], _repo.Root, _repo.Environment, stdin: "id = [unclosed\n").Stdout.Trim();
+        var index = Path.Combine(_repo.Root, ".git", "tamper-index");
+        var environment = new Dictionary<string, string>(_repo.Environment) { ["GIT_INDEX_FILE"] = index };
+        Assert.Equal(0, ProcessRunner.Run("git", ["read-tree", "gittrack/runs"], _repo.Root, environment).ExitCode);
+        Assert.Equal(0, ProcessRunner.Run("git", ["update-index", "--cacheinfo", $"100644,{blob},{folder}/manifest.toml"], _repo.Root, environment).ExitCode);
+        var tree = ProcessRunner.Run("git", ["write-tree"], _repo.Root, environment).Stdout.Trim();
+        File.Delete(index);
+        _repo.Git("update-ref", "refs/heads/gittrack/runs", _repo.Git("commit-tree", tree, "-p", "gittrack/runs", "-m", "damage").Trim());
+
+        foreach (var args in new[] { new[] { "ls" }, ["ls", "--json"], ["best", "--metric", "loss"], ["export", "--format", "csv"] })
+        {
+            var result = GitTrackProcess.Run(_repo, args);
+
+            Assert.True(result.ExitCode == 0, $"{string.Join(' ', args)}: {result.Stderr}");
+            Assert.Contains(good.Id[..8], result.Stdout, StringComparison.Ordinal);
+            Assert.DoesNotContain(damaged.Id[..8], result.Stdout, StringComparison.Ordinal);
+            var warning = Assert.Single(result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => l.Contains("warning", StringComparison.Ordinal));
+            Assert.StartsWith($"gittrack: warning: skipped gittrack/runs:{folder}: ", warning, StringComparison.Ordinal);
+            Assert.Contains("not valid TOML", warning, StringComparison.Ordinal);
+        }
+        // Named directly, the damaged run is an error (exit 2 or 1), one line, not a stack trace.
+        var show = GitTrackProcess.Run(_repo, "show", damaged.Id);
+        Assert.NotEqual(0, show.ExitCode);
+        Assert.StartsWith("gittrack: ", Assert.Single(show.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries)), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Ls_lists_runs_newest_first_with_only_the_varying_params_and_metrics()
     {
         var first = Add(0, 0.1, 0.5);

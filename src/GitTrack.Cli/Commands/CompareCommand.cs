@@ -45,7 +45,7 @@ public static class CompareCommand
             using var store = RunStore.Open(GitDirectories.Discover(context.WorkingDirectory));
             var records = names.Length > 0
                 ? names.Select(n => store.Resolve(n)).DistinctBy(r => r.Id).ToList()
-                : RunSelection.Select(store, filterText, parseResult.GetValue(sort), parseResult.GetValue(limit)).Select(r => store.Get(r.Id)).ToList();
+                : RunSelection.Select(store, context.Error, filterText, parseResult.GetValue(sort), parseResult.GetValue(limit)).Select(r => store.Get(r.Id)).ToList();
             if (records.Count == 0)
                 throw new NotFoundException("no runs match the filter", "loosen the filter; see 'gittrack ls'");
             var rows = Rows(records);

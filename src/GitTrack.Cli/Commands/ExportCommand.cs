@@ -39,7 +39,7 @@ public static class ExportCommand
         command.SetAction(parseResult =>
         {
             using var store = RunStore.Open(GitDirectories.Discover(context.WorkingDirectory));
-            var runs = RunSelection.Select(store, parseResult.GetValue(filter), parseResult.GetValue(sort), parseResult.GetValue(limit));
+            var runs = RunSelection.Select(store, context.Error, parseResult.GetValue(filter), parseResult.GetValue(sort), parseResult.GetValue(limit));
             var kind = parseResult.GetValue(format)!;
             Action<TextWriter> write = parseResult.GetValue(history)
                 ? writer => WriteHistory(writer, store, runs, kind)

@@ -37,7 +37,7 @@ public static class LsCommand
             // Parsed before the store is opened, so a bad column list is reported even outside a repository.
             var columnList = parseResult.GetValue(columns) is { } text ? ColumnList.Parse(text) : null;
             using var store = RunStore.Open(GitDirectories.Discover(context.WorkingDirectory));
-            var runs = RunSelection.Select(store, parseResult.GetValue(filter), parseResult.GetValue(sort), parseResult.GetValue(limit),
+            var runs = RunSelection.Select(store, context.Error, parseResult.GetValue(filter), parseResult.GetValue(sort), parseResult.GetValue(limit),
                 includeRemoved: parseResult.GetValue(all));
             if (parseResult.GetValue(json))
             {

@@ -26,11 +26,24 @@ internal static class RunSelection
         Description = "Show at most N runs",
     };
 
-    /// <summary>The runs of the index that match, ordered, limited; newest first when no sort is given.</summary>
-    public static List<RunSummary> Select(RunStore store, string? filter, string? sort, int? limit, bool includeRemoved = false)
+    /// <summary>
+    /// The runs of the index that match, ordered, limited; newest first when no sort is given. Entries on the branch
+    /// that cannot be read as runs are left out, each named in a warning on <paramref name="warnings"/>.
+    /// </summary>
+    public static List<RunSummary> Select(RunStore store, TextWriter warnings, string? filter, string? sort, int? limit, bool includeRemoved = false)
     {
         if (limit is < 0)
             throw new Core.Errors.InvalidInputException($"--limit {limit} is negative", "give a count of 0 or more");
-        return RunQuery.Select(store.List(includeRemoved), RunSummaryFields.Instance, filter, sort, limit, QueryContext.System);
+        var runs = store.List(includeRemoved);
+        WarnSkipped(store, warnings);
+        return RunQuery.Select(runs, RunSummaryFields.Instance, filter, sort, limit, QueryContext.System);
+    }
+
+    /// <summary>One warning line per entry of the runs branch the last listing could not read.</summary>
+    public static void WarnSkipped(RunStore store, TextWriter warnings)
+    {
+        foreach (var skipped in store.Skipped)
+            warnings.WriteLine($"gittrack: warning: skipped {store.Branch.Name}:{skipped.Path}: {skipped.Reason} " +
+                $"(inspect it with 'git show {store.Branch.Name}:{skipped.Path}'; fix or remove it there)");
     }
 }

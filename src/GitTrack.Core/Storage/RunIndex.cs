@@ -10,21 +10,30 @@ namespace GitTrack.Core.Storage;
 /// (<c>&lt;common dir&gt;/gittrack/index/runs.bin</c>), so <c>gittrack ls</c> reads one file instead of 10,000
 /// manifests. The branch stays the only truth: when the tip moved the index is brought up to date by walking only
 /// the shard and run trees whose ids changed, and a missing or unreadable index is rebuilt from the branch.
+/// A run whose manifest cannot be read (damaged, or written by another tool or a newer schema) is kept aside with
+/// the reason, not listed, and reported on every listing until it is fixed or removed: one bad run pushed by
+/// someone else never hides all the others.
 /// </summary>
 internal sealed class RunIndex
 {
     private static ReadOnlySpan<byte> Magic => "GTIX"u8;
     // 3: source commit and branch, parent, note and the rm tombstone time (what filters and nesting read).
+    // 4: runs that could not be read, with the reason.
     // (2 was used by two different layouts during development.) An index of another version is rebuilt.
-    private const int FormatVersion = 3;
+    private const int FormatVersion = 4;
 
     /// <summary>The commit the entries describe, or null for an empty index.</summary>
     public string? Tip { get; private set; }
 
     private Dictionary<string, string> _shardTrees = new(StringComparer.Ordinal);
     private Dictionary<string, (string Tree, RunSummary Summary)> _runs = new(StringComparer.Ordinal);
+    private Dictionary<string, (string Tree, string Reason)> _unreadable = new(StringComparer.Ordinal);
 
     public IEnumerable<RunSummary> Runs => _runs.Values.Select(v => v.Summary);
+
+    /// <summary>Entries under <c>runs/</c> that are not readable runs, by path, with why; sorted by path.</summary>
+    public IReadOnlyList<UnreadableRun> Unreadable =>
+        [.. _unreadable.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => new UnreadableRun(p.Key, p.Value.Reason))];
 
     public static string PathIn(string gitTrackDir) => Path.Combine(gitTrackDir, "index", "runs.bin");
 
@@ -52,27 +61,37 @@ internal sealed class RunIndex
             return false;
         var shardTrees = new Dictionary<string, string>(StringComparer.Ordinal);
         var runs = new Dictionary<string, (string, RunSummary)>(StringComparer.Ordinal);
+        var unreadable = new Dictionary<string, (string, string)>(StringComparer.Ordinal);
         // A shard whose tree id did not change holds exactly the runs it held: copy them without reading the tree.
         var oldByShard = _runs.GroupBy(p => p.Key[..2], StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToArray(), StringComparer.Ordinal);
+        var oldUnreadableByShard = _unreadable.GroupBy(p => ShardOfPath(p.Key), StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.ToArray(), StringComparer.Ordinal);
         if (tip?[RunPath.RunsFolder] is { } runsEntry)
         {
             if (runsEntry.TargetType != TreeEntryTargetType.Tree)
                 throw new CorruptDataException($"'{RunPath.RunsFolder}' on the runs branch is not a folder", "check the runs branch with 'git fsck'");
             foreach (var shard in (Tree)runsEntry.Target)
             {
+                var shardPath = $"{RunPath.RunsFolder}/{shard.Name}";
                 if (!RunPath.IsShardName(shard.Name) || shard.TargetType != TreeEntryTargetType.Tree)
-                    throw new CorruptDataException($"unexpected entry 'runs/{shard.Name}' on the runs branch", "the runs branch was written by another tool or damaged");
+                {
+                    unreadable[shardPath] = (shard.Target.Sha, "not a runs shard (two lowercase hex digits, a folder)");
+                    continue;
+                }
                 var shardSha = shard.Target.Sha;
                 shardTrees[shard.Name] = shardSha;
                 if (_shardTrees.TryGetValue(shard.Name, out var oldShardSha) && oldShardSha == shardSha)
                 {
                     foreach (var (id, known) in oldByShard.GetValueOrDefault(shard.Name) ?? [])
                         runs[id] = known;
+                    foreach (var (path, known) in oldUnreadableByShard.GetValueOrDefault(shard.Name) ?? [])
+                        unreadable[path] = known;
                     continue;
                 }
                 foreach (var runEntry in (Tree)shard.Target)
                 {
                     var id = runEntry.Name;
+                    var path = $"{shardPath}/{id}";
                     var runTreeSha = runEntry.Target.Sha;
                     // A run whose tree id is unchanged has an unchanged manifest: no need to read it again.
                     if (_runs.TryGetValue(id, out var known) && known.Tree == runTreeSha)
@@ -80,14 +99,34 @@ internal sealed class RunIndex
                         runs[id] = known;
                         continue;
                     }
-                    runs[id] = (runTreeSha, RunSummary.Of(RunReader.ReadManifest(shard.Name, runEntry), RunTombstone.Read(id, (Tree)runEntry.Target)));
+                    if (_unreadable.TryGetValue(path, out var bad) && bad.Tree == runTreeSha)
+                    {
+                        unreadable[path] = bad;
+                        continue;
+                    }
+                    try
+                    {
+                        runs[id] = (runTreeSha, RunSummary.Of(RunReader.ReadManifest(shard.Name, runEntry), RunTombstone.Read(id, (Tree)runEntry.Target)));
+                    }
+                    catch (CorruptDataException e)
+                    {
+                        unreadable[path] = (runTreeSha, e.Message);
+                    }
                 }
             }
         }
         _shardTrees = shardTrees;
         _runs = runs;
+        _unreadable = unreadable;
         Tip = tipId;
         return true;
+    }
+
+    /// <summary>The shard a path under runs/ belongs to ("" for an entry directly under runs/ that is no shard).</summary>
+    private static string ShardOfPath(string path)
+    {
+        var parts = path.Split('/');
+        return parts.Length >= 3 ? parts[1] : "";
     }
 
     /// <summary>Writes the index atomically (temp file, then rename), so a concurrent reader sees the old or the new one.</summary>
@@ -160,6 +199,13 @@ internal sealed class RunIndex
                     writer.Write(key);
                     writer.Write(value);
                 }
+            }
+            writer.Write(_unreadable.Count);
+            foreach (var (path, (tree, reason)) in _unreadable)
+            {
+                writer.Write(path);
+                writer.Write(tree);
+                writer.Write(reason);
             }
         }
         return stream.ToArray();
@@ -257,6 +303,12 @@ internal sealed class RunIndex
                 Metrics = metrics,
                 Tags = tags,
             });
+        }
+        var unreadable = reader.ReadInt32();
+        for (var i = 0; i < unreadable; i++)
+        {
+            var path = reader.ReadString();
+            index._unreadable[path] = (reader.ReadString(), reader.ReadString());
         }
         if (reader.BaseStream.Position != bytes.Length)
             throw new InvalidDataException("trailing bytes in the run index");

@@ -32,6 +32,12 @@ public sealed partial class RunStore : IDisposable
     /// <summary>The branch runs are committed to.</summary>
     public RunsBranch Branch { get; }
 
+    /// <summary>
+    /// What the last listing (<see cref="List"/>, and <see cref="Resolve"/> by name or prefix) left out: entries on the
+    /// branch that cannot be read as runs, each with why. Commands show them as warnings.
+    /// </summary>
+    public IReadOnlyList<UnreadableRun> Skipped { get; private set; } = [];
+
     public static RunStore Open(GitDirectories directories, CrashDetector? crashDetector = null)
     {
         Repository repository;
@@ -320,6 +326,7 @@ public sealed partial class RunStore : IDisposable
             {
             }
         }
+        Skipped = index.Unreadable;
         return index;
     }
 

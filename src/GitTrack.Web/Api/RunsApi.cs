@@ -46,7 +46,7 @@ internal static partial class RunsApi
 
         app.MapGet("/api/runs", (HttpContext http) =>
         {
-            var (tip, runs) = data.List();
+            var (tip, runs, skipped) = data.List();
             var shown = RunFilter.Apply(runs, http.Request.Query["filter"]);
             return Json(http, json =>
             {
@@ -56,6 +56,15 @@ internal static partial class RunsApi
                 json.WriteStartArray("runs");
                 foreach (var run in shown)
                     ApiJson.WriteSummary(json, run);
+                json.WriteEndArray();
+                json.WriteStartArray("skipped");
+                foreach (var entry in skipped)
+                {
+                    json.WriteStartObject();
+                    json.WriteString("path", entry.Path);
+                    json.WriteString("reason", entry.Reason);
+                    json.WriteEndObject();
+                }
                 json.WriteEndArray();
                 json.WriteEndObject();
             });

@@ -14,7 +14,7 @@ internal sealed class RunsData : IDisposable
 {
     private readonly Lock _lock = new();
     private readonly RunStore _store;
-    private (string? Tip, DateTime At, IReadOnlyList<RunSummary> Runs)? _list;
+    private (string? Tip, DateTime At, IReadOnlyList<RunSummary> Runs, IReadOnlyList<UnreadableRun> Skipped)? _list;
     private readonly LinkedList<(string Key, IReadOnlyList<MetricPoint> Points)> _histories = new();
     private const int HistoriesKept = 2;
     private readonly Dictionary<string, IReadOnlyList<MetricSeries>> _series = new(StringComparer.Ordinal);
@@ -34,17 +34,20 @@ internal sealed class RunsData : IDisposable
         get { lock (_lock) return _store.TipId; }
     }
 
-    /// <summary>Every run, newest first. Cached per tip for a few seconds: a running run's crash is derived on read.</summary>
-    public (string? Tip, IReadOnlyList<RunSummary> Runs) List()
+    /// <summary>
+    /// Every run, newest first, and the entries of the branch that cannot be read as runs (left out). Cached per tip
+    /// for a few seconds: a running run's crash is derived on read.
+    /// </summary>
+    public (string? Tip, IReadOnlyList<RunSummary> Runs, IReadOnlyList<UnreadableRun> Skipped) List()
     {
         lock (_lock)
         {
             var tip = _store.TipId;
             if (_list is { } cached && cached.Tip == tip && DateTime.UtcNow - cached.At < TimeSpan.FromSeconds(5))
-                return (tip, cached.Runs);
+                return (tip, cached.Runs, cached.Skipped);
             var runs = _store.List();
-            _list = (tip, DateTime.UtcNow, runs);
-            return (tip, runs);
+            _list = (tip, DateTime.UtcNow, runs, _store.Skipped);
+            return (tip, runs, _store.Skipped);
         }
     }
 

@@ -301,9 +301,10 @@ public sealed class RunStoreTests : IDisposable
     }
 
     [Fact]
-    public void A_tampered_manifest_on_the_branch_is_reported_as_corrupt_naming_the_run()
+    public void A_tampered_manifest_on_the_branch_is_reported_as_corrupt_naming_the_run_and_skipped_by_listings()
     {
         using var store = Open();
+        var good = store.Create(NewRun(1));
         var run = store.Create(NewRun(0));
         var folder = $"runs/{run.Id[..2]}/{run.Id}";
         var text = _repo.Git("show", $"gittrack/runs:{folder}/manifest.toml").Replace("schema = 1", "schema = 99", StringComparison.Ordinal);
@@ -320,7 +321,32 @@ public sealed class RunStoreTests : IDisposable
 
         var error = Assert.Throws<CorruptDataException>(() => store.Get(run.Id));
         Assert.Contains(run.Id, error.Message, StringComparison.Ordinal);
-        Assert.Throws<CorruptDataException>(() => store.List());
+        Assert.Equal([good.Id], store.List().Select(r => r.Id));
+        var skipped = Assert.Single(store.Skipped);
+        Assert.Equal(folder, skipped.Path);
+        Assert.Contains("schema", skipped.Reason, StringComparison.Ordinal);
+        Assert.Equal(good.Id, store.Resolve(good.Name).Id);
+
+        // Put right on the branch (here: the previous commit back), the run is listed again and nothing is skipped.
+        _repo.Git("update-ref", "refs/heads/gittrack/runs", "gittrack/runs~1");
+        Assert.Equal(2, store.List().Count);
+        Assert.Empty(store.Skipped);
+    }
+
+    [Fact]
+    public void An_entry_under_runs_that_is_no_shard_is_skipped_by_listings_naming_it()
+    {
+        using var store = Open();
+        var run = store.Create(NewRun(0));
+        var blob = _repo.Git("hash-object", "-w", "--stdin").Trim();
+        var runsListing = _repo.Git("ls-tree", "gittrack/runs:runs") + $"100644 blob {blob}\tREADME.md\n";
+        var runsTree = ProcessRunner.Run("git", ["mktree"], _repo.Root, _repo.Environment, stdin: runsListing).Stdout.Trim();
+        var root = ProcessRunner.Run("git", ["mktree"], _repo.Root, _repo.Environment, stdin: $"040000 tree {runsTree}\truns\n").Stdout.Trim();
+        var commit = _repo.Git("commit-tree", root, "-p", "gittrack/runs", "-m", "another tool wrote here").Trim();
+        _repo.Git("update-ref", "refs/heads/gittrack/runs", commit);
+
+        Assert.Equal([run.Id], store.List().Select(r => r.Id));
+        Assert.Equal("runs/README.md", Assert.Single(store.Skipped).Path);
     }
 
     [Fact]
