@@ -304,5 +304,11 @@ public sealed class RunRecordingTests : IDisposable
         var inner = manifests.Single(m => m.GetProperty("name").GetString() == "inner");
         Assert.Equal(outer.GetProperty("id").GetString(), inner.GetProperty("parent").GetString());
         Assert.False(outer.TryGetProperty("parent", out _));
+
+        var shown = GitTrackProcess.Run(_repo, "show", "outer", "--json");
+        Assert.True(shown.ExitCode == 0, shown.Stderr);
+        using var json = System.Text.Json.JsonDocument.Parse(shown.Stdout);
+        Assert.Equal([inner.GetProperty("id").GetString()], json.RootElement.GetProperty("children").EnumerateArray().Select(c => c.GetString()));
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, json.RootElement.GetProperty("removed_at").ValueKind);
     }
 }

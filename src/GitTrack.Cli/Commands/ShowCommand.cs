@@ -20,16 +20,19 @@ public static class ShowCommand
             using var store = RunStore.Open(GitDirectories.Discover(context.WorkingDirectory));
             var run = store.Resolve(parseResult.GetValue(runArgument)!);
             var history = MetricSummary.Of(store.ReadHistory(run.Id));
+            var removedAt = store.RemovedAt(run.Id);
+            // The runs started inside this one, oldest first.
+            var children = store.List().Where(r => r.Parent == run.Id).Reverse().ToList();
             if (parseResult.GetValue(json))
             {
-                RunJson.To(context.Out, writer => RunJson.WriteRecord(writer, run, history));
+                RunJson.To(context.Out, writer => RunJson.WriteRecord(writer, run, history, [.. children.Select(c => c.Id)], removedAt));
             }
             else
             {
                 Write(context.Out, run, history, context.UseColor);
-                if (store.RemovedAt(run.Id) is { } removed)
+                if (removedAt is { } removed)
                     context.Out.WriteLine($"\nremoved     {Formats.Time(removed)} (bring it back with 'gittrack restore {run.Id}')");
-                WriteChildren(context.Out, store.List().Where(r => r.Parent == run.Id).ToList(), context.UseColor);
+                WriteChildren(context.Out, children, context.UseColor);
             }
             return (int)ExitCode.Ok;
         });
@@ -42,7 +45,6 @@ public static class ShowCommand
         if (children.Count == 0)
             return;
         output.WriteLine(color ? "\n\u001b[1mchildren\u001b[0m" : "\nchildren");
-        children.Reverse();
         var metrics = children.SelectMany(c => c.Metrics.Keys).Distinct().Order(StringComparer.Ordinal).Take(5).ToList();
         var table = new TextTable(["  ID", "NAME", "STATUS", "DURATION", .. metrics]);
         for (var i = 3; i < 4 + metrics.Count; i++)

@@ -39,7 +39,8 @@ public static class RunJson
         json.WriteEndObject();
     }
 
-    public static void WriteRecord(Utf8JsonWriter json, RunRecord run, IReadOnlyList<MetricSummary> history)
+    public static void WriteRecord(Utf8JsonWriter json, RunRecord run, IReadOnlyList<MetricSummary> history,
+        IReadOnlyList<string>? children = null, DateTimeOffset? removedAt = null)
     {
         json.WriteStartObject();
         json.WriteNumber("schema", run.Schema);
@@ -62,6 +63,14 @@ public static class RunJson
         json.WriteString("note", run.Note);
         json.WriteString("parent", run.Parent);
         json.WriteString("reproduces", run.Reproduces);
+        if (children is not null)
+        {
+            json.WriteStartArray("children");
+            foreach (var child in children)
+                json.WriteStringValue(child);
+            json.WriteEndArray();
+            json.WriteString("removed_at", removedAt?.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+        }
 
         RunJsonValues.WriteSource(json, run.Source);
 
