@@ -126,6 +126,30 @@ public sealed class DiffCheckoutCommandTests : IDisposable
         Assert.Equal(first.RootElement.GetProperty("source").GetProperty("tree").GetString(),
             rerun.RootElement.GetProperty("source").GetProperty("tree").GetString());
         Assert.Equal("lr=0.5\n", File.ReadAllText(_repo.PathOf("config.txt")));
+        // Completed, so its fresh worktree is gone again, from disk and from git's list.
+        Assert.Single(_repo.Git("worktree", "list", "--porcelain").Split('\n'), l => l.StartsWith("worktree ", StringComparison.Ordinal));
+        Assert.Empty(Directory.EnumerateDirectories(_repo.PathOf(".git/gittrack/worktrees")));
+    }
+
+    [Fact]
+    public void Rerun_keeps_its_worktree_when_asked_and_when_the_rerun_fails()
+    {
+        TrainTwice();
+
+        var kept = Gittrack("rerun", "first", "--keep");
+        var keptPath = Assert.Single(Directory.EnumerateDirectories(_repo.PathOf(".git/gittrack/worktrees")));
+        Assert.Contains($"worktree stays at {keptPath}", kept.Stderr, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(keptPath, "config.txt")));
+
+        // A run whose command fails fails again when rerun: its worktree stays for a look.
+        _repo.Git("worktree", "remove", "--force", keptPath);
+        File.WriteAllText(_repo.PathOf("fail.sh"), "exit 3\n");
+        _repo.Commit("a failing step");
+        Assert.Equal(3, Gittrack("run", "-n", "failing", "--", "sh", "fail.sh").ExitCode);
+        var failed = Gittrack("rerun", "failing");
+        Assert.Equal(3, failed.ExitCode);
+        var failedPath = Assert.Single(Directory.EnumerateDirectories(_repo.PathOf(".git/gittrack/worktrees")));
+        Assert.Contains($"worktree stays at {failedPath}", failed.Stderr, StringComparison.Ordinal);
     }
 
     [SkippableFact]

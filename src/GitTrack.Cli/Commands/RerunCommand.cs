@@ -15,17 +15,20 @@ public static class RerunCommand
     public static Command Create(CommandContext context)
     {
         var runArgument = new Argument<string>("run") { Description = "A run id, a unique id prefix (4+ digits) or a unique name" };
-        var worktree = new Option<string?>("--worktree", "-w") { Description = "Where to check the code out (default: <git common dir>/gittrack/worktrees/<id>-rerun-N)" };
+        var worktree = new Option<string?>("--worktree", "-w") { Description = "Where to check the code out, kept afterwards (default: a fresh <git common dir>/gittrack/worktrees/<id>-rerun-N, removed when the rerun completes)" };
+        var keep = new Option<bool>("--keep") { Description = "Keep the default worktree after a completed rerun (a rerun that fails keeps it anyway)" };
         var command = new Command("rerun", "Run a run again from its exact code, params and environment, record it, and show the diff");
         command.Arguments.Add(runArgument);
         command.Options.Add(worktree);
+        command.Options.Add(keep);
         command.SetAction(parseResult =>
         {
             var directories = GitDirectories.Discover(context.WorkingDirectory);
             RunRecord original;
             using (var store = RunStore.Open(directories))
                 original = store.Resolve(parseResult.GetValue(runArgument)!);
-            var target = parseResult.GetValue(worktree) is { } dir ? context.FullPath(dir) : null;
+            var given = parseResult.GetValue(worktree) is { } dir ? context.FullPath(dir) : null;
+            var target = given ?? Rerun.DefaultWorktree(directories, original);
             var options = Rerun.Prepare(directories, original, ArtifactCache.Open(directories), target) with
             {
                 StandardOutput = context.OpenStandardOutput?.Invoke(),
@@ -38,6 +41,17 @@ public static class RerunCommand
             var rerun = outcome.Run;
             context.Error.WriteLine($"gittrack: {rerun.Name} ({rerun.Id[..8]}) {rerun.Status.ToString().ToLowerInvariant()}, reproduces {original.Name}");
             DiffText.Write(context.Out, RunDiffer.Compare(directories, original, rerun), directories, all: false, fullCode: false, context.UseColor);
+            // Its code is in the run's snapshot and its artifacts in the cache: a completed rerun's default worktree
+            // has nothing left to keep. One the user named, or one where something went wrong, stays for a look.
+            if (given is null && !parseResult.GetValue(keep) && rerun.Status == RunStatus.Completed)
+            {
+                if (Rerun.RemoveWorktree(directories, target) is { } problem)
+                    context.Error.WriteLine($"gittrack: warning: could not remove the rerun's worktree {target}: {problem} (remove it with 'git worktree remove --force {target}')");
+            }
+            else
+            {
+                context.Error.WriteLine($"gittrack: the rerun's worktree stays at {target} (remove it with 'git worktree remove --force {target}')");
+            }
             return outcome.ExitCode;
         });
         return command;

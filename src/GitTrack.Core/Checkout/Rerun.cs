@@ -49,13 +49,23 @@ public static class Rerun
         return result;
     }
 
+    /// <summary>
+    /// Removes a rerun's worktree (<c>git worktree remove --force</c>: files the command wrote there and did not store
+    /// as artifacts go with it). Returns git's complaint, or null when it is gone.
+    /// </summary>
+    public static string? RemoveWorktree(GitDirectories directories, string worktree)
+    {
+        ArgumentNullException.ThrowIfNull(directories);
+        var result = GitCli.Run(directories.WorkTree, null, "worktree", "remove", "--force", Path.GetFullPath(worktree));
+        return result.ExitCode == 0 ? null : result.Stderr.Trim();
+    }
+
     /// <summary>Checks <paramref name="run"/>'s code out into <paramref name="worktree"/> (default <see cref="DefaultWorktree"/>) and returns the options to record the rerun with.</summary>
     public static RunOptions Prepare(GitDirectories directories, RunRecord run, ArtifactCache cache, string? worktree = null)
     {
         ArgumentNullException.ThrowIfNull(run);
         var folder = worktree ?? DefaultWorktree(directories, run);
-        if (worktree is null)
-            Directory.CreateDirectory(Path.GetDirectoryName(folder)!);
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(folder))!);
         var result = RunCheckout.Apply(directories, run, cache, new CheckoutOptions { Worktree = folder, CodeOnly = true });
         var workingDirectory = run.WorkingDirectory.Length == 0 ? result.Root : Path.Combine(result.Root, run.WorkingDirectory);
         Directory.CreateDirectory(workingDirectory);
