@@ -42,6 +42,35 @@ public sealed class RunSignalsTests : IDisposable
     }
 
     [Fact]
+    public void A_signal_while_the_code_is_snapshotted_ends_the_run_killed_without_starting_the_command()
+    {
+        // Untracked data (under the snapshot's size cap) makes git's snapshot of the tree take a while.
+        var random = new Random(3);
+        for (var i = 0; i < 6; i++)
+        {
+            var data = new byte[9 << 20];
+            random.NextBytes(data);
+            _repo.WriteFile($"data/part{i}.bin", data);
+        }
+        var started = Marker("started");
+        var scratch = _repo.PathOf(".git/gittrack/tmp");
+        using var gittrack = GitTrackProcess.Start(_repo, null, "run", "--", "bash", "-c", $"echo up > \"{started}\"");
+
+        // The snapshot's temporary index exists only while git adds the tree to it.
+        BackgroundProcess.WaitUntil(() => Directory.Exists(scratch) && Directory.EnumerateFiles(scratch, "index-*").Any(), Patience, "the code snapshot to start");
+        gittrack.Signal("TERM");
+        var result = gittrack.WaitForExit(Patience);
+
+        Assert.Equal(143, result.ExitCode);
+        Assert.False(File.Exists(started), "the command ran although gittrack was interrupted before starting it");
+        var manifest = RunsOnBranch.Manifest(_repo, RunsOnBranch.SingleId(_repo));
+        Assert.Equal("killed", manifest.GetProperty("status").GetString());
+        Assert.Equal(143, manifest.GetProperty("exit_code").GetInt32());
+        Assert.Equal("interrupted by SIGTERM before the command started", manifest.GetProperty("error").GetString());
+        Assert.Contains("killed", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_child_that_does_not_trap_the_signal_ends_with_128_plus_its_number()
     {
         var ready = Marker("ready");

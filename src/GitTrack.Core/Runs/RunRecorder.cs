@@ -20,7 +20,28 @@ public sealed class RunRecorder
         if (options.Command.Count == 0)
             throw new InvalidInputException("no command to run", "give it after '--': gittrack run -- python train.py");
 
-        var session = RunSession.Begin(options, gittrackVersion);
+        // From here a Ctrl-C or SIGTERM ends the run as killed, even before the command has started.
+        var early = EarlySignals.Catch();
+        RunSession session;
+        try
+        {
+            session = RunSession.Begin(options, gittrackVersion);
+        }
+        catch
+        {
+            early.Dispose();
+            throw;
+        }
+        if (early.Caught is { } before)
+        {
+            // Interrupted while the code was snapshotted and the run first committed: the command never runs.
+            early.Dispose();
+            var number = Native.Number(before);
+            var ended = await session.EndAsync(RunStatus.Killed, 128 + number,
+                $"interrupted by {before} before the command started", DateTimeOffset.UtcNow).ConfigureAwait(false);
+            session.Dispose();
+            return new RunOutcome(ended, 128 + number, before);
+        }
         using var process = TrackedProcess.Start(new TrackedProcessOptions
         {
             Command = options.Command,
@@ -32,6 +53,10 @@ public sealed class RunRecorder
             HandleSignals = true,
         });
 
+        // The child's handlers are in place: a signal caught in between is passed on as if it came now.
+        early.Dispose();
+        if (early.Caught is { } meanwhile)
+            process.Forward(meanwhile);
         var completion = process.Completion;
         while (!completion.IsCompleted)
         {
