@@ -47,6 +47,30 @@ public sealed class UiBrowserTests : IDisposable
     }
 
     [SkippableFact]
+    public void With_edits_allowed_the_page_sets_the_note_and_a_tag_renames_and_hides_a_run()
+    {
+        SkipUnlessBrowserAvailable();
+        TrainingScript.Run(_repo, "keep", 0.1);
+        TrainingScript.Run(_repo, "draft", 0.2);
+        var id = JsonDocument.Parse(GitTrackProcess.Run(_repo, "show", "draft", "--json").Stdout).RootElement.GetProperty("id").GetString()!;
+        using var ui = new UiProcess(_repo, "--allow-edits");
+
+        var output = RunScript(ui, "edits", new { run = id, note = "best so far <b>not bold</b>", tag = "stage=final", name = "final-model" });
+        var s = output.GetProperty("steps");
+
+        Assert.Equal("final-model", s.GetProperty("renamedTo").GetString());
+        Assert.Equal(["keep"], s.GetProperty("namesAfterHide").EnumerateArray().Select(e => e.GetString()));
+        Assert.Contains(output.GetProperty("dialogs").EnumerateArray(), d => d.GetString()!.StartsWith("Hide run final-model?", StringComparison.Ordinal));
+        // What the page did is on the branch, as the CLI would have done it.
+        var shown = JsonDocument.Parse(GitTrackProcess.Run(_repo, "show", id, "--json").Stdout).RootElement;
+        Assert.Equal("final-model", shown.GetProperty("name").GetString());
+        Assert.Equal("best so far <b>not bold</b>", shown.GetProperty("note").GetString());
+        Assert.Equal("final", shown.GetProperty("tags").GetProperty("stage").GetString());
+        Assert.NotEqual(JsonValueKind.Null, shown.GetProperty("removed_at").ValueKind);
+        Assert.DoesNotContain("final-model", GitTrackProcess.Run(_repo, "ls").Stdout, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
     public void Run_view_follows_a_run_while_it_is_recorded()
     {
         SkipUnlessBrowserAvailable();

@@ -3,6 +3,7 @@
 // the runs it recorded; prints one JSON object of results on stdout (the xunit test asserts on it).
 //
 //   GITTRACK_UI_URL=http://127.0.0.1:PORT/ node e2e/run.mjs checks '{"xss":"<img ...>","a":"run_001","b":"run_002"}'
+//   GITTRACK_UI_URL=... node e2e/run.mjs edits '{"run":"ID","note":"...","tag":"k=v","name":"new-name"}'   (server with --allow-edits)
 //   GITTRACK_UI_URL=... node e2e/run.mjs timing '{"big":"RUN_WITH_1M_POINTS"}'   (docs/benchmarks.md "Web UI")
 //
 // GITTRACK_SCREENSHOTS=DIR saves docs/ui-*.png style screenshots of the views.
@@ -37,6 +38,7 @@ try {
   if (mode === "checks") await checks(page, args);
   else if (mode === "timing") await timing(page, args);
   else if (mode === "grow") await grow(page, args);
+  else if (mode === "edits") await edits(page, args);
   else throw new Error(`unknown mode ${mode}`);
 } catch (error) {
   result.error = String(error?.stack ?? error);
@@ -180,4 +182,37 @@ async function timing(page, { big }) {
     s.chartMs.push(Date.now() - t0);
   }
   s.chartTitle = await page.locator(".chart-title").first().textContent();
+}
+
+// The editor of a server started with --allow-edits: note, tag, rename and hide, each through the page's controls.
+async function edits(page, { run, note, tag, name }) {
+  const s = result.steps;
+  // Hiding asks for confirmation: accept it here (the other modes dismiss every dialog).
+  page.removeAllListeners("dialog");
+  page.on("dialog", async (dialog) => {
+    result.dialogs.push(dialog.message());
+    await dialog.accept();
+  });
+  await page.goto(`${url}#/run/${encodeURIComponent(run)}`);
+  await page.waitForSelector("section.editor");
+  const saved = () => page.waitForFunction(() => document.querySelector("section.editor .muted")?.textContent === "saved");
+  const clear = () => page.evaluate(() => { document.querySelector("section.editor .muted").textContent = ""; });
+
+  await page.fill("#edit-note", note);
+  await page.click("section.editor button:text('save note')");
+  await saved();
+  await clear();
+  await page.fill("#edit-tag", tag);
+  await page.click("section.editor button:text('set / remove tag')");
+  await saved();
+
+  await page.fill("#edit-name", name);
+  await page.click("section.editor button:text('rename')");
+  await page.waitForFunction((n) => document.querySelector("#run-name")?.textContent === n, name);
+  s.renamedTo = await page.locator("#run-name").textContent();
+
+  await page.click("section.editor button:text('hide run')");
+  await page.waitForSelector("#runs-table");
+  await page.waitForFunction((n) => ![...document.querySelectorAll("#runs-table a.run-link")].some((l) => l.textContent === n), name, { timeout: 20000 });
+  s.namesAfterHide = await page.locator("#runs-table a.run-link").allTextContents();
 }
