@@ -54,6 +54,20 @@ public sealed class RunRecordingTests : IDisposable
         Assert.Equal("", _repo.Git("branch", "--list", "gittrack/runs").Trim());
     }
 
+    [Fact]
+    public void Run_commits_carry_the_identity_git_would_use_here_includeIf_included()
+    {
+        // A common setup: the work email comes from a file included only for repositories under a folder.
+        var home = Path.GetDirectoryName(_repo.Root)!;
+        File.WriteAllText(Path.Combine(home, "work.gitconfig"), "[user]\n\temail = ada@work.example\n");
+        File.AppendAllText(Path.Combine(home, ".gitconfig"), $"[includeIf \"gitdir:{home}/\"]\n\tpath = {Path.Combine(home, "work.gitconfig")}\n");
+
+        var result = Run("--", "true");
+
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        Assert.Equal("Test User <ada@work.example>", _repo.Git("log", "-1", "--format=%an <%ae>", "gittrack/runs").Trim());
+    }
+
     [Theory]
     [InlineData("params.toml", "lr = 0.1\n[model]\nmax_depth = 6\nname = \"xgb\"\n[model.tree]\nsubsample = 0.8\n")]
     [InlineData("params.yaml", "lr: 0.1\nmodel:\n  max_depth: 6\n  name: xgb\n  tree:\n    subsample: 0.8\n")]

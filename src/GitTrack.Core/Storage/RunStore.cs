@@ -20,6 +20,8 @@ public sealed partial class RunStore : IDisposable
     private readonly Repository _repository;
     private readonly GitDirectories _directories;
     private readonly CrashDetector _crashDetector;
+    // Asked of git once, on a pool thread, the first time a commit needs it (a git process costs milliseconds).
+    private readonly Lazy<Task<(string Name, string Email)?>> _identity;
 
     private RunStore(GitDirectories directories, Repository repository, RunsBranch branch, CrashDetector crashDetector)
     {
@@ -27,6 +29,7 @@ public sealed partial class RunStore : IDisposable
         _repository = repository;
         Branch = branch;
         _crashDetector = crashDetector;
+        _identity = new(() => Task.Run(() => GitSettings.Identity(directories)));
     }
 
     /// <summary>The branch runs are committed to.</summary>
@@ -40,6 +43,8 @@ public sealed partial class RunStore : IDisposable
 
     public static RunStore Open(GitDirectories directories, CrashDetector? crashDetector = null)
     {
+        // git's answer for the branch setting is a process; it runs while libgit2 opens the repository.
+        var configured = Task.Run(() => GitSettings.Get(directories, RunsBranch.ConfigKey));
         Repository repository;
         try
         {
@@ -51,9 +56,8 @@ public sealed partial class RunStore : IDisposable
         }
         try
         {
-            using var configuration = GitConfiguration.Open(directories);
-            var configured = configuration.Get<string>(RunsBranch.ConfigKey)?.Value;
-            var branch = string.IsNullOrWhiteSpace(configured) ? RunsBranch.Default : RunsBranch.Parse(configured.Trim());
+            var name = configured.GetAwaiter().GetResult();
+            var branch = string.IsNullOrWhiteSpace(name) ? RunsBranch.Default : RunsBranch.Parse(name.Trim());
             return new RunStore(directories, repository, branch, crashDetector ?? CrashDetector.ForThisMachine());
         }
         catch
@@ -140,10 +144,9 @@ public sealed partial class RunStore : IDisposable
         var tree = database.CreateTree(definition);
         var now = DateTimeOffset.Now;
         // The user's own git identity signs the commit, so 'git log gittrack/runs' shows who changed what.
-        Signature? identity;
-        using (var configuration = GitConfiguration.Open(_directories))
-            identity = configuration.BuildSignature(now);
-        var signature = identity ?? new Signature("gittrack", "gittrack@localhost", now);
+        var signature = _identity.Value.GetAwaiter().GetResult() is var (name, email)
+            ? new Signature(name, email, now)
+            : new Signature("gittrack", "gittrack@localhost", now);
         var commit = database.CreateCommit(signature, signature, message, tree, tip is null ? [] : [tip], prettifyMessage: false);
         // Safe without compare-and-swap only because every writer holds RunsLock from ReadTip to here.
         UpdateBranch(commit.Id, $"gittrack: {message.TrimEnd()}");
