@@ -65,6 +65,7 @@ public sealed class RunSession : IDisposable
         try
         {
             store = RunStore.Open(directories);
+            store.PrepareToCommit();
             var startedAt = DateTimeOffset.UtcNow;
             var id = RunId.New(startedAt).Value;
             var process = RecorderProcess.Current();

@@ -68,6 +68,12 @@ public sealed partial class RunStore : IDisposable
     }
 
     /// <summary>
+    /// Starts asking git for the identity commits are signed with, so the first commit does not wait for it (a
+    /// recorder calls this as it opens the store; otherwise the first commit asks).
+    /// </summary>
+    public void PrepareToCommit() => _ = _identity.Value;
+
+    /// <summary>
     /// Commits a new run (its first commit, normally with status running). When <see cref="RunRecord.Name"/> is empty
     /// the next free <c>run_NNN</c> is assigned under the lock; returns the record as stored.
     /// </summary>
