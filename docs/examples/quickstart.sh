@@ -67,4 +67,6 @@ The scratch project is $scratch; try, inside it:
   dotnet $gittrack_dll ls --json          # the same list for scripts
   git status                                 # clean: runs live only on gittrack/runs
 Remove it with: rm -rf $scratch $restored
+To use gittrack in your own projects, install the native build (it starts in milliseconds; see the README):
+  bash $root/src/GitTrack.Cli/install.sh
 EOF
