@@ -130,7 +130,8 @@ public sealed class UiApiTests : IDisposable
         }
         var sweepRecord = await GetJson(ui, $"/api/runs/{IdOf(list, "sweep")}");
         Assert.Equal([IdOf(list, "child")], sweepRecord.GetProperty("children").EnumerateArray().Select(c => c.GetString()));
-        Assert.Equal(0.1, sweepRecord.GetProperty("history").GetProperty("loss").GetProperty("max").GetDouble(), 9);
+        var childRecord = await GetJson(ui, $"/api/runs/{IdOf(list, "child")}");
+        Assert.Equal(5, childRecord.GetProperty("history").GetProperty("loss").GetProperty("count").GetInt32());
         Assert.Matches("^[0-9a-f]{64}$", sweepRecord.GetProperty("artifacts")[0].GetProperty("blake3").GetString());
 
         var listed = GitTrackProcess.Run(_repo, "ls", "--json");

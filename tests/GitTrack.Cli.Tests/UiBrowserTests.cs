@@ -168,8 +168,8 @@ public sealed class UiBrowserTests : IDisposable
         Assert.StartsWith("trained with lr=0.1", s.GetProperty("logStart").GetString());
         Assert.True(s.GetProperty("logScaleCanvases").GetInt32() >= 1);
         // Its metrics table (last, min, max, points) is read from the history, its artifact link fetches the file.
-        var lossRow = s.GetProperty("lossRow").EnumerateArray().Select(c => c.GetString()).ToArray();
-        Assert.Equal(["1", "50"], lossRow[2..]);
+        var lossRow = s.GetProperty("lossRow").EnumerateArray().Select(c => c.GetString()!).ToArray();
+        Assert.Equal(["1", "50"], lossRow[2..].AsEnumerable());
         Assert.False(string.IsNullOrEmpty(s.GetProperty("hostField").GetString()));
         Assert.Matches("^/api/artifacts/[0-9a-f]{64}\\?name=model\\.bin$", Assert.Single(s.GetProperty("artifactLinks").EnumerateArray()).GetString());
         Assert.Equal("weights", s.GetProperty("artifactBody").GetString());
