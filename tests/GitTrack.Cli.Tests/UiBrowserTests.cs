@@ -132,7 +132,8 @@ public sealed class UiBrowserTests : IDisposable
     public void Page_shows_runs_charts_and_comparison_and_never_runs_recorded_text()
     {
         SkipUnlessBrowserAvailable();
-        TrainingScript.Run(_repo, "baseline", 0.1);
+        _repo.WriteFile("model.bin", "weights");
+        TrainingScript.Run(_repo, "baseline", 0.1, extra: ["-a", "model.bin"]);
         _repo.WriteFile("model.py", "layers = 3\n");
         TrainingScript.Run(_repo, "deeper", 0.3);
         TrainingScript.Run(_repo, XssName, 0.2);
@@ -166,6 +167,12 @@ public sealed class UiBrowserTests : IDisposable
         Assert.True(canvas[0].GetInt32() > 100 && canvas[1].GetInt32() > 100, $"canvas {canvas}");
         Assert.StartsWith("trained with lr=0.1", s.GetProperty("logStart").GetString());
         Assert.True(s.GetProperty("logScaleCanvases").GetInt32() >= 1);
+        // Its metrics table (last, min, max, points) is read from the history, its artifact link fetches the file.
+        var lossRow = s.GetProperty("lossRow").EnumerateArray().Select(c => c.GetString()!).ToArray();
+        Assert.Equal(["1", "50"], lossRow[2..].AsEnumerable());
+        Assert.False(string.IsNullOrEmpty(s.GetProperty("hostField").GetString()));
+        Assert.Matches("^/api/artifacts/[0-9a-f]{64}\\?name=model\\.bin$", Assert.Single(s.GetProperty("artifactLinks").EnumerateArray()).GetString());
+        Assert.Equal("weights", s.GetProperty("artifactBody").GetString());
 
         // Compare: both runs overlaid, differing rows marked, a scatter, the code diff.
         Assert.Equal(["baseline", "deeper"], s.GetProperty("compareLegend").EnumerateArray().Select(n => n.GetString()).Order());

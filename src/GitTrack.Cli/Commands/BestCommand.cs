@@ -45,7 +45,7 @@ public static class BestCommand
                 .ToList();
             if (parseResult.GetValue(json))
             {
-                RunJson.To(context.Out, writer =>
+                JsonOutput.To(context.Out, writer =>
                 {
                     writer.WriteStartArray();
                     foreach (var run in ranked)

@@ -151,7 +151,7 @@ public static class CompareCommand
     }
 
     private static void WriteJson(TextWriter output, IReadOnlyList<RunRecord> runs, List<Row> rows) =>
-        RunJson.To(output, json =>
+        JsonOutput.To(output, json =>
         {
             json.WriteStartObject();
             json.WriteStartArray("runs");

@@ -43,7 +43,7 @@ public static class DiffCommand
     private static void WriteJson(TextWriter output, RunDiff diff, GitDirectories directories, bool all, bool full)
     {
         bool Show(ChangeKind kind) => all || kind != ChangeKind.Same;
-        RunJson.To(output, json =>
+        JsonOutput.To(output, json =>
         {
             json.WriteStartObject();
             json.WriteString("a", diff.A.Id);

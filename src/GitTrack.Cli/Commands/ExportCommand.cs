@@ -105,7 +105,7 @@ public static class ExportCommand
                     output.Write(JsonLine(json => RunJson.WriteSummary(json, run)));
                 break;
             default:
-                RunJson.To(output, json =>
+                JsonOutput.To(output, json =>
                 {
                     json.WriteStartArray();
                     foreach (var run in runs)

@@ -41,7 +41,7 @@ public static class LsCommand
                 includeRemoved: parseResult.GetValue(all));
             if (parseResult.GetValue(json))
             {
-                RunJson.To(context.Out, writer =>
+                JsonOutput.To(context.Out, writer =>
                 {
                     writer.WriteStartArray();
                     foreach (var run in runs)

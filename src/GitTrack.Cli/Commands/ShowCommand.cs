@@ -25,7 +25,7 @@ public static class ShowCommand
             var children = store.List().Where(r => r.Parent == run.Id).Reverse().ToList();
             if (parseResult.GetValue(json))
             {
-                RunJson.To(context.Out, writer => RunJson.WriteRecord(writer, run, history, [.. children.Select(c => c.Id)], removedAt));
+                JsonOutput.To(context.Out, writer => RunJson.WriteRecord(writer, run, history, [.. children.Select(c => c.Id)], removedAt));
             }
             else
             {

@@ -55,7 +55,7 @@ internal static partial class RunsApi
                 json.WriteNumber("total", runs.Count);
                 json.WriteStartArray("runs");
                 foreach (var run in shown)
-                    ApiJson.WriteSummary(json, run);
+                    RunJson.WriteSummary(json, run);
                 json.WriteEndArray();
                 json.WriteStartArray("skipped");
                 foreach (var entry in skipped)
@@ -74,7 +74,9 @@ internal static partial class RunsApi
         {
             var record = data.Resolve(run);
             var history = MetricSummary.Of(data.History(record.Id));
-            return Json(http, json => ApiJson.WriteRecord(json, record, history));
+            var children = data.Children(record.Id);
+            var removedAt = data.RemovedAt(record.Id);
+            return Json(http, json => RunJson.WriteRecord(json, record, history, children, removedAt));
         });
 
         app.MapGet("/api/runs/{run}/metrics", (HttpContext http, string run) =>
@@ -130,7 +132,7 @@ internal static partial class RunsApi
                 {
                     json.WriteStartObject();
                     json.WritePropertyName("run");
-                    ApiJson.WriteSummary(json, RunSummary.Of(records[i]));
+                    RunJson.WriteSummary(json, RunSummary.Of(records[i]));
                     json.WriteString("tree", records[i].Source.Tree);
                     json.WriteString("commit", records[i].Source.Commit);
                     json.WriteStartArray("series");

@@ -51,6 +51,17 @@ internal sealed class RunsData : IDisposable
         }
     }
 
+    /// <summary>The ids of the listed runs started inside <paramref name="id"/>, oldest first, as <c>gittrack show</c> gives them.</summary>
+    public IReadOnlyList<string> Children(string id) =>
+        [.. List().Runs.Where(r => r.Parent == id).Reverse().Select(r => r.Id)];
+
+    /// <summary>When <c>gittrack rm</c> (or the page) hid the run, or null for a listed run.</summary>
+    public DateTimeOffset? RemovedAt(string id)
+    {
+        lock (_lock)
+            return _store.RemovedAt(id);
+    }
+
     public RunRecord Resolve(string text, bool includeRemoved = false)
     {
         lock (_lock)

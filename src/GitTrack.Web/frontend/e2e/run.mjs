@@ -76,6 +76,11 @@ async function checks(page, { xss, a, b, filter, live }) {
   s.canvases = await page.locator("#charts canvas").evaluateAll((cs) => cs.map((c) => [c.width, c.height]));
   await page.waitForFunction(() => (document.querySelector("#log")?.textContent ?? "").length > 0);
   s.logStart = (await page.locator("#log").textContent()).slice(0, 200);
+  // The metrics table reads the history (keyed by metric name); artifact links go by the blake3 key.
+  s.lossRow = await page.locator("#run-metrics tr", { has: page.locator("th", { hasText: /^loss$/ }) }).locator("td").allTextContents();
+  s.hostField = await page.locator("table.fields tr", { has: page.locator("th", { hasText: /^host$/ }) }).locator("td").textContent();
+  s.artifactLinks = await page.locator("#artifacts a").evaluateAll((links) => links.map((l) => l.getAttribute("href")));
+  s.artifactBody = s.artifactLinks.length > 0 ? await page.evaluate(async (href) => (await fetch(href)).text(), s.artifactLinks[0]) : null;
   await page.check("#log-scale");
   await page.waitForSelector("#charts canvas");
   s.logScaleCanvases = await page.locator("#charts canvas").count();

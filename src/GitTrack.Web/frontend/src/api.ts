@@ -2,6 +2,7 @@
 
 export type Scalar = number | string | boolean;
 
+/** One run as listed: `gittrack ls --json` and `GET /api/runs` (src/GitTrack.Core/Runs/RunJson.cs, docs/ui.md). */
 export interface RunSummary {
   id: string;
   name: string;
@@ -10,7 +11,10 @@ export interface RunSummary {
   started_at: string;
   ended_at: string | null;
   duration_s: number | null;
+  source: { commit: string | null; branch: string | null };
   parent: string | null;
+  note: string | null;
+  removed_at?: string;
   params: Record<string, Scalar>;
   metrics: Record<string, number | string>;
   tags: Record<string, string>;
@@ -18,21 +22,43 @@ export interface RunSummary {
 
 export interface Artifact {
   path: string;
-  key: string;
+  blake3: string;
   size: number;
 }
 
-export interface RunRecord extends RunSummary {
+export interface Gpu {
+  name: string;
+  memory_mib: number;
+  driver: string | null;
+  uuid: string | null;
+}
+
+export interface MetricHistory {
+  count: number;
+  min: number | string;
+  max: number | string;
+  last: number | string;
+}
+
+/** Everything about one run: `gittrack show --json` and `GET /api/runs/RUN` (the same object). */
+export interface RunRecord extends Omit<RunSummary, "removed_at"> {
+  schema: number;
   error: string | null;
   command: string[];
   working_directory: string;
-  note: string | null;
   reproduces: string | null;
+  children: string[];
+  removed_at: string | null;
   source: { commit: string; branch: string | null; remote: string | null; dirty: boolean; tree: string; skipped: string[] };
-  host: { hostname: string; os: string; cpu: string | null; cores: number; memory_bytes: number; gpus: string[] } | null;
+  process: { pid: number; host: string; boot_id: string | null } | null;
+  host: {
+    hostname: string | null; os: string | null; kernel: string | null; arch: string | null;
+    cpu: string | null; cores: number; memory_bytes: number; gpus: Gpu[];
+  } | null;
   runtimes: Record<string, string>;
   env: Record<string, string>;
-  history: { name: string; count: number; min: number | string; max: number | string; last: number | string }[];
+  /** Keyed by metric name. */
+  history: Record<string, MetricHistory>;
   artifacts: Artifact[];
   log: Artifact | null;
 }
@@ -93,7 +119,7 @@ export const api = {
     if (!response.ok) throw new Error(await errorText(response));
     return await response.text();
   },
-  artifactUrl: (artifact: Artifact) => `/api/artifacts/${artifact.key}?name=${q(artifact.path.split("/").pop() ?? artifact.key)}`,
+  artifactUrl: (artifact: Artifact) => `/api/artifacts/${artifact.blake3}?name=${q(artifact.path.split("/").pop() ?? artifact.blake3)}`,
   edit: (id: string, token: string, body: unknown) => post(`/api/runs/${q(id)}/edit`, token, body),
   rename: (id: string, token: string, name: string) => post(`/api/runs/${q(id)}/rename`, token, { name }),
   hide: (id: string, token: string) => post(`/api/runs/${q(id)}/delete`, token, {}),

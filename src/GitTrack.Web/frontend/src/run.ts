@@ -41,6 +41,16 @@ export function chartControlBar(controls: ChartControls, changed: () => void): H
     h("span", { class: "muted" }, "drag on a chart to zoom, double-click to reset"));
 }
 
+/** Links to runs by id, as text. */
+function runLinks(ids: string[]): HTMLElement {
+  const span = h("span", {});
+  ids.forEach((id, i) => {
+    if (i > 0) span.append(", ");
+    span.appendChild(h("a", { href: `#/run/${id}` }, id));
+  });
+  return span;
+}
+
 function fields(rows: [string, string | Node | null | undefined][]): HTMLElement {
   const table = h("table", { class: "fields" });
   for (const [name, value] of rows) {
@@ -78,16 +88,18 @@ export async function runView(host: HTMLElement, id: string, controls: ChartCont
     ["dirty", run.source.dirty ? "yes" : "no"],
     ["code tree", run.source.tree],
     ["skipped", run.source.skipped.join(", ")],
-    ["host", run.host ? `${run.host.hostname}, ${run.host.os}` : null],
+    ["children", run.children.length > 0 ? runLinks(run.children) : null],
+    ["removed", run.removed_at ? formatTime(run.removed_at) : null],
+    ["host", run.host ? [run.host.hostname, [run.host.os, run.host.kernel, run.host.arch].filter((s) => s).join(" ")].filter((s) => s).join(", ") : null],
     ["cpu", run.host?.cpu ? `${run.host.cpu} (${run.host.cores} cores)` : null],
     ["memory", run.host && run.host.memory_bytes > 0 ? formatBytes(run.host.memory_bytes) : null],
-    ["gpu", run.host?.gpus.join(", ")],
+    ["gpu", run.host?.gpus.map((g) => `${g.name} (${g.memory_mib} MiB)`).join(", ")],
   ]);
 
   const metricsTable = h("table", { class: "kv", id: "run-metrics" }, h("tr", {}, h("th", {}, "metric"), h("th", {}, "last"), h("th", {}, "min"), h("th", {}, "max"), h("th", {}, "points")));
-  const names = new Set([...Object.keys(run.metrics), ...run.history.map((m) => m.name)]);
+  const names = new Set([...Object.keys(run.metrics), ...Object.keys(run.history)]);
   for (const name of [...names].sort()) {
-    const hist = run.history.find((m) => m.name === name);
+    const hist = Object.prototype.hasOwnProperty.call(run.history, name) ? run.history[name] : undefined;
     const last = run.metrics[name] ?? hist?.last ?? "";
     metricsTable.appendChild(h("tr", {}, h("th", {}, name), h("td", {}, formatNumber(last)),
       h("td", {}, hist ? formatNumber(hist.min) : "-"), h("td", {}, hist ? formatNumber(hist.max) : "-"), h("td", {}, String(hist?.count ?? 0))));
@@ -107,7 +119,7 @@ export async function runView(host: HTMLElement, id: string, controls: ChartCont
     artifacts.appendChild(h("tr", {},
       h("th", {}, h("a", { href: api.artifactUrl(artifact), download: artifact.path.split("/").pop() ?? "" }, artifact.path)),
       h("td", {}, formatBytes(artifact.size)),
-      h("td", {}, h("code", { class: "muted" }, artifact.key))));
+      h("td", {}, h("code", { class: "muted" }, artifact.blake3))));
   }
 
   const log = h("pre", { id: "log", class: "log" });

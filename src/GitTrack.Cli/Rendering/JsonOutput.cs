@@ -1,0 +1,19 @@
+using System.Text.Json;
+
+namespace GitTrack.Cli.Rendering;
+
+/// <summary>
+/// Prints the JSON of the <c>--json</c> options: indented, non-ASCII text kept as is. The run shapes themselves are
+/// <see cref="GitTrack.Core.Runs.RunJson"/>, shared with the web UI's API.
+/// </summary>
+public static class JsonOutput
+{
+    /// <summary>Runs <paramref name="write"/> over a writer to <paramref name="output"/>, indented, then a newline.</summary>
+    public static void To(TextWriter output, Action<Utf8JsonWriter> write)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+            write(json);
+        output.WriteLine(System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
+    }
+}
