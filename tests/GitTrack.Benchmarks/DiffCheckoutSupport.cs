@@ -42,31 +42,9 @@ internal static class DiffCheckoutSupport
         return store.Create(run, history);
     }
 
-    public static string Git(string repo, params string[] args)
-    {
-        var info = new ProcessStartInfo("git") { WorkingDirectory = repo, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in args)
-            info.ArgumentList.Add(arg);
-        using var process = Process.Start(info)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        var output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-            throw new InvalidOperationException($"git {string.Join(' ', args)}: {stderr.Result}");
-        return output;
-    }
+    public static string Git(string repo, params string[] args) => RunStoreBenchmark.Git(repo, args);
 
-    public static string? FindGitTrackDll()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            foreach (var config in new[] { "Release", "Debug" })
-            {
-                var candidate = Path.Combine(dir.FullName, "src", "GitTrack.Cli", "bin", config, "net10.0", "gittrack.dll");
-                if (File.Exists(candidate))
-                    return candidate;
-            }
-        return null;
-    }
+    public static string? FindGitTrackDll() => RunStoreBenchmark.FindGitTrackDll();
 
     public static string Ms(double? seconds) => seconds is { } s ? $"{s * 1000:F0} ms" : "n/a";
 }

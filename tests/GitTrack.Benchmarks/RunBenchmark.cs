@@ -76,7 +76,7 @@ public sealed class RunBenchmark : IBenchmark
     /// <summary>A build of gittrack under test: its label and the argv that starts it.</summary>
     private sealed record Build(string Label, string[] Start)
     {
-        public string Shell(string arguments) => string.Join(' ', Start.Select(Quote)) + " " + arguments;
+        public string Shell(string arguments) => string.Join(' ', Start.Select(RunStoreBenchmark.Quote)) + " " + arguments;
     }
 
     private static void Overhead(string root, List<Build> builds, int repeats)
@@ -117,7 +117,7 @@ public sealed class RunBenchmark : IBenchmark
 
         // Peer: the same child writing the same file with no gittrack around it.
         var alone = Path.Combine(root, "alone.jsonl");
-        var aloneTime = Measure.Shell($"GITTRACK_EVENTS={Quote(alone)} python3 {Quote(script)} {points} {Quote(endFile)}", root);
+        var aloneTime = Measure.Shell($"GITTRACK_EVENTS={RunStoreBenchmark.Quote(alone)} python3 {RunStoreBenchmark.Quote(script)} {points} {RunStoreBenchmark.Quote(endFile)}", root);
         var fileBytes = new FileInfo(alone).Length;
         File.Delete(alone);
 
@@ -194,6 +194,4 @@ public sealed class RunBenchmark : IBenchmark
             Console.WriteLine($"| {counts[r]:N0} | {Measure.MedianOf(runs[r]) * 1000:F0} ms | {Measure.MedianOf(trues) * 1000:F0} ms |");
         Console.WriteLine();
     }
-
-    private static string Quote(string path) => "'" + path.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 }

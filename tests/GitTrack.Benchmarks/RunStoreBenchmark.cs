@@ -272,7 +272,8 @@ public sealed class RunStoreBenchmark : IBenchmark
     internal static string Start(string gittrack) =>
         gittrack.EndsWith(".dll", StringComparison.OrdinalIgnoreCase) ? $"dotnet {Quote(gittrack)}" : Quote(gittrack);
 
-    private static string Quote(string path) => "'" + path.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+    /// <summary>A path as one POSIX shell word.</summary>
+    internal static string Quote(string path) => "'" + path.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 
     internal static string? FindGitTrackDll()
     {
