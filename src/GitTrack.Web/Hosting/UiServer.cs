@@ -104,6 +104,11 @@ public sealed class UiServer : IAsyncDisposable
             {
                 await RunsApi.Error(http, StatusCodes.Status400BadRequest, $"the request body is not valid JSON: {e.Message}", null);
             }
+            catch (BadHttpRequestException e) when (!http.Response.HasStarted)
+            {
+                // The request itself is malformed (a body too large, a bad header): its own status, as JSON.
+                await RunsApi.Error(http, e.StatusCode, e.Message, null);
+            }
             catch (Exception e) when (!http.Response.HasStarted && !http.RequestAborted.IsCancellationRequested)
             {
                 // Every failure is a JSON error with the line the command line would print: git's and the file
