@@ -38,6 +38,7 @@ public sealed class RunSession : IDisposable
         _host = host;
         _runtimes = runtimes;
         _events = new EventsFileReader(EventsPath);
+        _events.Open(); // the file just created is the one read, whatever the command later puts at its path
         _lastCheckpoint = DateTimeOffset.UtcNow;
     }
 
@@ -171,6 +172,8 @@ public sealed class RunSession : IDisposable
         var batch = _events.ReadNew(final);
         if (batch.IsEmpty)
             return;
+        foreach (var notice in batch.Notices)
+            _options.Warn?.Invoke(notice);
         _accumulator.Apply(batch, DateTimeOffset.UtcNow);
         _unsaved.AddRange(batch.Metrics.Select(p => p.Timestamp is null ? p with { Timestamp = DateTimeOffset.UtcNow } : p));
         const int maxShown = 20;
@@ -213,9 +216,7 @@ public sealed class RunSession : IDisposable
                 return _run;
             Ingest(final: true);
             var cache = ArtifactCache.Open(_directories);
-            ArtifactEntry? log = null;
-            if (File.Exists(LogPath))
-                log = new ArtifactEntry("output.log", cache.AddFile(LogPath), new FileInfo(LogPath).Length);
+            var log = StoreLog(cache);
             var artifacts = StoreArtifacts(cache);
 
             _run = Current() with
@@ -238,6 +239,23 @@ public sealed class RunSession : IDisposable
         return _run;
     }
 
+    /// <summary>
+    /// The log gittrack wrote, stored in the cache. Read only as a regular file: the command may have put a named pipe
+    /// or a link to a device at its path, which would block or never end.
+    /// </summary>
+    private ArtifactEntry? StoreLog(ArtifactCache cache)
+    {
+        using var stream = RegularFile.OpenForReading(LogPath, out var kind, out _);
+        if (stream is null)
+        {
+            if (kind != FileKind.Missing)
+                _options.Warn?.Invoke($"the run's log file was replaced by {RegularFile.Describe(kind)}; the log is not stored");
+            return null;
+        }
+        var key = cache.AddStream(stream);
+        return new ArtifactEntry("output.log", key, stream.Position);
+    }
+
     private List<ArtifactEntry> StoreArtifacts(ArtifactCache cache)
     {
         var childFolder = Path.GetFullPath(_options.WorkingDirectory);
@@ -253,7 +271,10 @@ public sealed class RunSession : IDisposable
                 _options.Warn?.Invoke($"artifact outside the repository not stored: {path} (save artifacts inside the work tree)");
                 continue;
             }
-            if (File.Exists(path))
+            var kind = RegularFile.KindOf(path, followLinks: true);
+            if (kind is not (FileKind.Regular or FileKind.Directory or FileKind.Missing))
+                _options.Warn?.Invoke($"artifact not stored: {relative} is {RegularFile.Describe(kind)}, not a file (reading it might never end)");
+            else if (File.Exists(path))
                 entries[relative] = new ArtifactEntry(relative, cache.AddFile(path), new FileInfo(path).Length);
             else if (Directory.Exists(path))
             {
@@ -261,6 +282,11 @@ public sealed class RunSession : IDisposable
                 {
                     if (new FileInfo(file).LinkTarget is not null)
                         continue; // a link inside an artifact folder could point anywhere; only real files are stored
+                    if (RegularFile.KindOf(file) != FileKind.Regular)
+                    {
+                        _options.Warn?.Invoke($"artifact not stored: {RelativeToWorkTree(_directories.WorkTree, file)} is {RegularFile.Describe(RegularFile.KindOf(file))}, not a file");
+                        continue;
+                    }
                     var fileRelative = RelativeToWorkTree(_directories.WorkTree, file);
                     entries[fileRelative] = new ArtifactEntry(fileRelative, cache.AddFile(file), new FileInfo(file).Length);
                 }
