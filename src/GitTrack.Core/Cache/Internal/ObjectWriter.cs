@@ -38,7 +38,7 @@ internal static class ObjectWriter
         var tempFolder = Path.Combine(objectsRoot, ObjectPath.TempFolderName);
         Directory.CreateDirectory(tempFolder);
         var tempPath = Path.Combine(tempFolder, AtomicFile.TempName());
-        var hasher = Blake3Hasher.Create();
+        using var hasher = Blake3Hasher.Create();
         var first = ArrayPool<byte>.Shared.Rent(BlockPipeline.BlockSize);
         bool renamed = false;
         try

@@ -84,7 +84,10 @@ internal sealed class VerifyingReadStream : Stream
     protected override void Dispose(bool disposing)
     {
         if (disposing)
+        {
             _decoder.Dispose();
+            _hasher.Dispose();
+        }
         base.Dispose(disposing);
     }
 
