@@ -2,9 +2,10 @@ namespace GitTrack.Core.Hashing;
 
 /// <summary>
 /// The hash that names every cache object: BLAKE3 (default mode, 32 bytes) computed by the <c>Blake3</c> package
-/// (docs/hashing.md). A thin wrapper, kept so that the cache, checkout and tests name one hash function and one key
-/// type (<see cref="Blake3Hash"/>), and so that the choice of the package's serial or multi-threaded path is made
-/// here. Dispose it: the package's hasher rents its buffers.
+/// (docs/hashing.md). A thin wrapper, kept so that the cache, checkout and tests name one hash function that yields
+/// the cache's key type (<see cref="Blake3Hash"/>). It hashes on the calling thread: the cache runs it beside its
+/// reads and writes, which measured faster than the package's multi-threaded <c>UpdateWithJoin</c> (docs/hashing.md).
+/// Dispose it: the package's hasher rents its buffers.
 /// </summary>
 public sealed class Blake3Hasher : IDisposable
 {
@@ -19,12 +20,6 @@ public sealed class Blake3Hasher : IDisposable
 
     /// <summary>Adds <paramref name="input"/> to the hashed bytes, on this thread.</summary>
     public void Update(ReadOnlySpan<byte> input) => _hasher.Update(input);
-
-    /// <summary>
-    /// Like <see cref="Update"/>, but hashes the independent subtrees of a large input on several cores
-    /// (the package's <c>UpdateWithJoin</c>, which keeps small inputs on this thread). The result is identical.
-    /// </summary>
-    public void UpdateParallel(ReadOnlySpan<byte> input) => _hasher.UpdateWithJoin(input);
 
     /// <summary>The hash of the bytes fed so far; more may be fed afterwards.</summary>
     public Blake3Hash Finalize()
@@ -43,14 +38,6 @@ public sealed class Blake3Hasher : IDisposable
         Span<byte> bytes = stackalloc byte[Blake3Hash.Length];
         Blake3.Hasher.Hash(input, bytes);
         return new Blake3Hash(bytes);
-    }
-
-    /// <summary>The hash of <paramref name="input"/>, hashed on all cores when it is large.</summary>
-    public static Blake3Hash HashParallel(ReadOnlySpan<byte> input)
-    {
-        using var hasher = Create();
-        hasher.UpdateParallel(input);
-        return hasher.Finalize();
     }
 
     public void Dispose() => _hasher.Dispose();

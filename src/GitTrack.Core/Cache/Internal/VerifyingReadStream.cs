@@ -44,7 +44,7 @@ internal sealed class VerifyingReadStream : Stream
 
     internal void HashBlock(ReadOnlySpan<byte> block)
     {
-        _hasher.UpdateParallel(block);
+        _hasher.Update(block);
         BytesRead += block.Length;
     }
 
