@@ -10,6 +10,7 @@ public static class CliApp
     {
         var root = new RootCommand("gittrack: a git-native experiment tracker for machine learning");
         root.Subcommands.Add(VersionCommand.Create(context));
+        VersionCommand.UseForVersionOption(root, context);
         root.Subcommands.Add(HookCommand.Create(context));
         root.Subcommands.Add(RunCommand.Create(context));
         root.Subcommands.Add(LsCommand.Create(context));

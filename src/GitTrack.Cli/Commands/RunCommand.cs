@@ -43,6 +43,7 @@ public static class RunCommand
                 StandardError = context.OpenStandardError?.Invoke(),
                 Warn = message => context.Error.WriteLine($"gittrack: warning: {message}"),
                 CheckpointInterval = CheckpointInterval(),
+                PythonPathAddition = PythonClient.Folder(),
             };
             var version = typeof(RunCommand).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion?.Split('+')[0];
             var outcome = RunRecorder.RecordAsync(options, version).GetAwaiter().GetResult();

@@ -234,7 +234,7 @@ public static class RunCheckout
 
     private static Blake3Hash HashFile(string path)
     {
-        var hasher = Blake3Hasher.Create();
+        using var hasher = Blake3Hasher.Create();
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 0);
         var buffer = new byte[1 << 20];
         int read;

@@ -20,6 +20,11 @@ public sealed record RunOptions
     public string? Parent { get; init; } = System.Environment.GetEnvironmentVariable("GITTRACK_RUN_ID") is { Length: > 0 } parent ? parent : null;
     /// <summary>Extra environment variables for the child (after the recorded, masked environment was taken).</summary>
     public IReadOnlyDictionary<string, string?> ExtraEnvironment { get; init; } = new Dictionary<string, string?>();
+    /// <summary>
+    /// A folder appended to the child's PYTHONPATH, after any entries it has (the Python client that ships with
+    /// gittrack, docs/protocol.md); like the GITTRACK_* variables it is given, not recorded. Null adds nothing.
+    /// </summary>
+    public string? PythonPathAddition { get; init; }
     /// <summary>Where the child's output is passed through to (the terminal); null discards it (it is still logged).</summary>
     public Stream? StandardOutput { get; init; }
     public Stream? StandardError { get; init; }

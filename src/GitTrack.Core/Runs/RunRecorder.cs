@@ -46,7 +46,7 @@ public sealed class RunRecorder
         {
             Command = options.Command,
             WorkingDirectory = Path.GetFullPath(options.WorkingDirectory),
-            Environment = session.ChildEnvironment(options.ExtraEnvironment),
+            Environment = WithPythonPath(session.ChildEnvironment(options.ExtraEnvironment), options.PythonPathAddition),
             StandardOutput = options.StandardOutput,
             StandardError = options.StandardError,
             LogPath = session.LogPath,
@@ -67,6 +67,24 @@ public sealed class RunRecorder
         var run = await session.EndAsync(result.Status, result.Started ? result.ExitCode : TrackedProcessResult.CannotStartExitCode,
             result.Error, result.EndedAt).ConfigureAwait(false);
         return new RunOutcome(run, result.ExitCode, result.Interruption);
+    }
+
+    /// <summary>
+    /// The child's environment with <paramref name="folder"/> appended to PYTHONPATH: after the entries the child
+    /// would have had (given in <paramref name="environment"/>, else this process's), never replacing them, and not
+    /// again when it is there already (a run inside a run).
+    /// </summary>
+    internal static IReadOnlyDictionary<string, string?> WithPythonPath(IReadOnlyDictionary<string, string?> environment, string? folder)
+    {
+        if (string.IsNullOrEmpty(folder))
+            return environment;
+        var existing = environment.TryGetValue("PYTHONPATH", out var given) ? given : System.Environment.GetEnvironmentVariable("PYTHONPATH");
+        if (!string.IsNullOrEmpty(existing) && existing.Split(Path.PathSeparator).Contains(folder, StringComparer.Ordinal))
+            return environment;
+        return new Dictionary<string, string?>(environment, StringComparer.Ordinal)
+        {
+            ["PYTHONPATH"] = string.IsNullOrEmpty(existing) ? folder : existing + Path.PathSeparator + folder,
+        };
     }
 }
 
