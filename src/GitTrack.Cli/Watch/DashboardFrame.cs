@@ -78,7 +78,9 @@ internal sealed class DashboardFrame
         var runValues = selected?.SystemValues() ?? [];
         var fromRun = runValues.Count > 0;
         var systemValues = fromRun ? runValues : machine();
-        var systemTitle = fromRun ? $"system · {TerminalText.Clean(selected!.Summary.Name)}" : "system · this machine";
+        var systemTitle = fromRun
+            ? $"system · {TerminalText.Clean(selected!.Summary.Name)}" + (selected.SystemSampledAt is { } at ? $" · at {Formats.Duration(TimeSpan.FromSeconds(at))}" : "")
+            : $"system · this machine · {now.ToLocalTime():HH:mm:ss}";
         var systemLines = SystemPanel.Render(systemValues, systemWidth - FrameWidth, middleHeight - FrameHeight);
 
         var logLines = new List<StyledLine>();

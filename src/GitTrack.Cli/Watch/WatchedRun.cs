@@ -18,8 +18,10 @@ internal sealed class WatchedRun
         }
         foreach (var (name, points) in byName)
         {
-            Series[name] = Curve.Of(points, summary.StartedAt);
-            if (!SystemMetricNames.IsSystem(name))
+            var curve = Series[name] = Curve.Of(points, summary.StartedAt);
+            if (SystemMetricNames.IsSystem(name) && curve.XName == "seconds" && curve.Points.Count > 0)
+                SystemSampledAt = Math.Max(SystemSampledAt ?? 0, curve.Points[^1].X);
+            else if (!SystemMetricNames.IsSystem(name))
                 foreach (var point in points)
                     if (point.Step is { } step && (Step is null || step > Step))
                         Step = step;
@@ -33,6 +35,9 @@ internal sealed class WatchedRun
 
     /// <summary>The highest step any of its own (not system) metrics was logged at, or null.</summary>
     public long? Step { get; }
+
+    /// <summary>When its latest system sample was taken, in seconds since it started; null without system metrics.</summary>
+    public double? SystemSampledAt { get; }
 
     /// <summary>Running: time since it started; ended: how long it ran.</summary>
     public TimeSpan Elapsed(DateTimeOffset now) => Summary.Duration ?? now - Summary.StartedAt;

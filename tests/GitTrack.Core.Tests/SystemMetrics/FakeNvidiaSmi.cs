@@ -28,7 +28,8 @@ internal sealed class FakeNvidiaSmi : IDisposable
             case "$1" in --query-gpu=index,*) ;; *) echo "unexpected query: $1" >&2; exit 6 ;; esac
             while :; do cat '{data}'; sleep 0.2; done
             """.Replace("\r", "", StringComparison.Ordinal));
-        File.SetUnixFileMode(System.IO.Path.Combine(folder, "nvidia-smi"),
+        if (!OperatingSystem.IsWindows())
+            File.SetUnixFileMode(System.IO.Path.Combine(folder, "nvidia-smi"),
             UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute);
         return new FakeNvidiaSmi(folder);
     }

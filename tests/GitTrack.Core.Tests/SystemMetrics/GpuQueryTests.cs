@@ -10,8 +10,8 @@ public sealed class GpuQueryTests
     public void Whole_seconds_loop_with_l_and_shorter_intervals_with_lms()
     {
         Assert.Equal(["--query-gpu=" + GpuQuery.Fields, "--format=csv,noheader,nounits", "-l", "10"], GpuQuery.Arguments(TimeSpan.FromSeconds(10)));
-        Assert.Equal(["-lms", "250"], GpuQuery.Arguments(TimeSpan.FromMilliseconds(250))[^2..]);
-        Assert.Equal(["-lms", "1500"], GpuQuery.Arguments(TimeSpan.FromSeconds(1.5))[^2..]);
+        Assert.Equal(["-lms", "250"], GpuQuery.Arguments(TimeSpan.FromMilliseconds(250)).TakeLast(2));
+        Assert.Equal(["-lms", "1500"], GpuQuery.Arguments(TimeSpan.FromSeconds(1.5)).TakeLast(2));
     }
 
     [Fact]
@@ -29,7 +29,7 @@ public sealed class GpuQueryTests
         var sample = GpuQuery.ParseLine("0, 97, 61244, 81559, 64, 612.37, 700.00")!;
         var metrics = sample.Metrics().ToDictionary(m => m.Name, m => m.Value);
         Assert.Equal(97, metrics["system/gpu_0_utilization_percentage"]);
-        Assert.Equal(64218.4, metrics["system/gpu_0_memory_usage_megabytes"]); // 61244 MiB = 64,218,382,336 bytes
+        Assert.Equal(64219.0, metrics["system/gpu_0_memory_usage_megabytes"]); // 61244 MiB = 64,218,988,544 bytes
         Assert.Equal(75.1, metrics["system/gpu_0_memory_usage_percentage"]);
         Assert.Equal(64, metrics["system/gpu_0_temperature_celsius"]);
         Assert.Equal(612.37, metrics["system/gpu_0_power_usage_watts"]);
