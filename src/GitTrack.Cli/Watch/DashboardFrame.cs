@@ -32,7 +32,9 @@ internal sealed class DashboardFrame
         var runs = model.Runs;
         state.Run = runs.Count == 0 ? 0 : Math.Clamp(state.Run, 0, runs.Count - 1);
         var selected = runs.Count > 0 ? runs[state.Run] : null;
-        var metric = state.CurrentMetric(model.Metrics);
+        // The chart and the sparklines show one metric, chosen among the selected run's.
+        var metrics = selected?.Metrics ?? [];
+        var metric = state.CurrentMetric(metrics);
 
         var maxRows = Math.Max(1, (height - 1) / 6);
         var runsHeight = Math.Clamp(runs.Count, 1, maxRows) + FrameHeight;
@@ -57,8 +59,8 @@ internal sealed class DashboardFrame
         }
         else if (selected is not null && metric is not null)
         {
-            var index = model.Metrics.ToList().IndexOf(metric);
-            chartTitle = $"{TerminalText.Clean(selected.Summary.Name)} · {TerminalText.Clean(metric)} ({index + 1}/{model.Metrics.Count})"
+            var index = metrics.ToList().IndexOf(metric);
+            chartTitle = $"{TerminalText.Clean(selected.Summary.Name)} · {TerminalText.Clean(metric)} ({index + 1}/{metrics.Count})"
                 + (state.LogScale ? " · log" : "") + (state.Smooth ? " · smoothed" : "");
             if (selected.Series.TryGetValue(metric, out var curve))
             {
@@ -67,7 +69,7 @@ internal sealed class DashboardFrame
                     .Select(l => StyledLine.Of(l, Style.Parse("cyan"))).ToList();
             }
             else
-                chartLines = [StyledLine.Of($"{selected.Summary.Name} has not logged {metric}", Style.Parse("grey"))];
+                chartLines = [StyledLine.Of($"{TerminalText.Clean(selected.Summary.Name)} has not logged {TerminalText.Clean(metric)}", Style.Parse("grey"))];
         }
         else
         {

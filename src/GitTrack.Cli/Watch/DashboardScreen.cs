@@ -72,7 +72,9 @@ internal sealed class DashboardScreen
                     while (Console.KeyAvailable)
                     {
                         var key = Console.ReadKey(intercept: true);
-                        if (_state.Apply(key, _model.Metrics, _model.Runs.Count))
+                        var runs = _model.Runs;
+                        var selected = runs.Count > 0 ? runs[Math.Clamp(_state.Run, 0, runs.Count - 1)] : null;
+                        if (_state.Apply(key, selected?.Metrics ?? [], runs.Count))
                             redraw = true;
                         if (key.KeyChar == 'r')
                             nextRead = DateTime.MinValue;

@@ -2,7 +2,6 @@ using GitTrack.Core.Errors;
 using GitTrack.Core.Query;
 using GitTrack.Core.Runs;
 using GitTrack.Core.Runs.Live;
-using GitTrack.Core.Runs.SystemMetrics;
 
 namespace GitTrack.Cli.Watch;
 
@@ -37,9 +36,6 @@ internal sealed class WatchModel
     }
 
     public IReadOnlyList<WatchedRun> Runs { get; private set; } = [];
-
-    /// <summary>The metrics the runs logged, their own first (sorted), then system metrics: what the chart can show.</summary>
-    public IReadOnlyList<string> Metrics { get; private set; } = [];
 
     /// <summary>True when the runs were chosen by name or filter, false when they are the running ones.</summary>
     public bool Chosen => _pinned.Count > 0 || _filter is not null;
@@ -91,9 +87,6 @@ internal sealed class WatchModel
             runs.Add(_loaded[summary.Id] = new WatchedRun(summary, history));
         }
         Runs = runs;
-        var names = runs.SelectMany(r => r.Series.Keys).Distinct(StringComparer.Ordinal).ToList();
-        Metrics = [.. names.Where(n => !SystemMetricNames.IsSystem(n)).Order(StringComparer.Ordinal),
-            .. names.Where(SystemMetricNames.IsSystem).Order(StringComparer.Ordinal)];
         return true;
     }
 

@@ -30,6 +30,10 @@ internal sealed class WatchedRun
 
     public RunSummary Summary { get; set; }
 
+    /// <summary>The metrics it logged, its own first, then system metrics, each sorted: what its chart can show.</summary>
+    public IReadOnlyList<string> Metrics => [.. Series.Keys.Where(n => !SystemMetricNames.IsSystem(n)).Order(StringComparer.Ordinal),
+        .. Series.Keys.Where(SystemMetricNames.IsSystem).Order(StringComparer.Ordinal)];
+
     /// <summary>Each metric's curve by name.</summary>
     public Dictionary<string, Curve> Series { get; } = new(StringComparer.Ordinal);
 

@@ -59,8 +59,8 @@ public sealed class DashboardPartsTests
 
         var lines = TerminalText.LogLines(log, 10);
 
-        Assert.Equal(["plain", "epoch 1 [####]", "red and osc", "bell tab    here"], lines);
-        Assert.Equal(["red and osc", "bell tab    here"], TerminalText.LogLines(log, 2));
+        Assert.Equal(["plain", "epoch 1 [####]", "red and osc", "bell tab        here"], lines);
+        Assert.Equal(["red and osc", "bell tab        here"], TerminalText.LogLines(log, 2));
         Assert.Equal("a?b?c", TerminalText.Clean("a\u001bb\u009bc"));
     }
 

@@ -113,7 +113,8 @@ public sealed partial class WatchDashboardTests : IDisposable
         Skip.IfNot(TmuxSession.Available, "tmux is not installed (.ci/run installs it)");
         StartRun("first");
         var tmux = StartWatch(100, 30);
-        tmux.WaitForScreen(s => Screen(s).Contains("first · loss (1/", StringComparison.Ordinal), Patience, "the loss chart");
+        // Once the system samples are in there is more than one metric to move to.
+        tmux.WaitForScreen(s => Regex.IsMatch(Screen(s), @"first · loss \(1/([2-9]|\d\d+)\)"), Patience, "the loss chart, one of several metrics");
 
         tmux.SendKeys("Right");
         tmux.WaitForScreen(s => Regex.IsMatch(Screen(s), @"first · system/\S+ \(2/"), Patience, "the next metric's chart");
