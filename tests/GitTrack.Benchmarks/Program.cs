@@ -15,6 +15,7 @@ IBenchmark[] benchmarks =
     new CheckoutBenchmark(),
     new HistoryBenchmark(),
     new RenderBenchmark(),
+    new SystemBenchmark(),
 ];
 
 if (args.Length == 0 || args[0] is "-h" or "--help" or "list")

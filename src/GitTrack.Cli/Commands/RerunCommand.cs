@@ -35,6 +35,7 @@ public static class RerunCommand
                 StandardError = context.OpenStandardError?.Invoke(),
                 Warn = message => context.Error.WriteLine($"gittrack: warning: {message}"),
                 PythonPathAddition = PythonClient.Folder(),
+                SystemInterval = RunCommand.SystemInterval(),
             };
             context.Error.WriteLine($"gittrack: rerunning {original.Name} ({original.Id[..8]}) in {options.WorkingDirectory}");
             var version = typeof(RerunCommand).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion?.Split('+')[0];

@@ -44,6 +44,7 @@ public static class RunCommand
                 Warn = message => context.Error.WriteLine($"gittrack: warning: {message}"),
                 CheckpointInterval = CheckpointInterval(),
                 PythonPathAddition = PythonClient.Folder(),
+                SystemInterval = SystemInterval(),
             };
             var version = typeof(RunCommand).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion?.Split('+')[0];
             var outcome = RunRecorder.RecordAsync(options, version).GetAwaiter().GetResult();
@@ -67,6 +68,18 @@ public static class RunCommand
             return TimeSpan.FromSeconds(seconds);
         throw new Core.Errors.InvalidInputException($"invalid GITTRACK_CHECKPOINT_SECONDS '{text}': expected a number of seconds above 0",
             "unset it, or set it as GITTRACK_CHECKPOINT_SECONDS=5");
+    }
+
+    /// <summary>GITTRACK_SYSTEM_SECONDS (seconds, fractions allowed; 0 turns system metrics off), else the default 10 s.</summary>
+    internal static TimeSpan SystemInterval()
+    {
+        var text = Environment.GetEnvironmentVariable("GITTRACK_SYSTEM_SECONDS");
+        if (string.IsNullOrEmpty(text))
+            return Core.Runs.SystemMetrics.SystemSampler.DefaultInterval;
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds >= 0 && seconds <= 86400)
+            return seconds == 0 ? TimeSpan.Zero : TimeSpan.FromSeconds(Math.Max(seconds, 0.05));
+        throw new Core.Errors.InvalidInputException($"invalid GITTRACK_SYSTEM_SECONDS '{text}': expected a number of seconds, 0 to turn system metrics off",
+            "unset it, or set it as GITTRACK_SYSTEM_SECONDS=10");
     }
 
     private static SortedDictionary<string, string> ParseTags(IEnumerable<string> tags)

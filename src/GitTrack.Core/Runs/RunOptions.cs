@@ -32,6 +32,8 @@ public sealed record RunOptions
     public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromSeconds(5);
     /// <summary>How often the events file is read while the child runs.</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(200);
+    /// <summary>How often system metrics (CPU, memory, disk, network, GPUs: <c>system/...</c>) are sampled; zero turns sampling off.</summary>
+    public TimeSpan SystemInterval { get; init; } = SystemMetrics.SystemSampler.DefaultInterval;
     /// <summary>Called with each warning worth showing the user (skipped files, malformed events lines).</summary>
     public Action<string>? Warn { get; init; }
 }

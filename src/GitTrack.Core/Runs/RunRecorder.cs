@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using GitTrack.Core.Cache;
 using GitTrack.Core.Errors;
 using GitTrack.Core.Runs.Capture;
+using GitTrack.Core.Runs.SystemMetrics;
 using GitTrack.Core.Storage;
 
 namespace GitTrack.Core.Runs;
@@ -9,7 +10,7 @@ namespace GitTrack.Core.Runs;
 /// <summary>
 /// Records one run of a command: snapshots the code, commits the run as <c>running</c>, starts the child with
 /// GITTRACK_RUN_ID / GITTRACK_EVENTS / GITTRACK_PARAMS, reads its events while it runs (checkpoint commits every
-/// few seconds when something new arrived), and at the end stores the log and artifacts in the cache and commits
+/// few seconds when something new arrived), samples system metrics beside it (<see cref="SystemSampler"/>), and at the end stores the log and artifacts in the cache and commits
 /// the final manifest. The user's HEAD, branches, index and work tree are never changed.
 /// </summary>
 public sealed class RunRecorder
@@ -58,12 +59,23 @@ public sealed class RunRecorder
         if (early.Caught is { } meanwhile)
             process.Forward(meanwhile);
         var completion = process.Completion;
-        while (!completion.IsCompleted)
+        // System metrics sampled beside the command, into the run like logged metrics (a no-op when turned off).
+        var sampler = process.Pid is { } pid ? SystemSampler.Start(options.SystemInterval, pid, session.AddMetricPoints) : null;
+        TrackedProcessResult result;
+        try
         {
-            await Task.WhenAny(completion, Task.Delay(options.PollInterval)).ConfigureAwait(false);
-            session.Poll(final: false);
+            while (!completion.IsCompleted)
+            {
+                await Task.WhenAny(completion, Task.Delay(options.PollInterval)).ConfigureAwait(false);
+                session.Poll(final: false);
+            }
+            result = await completion.ConfigureAwait(false);
         }
-        var result = await completion.ConfigureAwait(false);
+        finally
+        {
+            if (sampler is not null)
+                await sampler.DisposeAsync().ConfigureAwait(false);
+        }
         var run = await session.EndAsync(result.Status, result.Started ? result.ExitCode : TrackedProcessResult.CannotStartExitCode,
             result.Error, result.EndedAt).ConfigureAwait(false);
         return new RunOutcome(run, result.ExitCode, result.Interruption);

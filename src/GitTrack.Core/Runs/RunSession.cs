@@ -167,6 +167,26 @@ public sealed class RunSession : IDisposable
         }
     }
 
+    /// <summary>
+    /// Adds metric points measured outside the events file (the system sampler's, <c>system/...</c>) to the run as if
+    /// logged: into its history, last values and the next checkpoint. Thread-safe; ignored once the run has ended.
+    /// </summary>
+    public void AddMetricPoints(IReadOnlyList<MetricPoint> points)
+    {
+        if (points.Count == 0)
+            return;
+        var batch = new EventBatch();
+        batch.Metrics.AddRange(points);
+        lock (_lock)
+        {
+            if (_ended)
+                return;
+            var now = DateTimeOffset.UtcNow;
+            _accumulator.Apply(batch, now);
+            _unsaved.AddRange(points.Select(p => p.Timestamp is null ? p with { Timestamp = now } : p));
+        }
+    }
+
     private void Ingest(bool final)
     {
         var batch = _events.ReadNew(final);
