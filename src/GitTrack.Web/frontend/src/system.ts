@@ -39,6 +39,7 @@ export function systemSection(run: RunRecord, options: ChartOptions, width: numb
   const values = h("table", { class: "kv", id: "system-values" });
   for (const name of names) {
     const value = run.metrics[name];
+    if (value === undefined) continue;
     values.appendChild(h("tr", {}, h("th", {}, name.slice(SYSTEM_PREFIX.length)), h("td", {}, formatNumber(value))));
   }
   const charts = h("div", { id: "system-charts" });
@@ -90,7 +91,8 @@ export function systemUse(run: RunSummary): string {
   if (typeof cpu === "number") parts.push(`cpu ${Math.round(cpu)}%`);
   const gpus = Object.keys(run.metrics).filter((k) => /^system\/gpu_\d+_utilization_percentage$/.test(k)).sort();
   const gpuValues = gpus.map((k) => run.metrics[k]).filter((v): v is number => typeof v === "number");
-  if (gpuValues.length === 1) parts.push(`gpu ${Math.round(gpuValues[0])}%`);
+  const only = gpuValues[0];
+  if (gpuValues.length === 1 && only !== undefined) parts.push(`gpu ${Math.round(only)}%`);
   else if (gpuValues.length > 1) parts.push(`gpu ${Math.round(gpuValues.reduce((a, b) => a + b, 0) / gpuValues.length)}% (${gpuValues.length})`);
   return parts.join(" · ");
 }
