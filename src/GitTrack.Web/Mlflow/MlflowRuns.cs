@@ -117,6 +117,8 @@ internal sealed class MlflowRuns : IDisposable
         var tagMap = new SortedDictionary<string, string>(StringComparer.Ordinal);
         foreach (var (key, value) in tags)
             tagMap[CheckKey(key, "tag")] = CheckValue(value, "tag", key);
+        if (runName is not { Length: > 0 } && tagMap.TryGetValue(MlflowValues.RunNameTag, out var named) && named.Length > 0)
+            runName = named;
         if (runName is { Length: > 0 })
         {
             if (tagMap.TryGetValue(MlflowValues.RunNameTag, out var tagged) && tagged != runName)

@@ -339,7 +339,8 @@ public sealed class MlflowServer : IRunCompanion, IAsyncDisposable
     internal static async Task JsonAsync(HttpContext http, Action<Utf8JsonWriter> write)
     {
         var buffer = new ArrayBufferWriter<byte>();
-        using (var json = new Utf8JsonWriter(buffer))
+        // Not HTML: quotes and apostrophes stay as they are, as MLflow's own server writes them.
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
             write(json);
         http.Response.ContentType = "application/json";
         await http.Response.Body.WriteAsync(buffer.WrittenMemory, http.RequestAborted);
