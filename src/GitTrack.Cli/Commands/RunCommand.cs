@@ -47,7 +47,7 @@ public static class RunCommand
                 CheckpointInterval = CheckpointInterval(),
             };
             var version = typeof(RunCommand).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion?.Split('+')[0];
-            var server = MlflowCompanion.Start(context, parseResult.GetValue(mlflow), parseResult.GetValue(mlflowOverride), argv.Length > 0);
+            var server = MlflowCompanion.For(context, parseResult.GetValue(mlflow), parseResult.GetValue(mlflowOverride), argv.Length > 0);
             RunOutcome outcome;
             try
             {
