@@ -30,7 +30,11 @@ internal sealed class MlflowCompanion : IRunCompanion, IAsyncDisposable
     /// <summary>The companion of one <c>gittrack run</c>, or null when there is no command to run.</summary>
     public static MlflowCompanion? For(CommandContext context, bool flag, bool overrideUri, bool hasCommand) =>
         hasCommand
-            ? new MlflowCompanion(context, flag ? Task.FromResult(true) : Task.Run(() => MlflowServer.IsConfigured(context.WorkingDirectory)), overrideUri)
+            // On a thread of its own, not the pool's: the recorder's probes and its commit (under the runs lock) wait on
+            // pool threads, and a busy pool would make every concurrent run wait longer for the lock.
+            ? new MlflowCompanion(context, flag ? Task.FromResult(true)
+                : Task.Factory.StartNew(() => MlflowServer.IsConfigured(context.WorkingDirectory), CancellationToken.None,
+                    TaskCreationOptions.LongRunning, TaskScheduler.Default), overrideUri)
             : null;
 
     public void Begun(RunSession session)
