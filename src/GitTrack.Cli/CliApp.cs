@@ -31,6 +31,8 @@ public static class CliApp
         root.Subcommands.Add(CheckoutCommand.Create(context));
         root.Subcommands.Add(RerunCommand.Create(context));
         root.Subcommands.Add(WatchCommand.Create(context));
+        root.Subcommands.Add(ImportCommand.Create(context));
+        root.Subcommands.Add(ModelCommand.Create(context));
         return root;
     }
 

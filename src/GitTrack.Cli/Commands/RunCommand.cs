@@ -17,11 +17,13 @@ public static class RunCommand
         var tag = new Option<string[]>("--tag", "-t") { Description = "A tag K=V; repeatable" };
         var note = new Option<string?>("--note") { Description = "A note to keep with the run" };
         var artifact = new Option<string[]>("--artifact", "-a") { Description = "A file or folder to store with the run when it ends; repeatable" };
+        var mlflow = new Option<bool>("--mlflow") { Description = "Serve MLflow's tracking API to the command (MLFLOW_TRACKING_URI): unchanged MLflow scripts record into this run (also: git config gittrack.mlflow true)" };
+        var mlflowOverride = new Option<bool>("--mlflow-override") { Description = "With --mlflow: set MLFLOW_TRACKING_URI even when the environment already has one" };
         var command = new Argument<string[]>("command") { Description = "The command to run, after '--'", Arity = ArgumentArity.ZeroOrMore };
 
         var run = new Command("run", "Run a command and record it (params, metrics, logs, artifacts, code) as a run")
         {
-            name, param, paramsFile, tag, note, artifact, command,
+            name, param, paramsFile, tag, note, artifact, mlflow, mlflowOverride, command,
         };
         run.SetAction(parseResult =>
         {
@@ -47,7 +49,16 @@ public static class RunCommand
                 SystemInterval = SystemInterval(),
             };
             var version = typeof(RunCommand).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion?.Split('+')[0];
-            var outcome = RunRecorder.RecordAsync(options, version).GetAwaiter().GetResult();
+            var server = MlflowCompanion.For(context, parseResult.GetValue(mlflow), parseResult.GetValue(mlflowOverride), argv.Length > 0);
+            RunOutcome outcome;
+            try
+            {
+                outcome = RunRecorder.RecordAsync(options with { Companion = server }, version).GetAwaiter().GetResult();
+            }
+            finally
+            {
+                server?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            }
             var recorded = outcome.Run;
             var duration = recorded.Duration is { } d ? $" in {FormatDuration(d)}" : "";
             var status = recorded.Status.ToString().ToLowerInvariant();

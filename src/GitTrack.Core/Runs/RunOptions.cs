@@ -36,4 +36,6 @@ public sealed record RunOptions
     public TimeSpan SystemInterval { get; init; } = SystemMetrics.SystemSampler.DefaultInterval;
     /// <summary>Called with each warning worth showing the user (skipped files, malformed events lines).</summary>
     public Action<string>? Warn { get; init; }
+    /// <summary>Told when the run has begun and before it ends (the MLflow server of <c>gittrack run --mlflow</c>), or null.</summary>
+    public IRunCompanion? Companion { get; init; }
 }

@@ -33,11 +33,14 @@ public sealed class RunRecorder
             early.Dispose();
             throw;
         }
+        options.Companion?.Begun(session);
         if (early.Caught is { } before)
         {
             // Interrupted while the code was snapshotted and the run first committed: the command never runs.
             early.Dispose();
             var number = Native.Number(before);
+            if (options.Companion is { } companion)
+                await companion.EndingAsync(RunStatus.Killed).ConfigureAwait(false);
             var ended = await session.EndAsync(RunStatus.Killed, 128 + number,
                 $"interrupted by {before} before the command started", DateTimeOffset.UtcNow).ConfigureAwait(false);
             session.Dispose();
@@ -76,6 +79,8 @@ public sealed class RunRecorder
             if (sampler is not null)
                 await sampler.DisposeAsync().ConfigureAwait(false);
         }
+        if (options.Companion is { } ending)
+            await ending.EndingAsync(result.Status).ConfigureAwait(false);
         var run = await session.EndAsync(result.Status, result.Started ? result.ExitCode : TrackedProcessResult.CannotStartExitCode,
             result.Error, result.EndedAt).ConfigureAwait(false);
         return new RunOutcome(run, result.ExitCode, result.Interruption);

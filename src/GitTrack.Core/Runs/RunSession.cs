@@ -22,6 +22,7 @@ public sealed class RunSession : IDisposable
     private readonly Task<HostInfo> _host;
     private readonly Task<SortedDictionary<string, string>> _runtimes;
     private readonly Lock _lock = new();
+    private readonly SortedDictionary<string, ArtifactEntry> _stored = new(StringComparer.Ordinal);
     private RunRecord _run;
     private DateTimeOffset _lastCheckpoint;
     private int _problemsShown;
@@ -225,6 +226,35 @@ public sealed class RunSession : IDisposable
         };
     }
 
+    /// <summary>
+    /// Adds metrics, params and tags that arrive in-process (the MLflow server of <c>gittrack run --mlflow</c>) as if
+    /// they had been read from the events file; the next <see cref="Poll"/> checkpoints them as usual.
+    /// </summary>
+    public void Record(EventBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        lock (_lock)
+        {
+            if (_ended)
+                throw new InvalidOperationException($"run {_run.Id} has ended");
+            var now = DateTimeOffset.UtcNow;
+            _accumulator.Apply(batch, now);
+            _unsaved.AddRange(batch.Metrics.Select(p => p.Timestamp is null ? p with { Timestamp = now } : p));
+        }
+    }
+
+    /// <summary>
+    /// Adds an artifact whose content is already in the cache (an upload to the MLflow server), kept with the run when
+    /// it ends; a later one at the same path replaces it. Its path is checked as the manifest's paths are.
+    /// </summary>
+    public void AddStoredArtifact(ArtifactEntry artifact)
+    {
+        ArgumentNullException.ThrowIfNull(artifact);
+        ManifestToml.RelativePath(artifact.Path, "artifact", _run.Id);
+        lock (_lock)
+            _stored[artifact.Path] = artifact;
+    }
+
     /// <summary>Reads the last events, stores the log and artifacts in the cache and commits the run as ended.</summary>
     public async Task<RunRecord> EndAsync(RunStatus status, int? exitCode, string? error, DateTimeOffset endedAt)
     {
@@ -314,6 +344,8 @@ public sealed class RunSession : IDisposable
             else
                 _options.Warn?.Invoke($"artifact not found, not stored: {relative}");
         }
+        foreach (var (path, stored) in _stored)
+            entries[path] = stored;
         return [.. entries.Values];
     }
 
