@@ -46,7 +46,10 @@ function modelTable(model: Model): HTMLElement {
       h("td", { title: v.blake3 }, v.artifact),
       h("td", {}, formatBytes(v.size)),
       h("td", {}, formatTime(v.registered_at)),
-      ...metricNames.map((m) => h("td", { class: "col-metric" }, v.run && m in v.run.metrics ? formatNumber(v.run.metrics[m]) : "")),
+      ...metricNames.map((m) => {
+        const value = v.run?.metrics[m];
+        return h("td", { class: "col-metric" }, value !== undefined ? formatNumber(value) : "");
+      }),
     ));
   return h("table", { class: "runs models", "data-model": model.name }, h("thead", {}, head), h("tbody", {}, ...rows));
 }
