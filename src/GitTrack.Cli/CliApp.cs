@@ -28,6 +28,7 @@ public static class CliApp
         root.Subcommands.Add(DiffCommand.Create(context));
         root.Subcommands.Add(CheckoutCommand.Create(context));
         root.Subcommands.Add(RerunCommand.Create(context));
+        root.Subcommands.Add(GcCommand.Create(context));
         return root;
     }
 
