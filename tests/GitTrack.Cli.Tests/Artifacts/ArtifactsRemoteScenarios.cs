@@ -177,18 +177,18 @@ public abstract class ArtifactsRemoteScenarios : IDisposable
         Clones.A.Git("remote", "add", "hub", hub);
         Clones.Record("kept", ("kept.bin", TwoClones.RandomBytes(10_000, seed: 6)));
         Clones.Ok(Clones.A, "cache", "push");
-        Clones.A.Git("push", "-q", "hub", "gittrack/runs");
-        Clones.Record("unpublished", ("dropped.bin", TwoClones.RandomBytes(10_000, seed: 7)));
-        Clones.Ok(Clones.A, "cache", "push", "unpublished"); // on the remote, but its run never reached git
         var kept = Clones.KeyOf("kept", "kept.bin");
-        var dropped = Clones.KeyOf("unpublished", "dropped.bin");
 
         var refused = Clones.Run(Clones.A, "gc", "--remote", "--grace", "0");
         Assert.Equal(2, refused.ExitCode); // no remote-tracking runs branch yet: nothing can be judged unreferenced
         Assert.Contains("git fetch", refused.Stderr, StringComparison.Ordinal);
-        Assert.NotNull(RemoteObject(dropped));
+        Assert.NotNull(RemoteObject(kept));
 
-        Clones.A.Git("fetch", "-q", "hub");
+        Clones.A.Git("push", "-q", "hub", "gittrack/runs"); // also sets refs/remotes/hub/gittrack/runs
+        Clones.Record("unpublished", ("dropped.bin", TwoClones.RandomBytes(10_000, seed: 7)));
+        Clones.Ok(Clones.A, "cache", "push", "unpublished"); // on the remote, but its run never reached git
+        var dropped = Clones.KeyOf("unpublished", "dropped.bin");
+
         Assert.Contains("deleted 0 objects", Clones.Ok(Clones.A, "gc", "--remote").Stdout, StringComparison.Ordinal); // all younger than a day
         var dry = Clones.Ok(Clones.A, "gc", "--remote", "--grace", "0", "--dry-run").Stdout;
         Assert.Contains($"would delete {dropped}", dry, StringComparison.Ordinal);
