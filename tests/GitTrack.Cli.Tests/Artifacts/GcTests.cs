@@ -27,9 +27,9 @@ public sealed class GcTests : IDisposable
     {
         _clones.Record("r1", ("model.bin", TwoClones.RandomBytes(30_000, 1)));
         _clones.Record("r2", ("other.bin", TwoClones.RandomBytes(30_000, 2)));
-        _clones.Ok(A, "rm", "r2"); // hidden, not purged: its objects stay
         var r1 = _clones.KeyOf("r1", "model.bin");
         var r2 = _clones.KeyOf("r2", "other.bin");
+        _clones.Ok(A, "rm", "r2"); // hidden, not purged: its objects stay
         var loose = AddLoose("loose.bin", 3);
 
         var young = _clones.Ok(A, "gc").Stdout;
