@@ -33,6 +33,7 @@ public static class CliApp
         root.Subcommands.Add(WatchCommand.Create(context));
         root.Subcommands.Add(ImportCommand.Create(context));
         root.Subcommands.Add(ModelCommand.Create(context));
+        root.Subcommands.Add(GcCommand.Create(context));
         return root;
     }
 

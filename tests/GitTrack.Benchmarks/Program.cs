@@ -16,6 +16,7 @@ IBenchmark[] benchmarks =
     new HistoryBenchmark(),
     new RenderBenchmark(),
     new SystemBenchmark(),
+    new ArtifactsBenchmark(),
 ];
 
 if (args.Length == 0 || args[0] is "-h" or "--help" or "list")
