@@ -159,13 +159,12 @@ public static class ModelCommand
             if (Directory.Exists(target))
                 target = Path.Combine(target, Path.GetFileName(version.Entry.Artifact));
             var cache = ArtifactCache.Open(directories);
-            if (!cache.Contains(version.Entry.Key))
-                throw new NotFoundException($"{version.Model} version {version.Number} ({version.Entry.Key.ToString()[..12]}) is not in this clone's artifact cache",
-                    "the run was recorded elsewhere: copy its cache objects, or fetch them from an artifact remote");
+            // Fetched from the artifacts remote when this clone's cache lacks it (an error naming run, path and key otherwise).
+            cache.EnsureLocal(new ObjectNeed(version.Entry.Key, $"{version.Model} version {version.Number}", version.Entry.Artifact));
             if (File.Exists(target) && !parseResult.GetValue(force))
             {
                 using var existing = File.OpenRead(target);
-                var hasher = GitTrack.Core.Hashing.Blake3Hasher.Create();
+                using var hasher = GitTrack.Core.Hashing.Blake3Hasher.Create();
                 var buffer = new byte[1 << 16];
                 int read;
                 while ((read = existing.Read(buffer, 0, buffer.Length)) > 0)

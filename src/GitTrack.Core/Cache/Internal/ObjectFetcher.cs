@@ -76,7 +76,7 @@ internal static class ObjectFetcher
     /// <summary>Decodes and hashes what the download writes; throws <see cref="CorruptDataException"/> unless it is the object of <paramref name="key"/>.</summary>
     private static void Check(PipeReader reader, Blake3Hash key, ArtifactsRemote remote, CancellationTokenSource stop)
     {
-        var hasher = Blake3Hasher.Create();
+        using var hasher = Blake3Hasher.Create();
         long size = 0;
         var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(DecodeBlock);
         try
@@ -96,7 +96,7 @@ internal static class ObjectFetcher
                 }
                 if (n == 0)
                     break;
-                hasher.UpdateParallel(buffer.AsSpan(0, n));
+                hasher.Update(buffer.AsSpan(0, n));
                 size += n;
                 if (n < DecodeBlock)
                     break;
