@@ -48,12 +48,31 @@ public static class RunsOnBranch
             m["param_types"] = {k: type(v).__name__ for k, v in m.get("params", {}).items()}
             print(json.dumps(clean(m)))
             """;
-        var result = ProcessRunner.Run("python3", ["-c", script], repo.Root, repo.Environment, stdin: ManifestText(repo, id, revision));
+        var result = ProcessRunner.Run(TomllibPython.Value, ["-c", script], repo.Root, repo.Environment, stdin: ManifestText(repo, id, revision));
         if (result.ExitCode != 0)
             throw new InvalidOperationException($"tomllib could not read the manifest of {id}: {result.Stderr}");
         using var doc = JsonDocument.Parse(result.Stdout);
         return doc.RootElement.Clone();
     }
+
+    /// <summary>
+    /// A Python with tomllib (3.11 or later): python3 when it is one, else the newest python3.N on PATH. The CI pass that
+    /// puts the oldest supported Python (3.8) first on PATH for the client still reads manifests with a newer one.
+    /// </summary>
+    private static readonly Lazy<string> TomllibPython = new(() =>
+    {
+        string[] candidates = ["python3", "python3.14", "python3.13", "python3.12", "python3.11", "/usr/bin/python3"];
+        foreach (var candidate in candidates)
+        {
+            if (!candidate.StartsWith('/') && !ProcessRunner.IsOnPath(candidate))
+                continue;
+            if (candidate.StartsWith('/') && !File.Exists(candidate))
+                continue;
+            if (ProcessRunner.Run(candidate, ["-c", "import tomllib"], Path.GetTempPath(), new Dictionary<string, string>()).ExitCode == 0)
+                return candidate;
+        }
+        throw new InvalidOperationException("no Python 3.11 or later with tomllib on PATH (python3, python3.11 ... python3.14)");
+    });
 
     /// <summary>The only run on the branch (fails the test when there is not exactly one).</summary>
     public static string SingleId(TempGitRepo repo) => Assert.Single(Ids(repo));
