@@ -13,6 +13,8 @@ public sealed class CommandContext
     public bool OutIsTerminal { get; init; }
     /// <summary>True when standard error is an interactive terminal (progress bars).</summary>
     public bool ErrorIsTerminal { get; init; }
+    /// <summary>True when a person can answer a prompt (git's credential helpers may ask one on push and pull).</summary>
+    public bool Interactive { get; init; }
     /// <summary>Colour only on a terminal, and never when NO_COLOR is set.</summary>
     public bool UseColor => OutIsTerminal && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR"));
 
@@ -30,9 +32,22 @@ public sealed class CommandContext
         WorkingDirectory = Environment.CurrentDirectory,
         OutIsTerminal = !Console.IsOutputRedirected,
         ErrorIsTerminal = !Console.IsErrorRedirected,
+        Interactive = !Console.IsInputRedirected && !Console.IsErrorRedirected,
         OpenStandardOutput = Console.OpenStandardOutput,
         OpenStandardError = Console.OpenStandardError,
     };
+
+    /// <summary>
+    /// Opens the runs store of the repository around <see cref="WorkingDirectory"/>, printing what it did by itself
+    /// (a run recovered after its recorder died, a pruned tip repaired) as warnings.
+    /// </summary>
+    public GitTrack.Core.Storage.RunStore OpenStore()
+    {
+        var store = GitTrack.Core.Storage.RunStore.Open(GitTrack.Core.Storage.GitDirectories.Discover(WorkingDirectory));
+        foreach (var notice in store.TakeNotices())
+            Error.WriteLine($"gittrack: warning: {notice}");
+        return store;
+    }
 
     /// <summary>Resolves a user-given path against the working directory.</summary>
     public string FullPath(string path) => Path.GetFullPath(path, WorkingDirectory);

@@ -14,6 +14,8 @@ IBenchmark[] benchmarks =
     new DiffBenchmark(),
     new CheckoutBenchmark(),
     new HistoryBenchmark(),
+    new SyncBenchmark(),
+    new LongRunBenchmark(),
 ];
 
 if (args.Length == 0 || args[0] is "-h" or "--help" or "list")

@@ -34,7 +34,7 @@ public static class BestCommand
             var count = parseResult.GetValue(top);
             if (count < 1)
                 throw new InvalidInputException($"--top {count} is less than 1", "give a count of 1 or more");
-            using var store = RunStore.Open(GitDirectories.Discover(context.WorkingDirectory));
+            using var store = context.OpenStore();
             var matching = RunSelection.Select(store, context.Error, parseResult.GetValue(filter), sort: null, limit: null);
             // Runs without the metric, or whose last value is NaN, cannot be ranked and are left out.
             var ranked = matching

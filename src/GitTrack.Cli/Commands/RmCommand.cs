@@ -18,7 +18,7 @@ public static class RmCommand
         command.Arguments.Add(runs);
         command.SetAction(parseResult =>
         {
-            using var store = RunStore.Open(GitDirectories.Discover(context.WorkingDirectory));
+            using var store = context.OpenStore();
             var resolved = parseResult.GetValue(runs)!.Select(text => store.Resolve(text)).DistinctBy(r => r.Id).ToList();
             foreach (var run in resolved)
             {

@@ -215,8 +215,7 @@ public sealed class RunSession : IDisposable
     {
         try
         {
-            var (sealedSegments, tail) = HistoryForCommit();
-            _run = _store.Save(Current(), tail, sealedSegments);
+            CommitProgress();
         }
         catch (GitTrackException e)
         {
@@ -225,6 +224,13 @@ public sealed class RunSession : IDisposable
         }
         var remote = _options.PushRemote;
         _push = Task.Run(() => PushNow(remote));
+    }
+
+    /// <summary>Commits the run's state as it is now ("progress"); the caller holds the session's lock (or is a benchmark).</summary>
+    internal void CommitProgress()
+    {
+        var (sealedSegments, tail) = HistoryForCommit();
+        _run = _store.Save(Current(), tail, sealedSegments);
     }
 
     private void PushNow(string? remote)

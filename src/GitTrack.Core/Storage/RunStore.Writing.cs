@@ -25,6 +25,18 @@ public sealed partial class RunStore
         """;
 
     /// <summary>
+    /// The branch's first commit: <see cref="ReadmeFile"/> alone, no parent, signed <c>gittrack</c> at a fixed time, so
+    /// it is the same commit in every repository. Copies of the branch started on different machines then share a root
+    /// and git itself sees them as related (a plain <c>git merge</c> needs no <c>--allow-unrelated-histories</c>).
+    /// </summary>
+    private string RootCommit()
+    {
+        var readme = _git.WriteBlob(Encoding.UTF8.GetBytes(ReadmeText));
+        return _git.WriteCommit(_git.WriteTree(null, [TreeEdit.Blob(ReadmeFile, readme)]), [], "gittrack: runs branch\n",
+            new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero), asGittrack: true);
+    }
+
+    /// <summary>
     /// Commits a new run. Its first commit (normally with status running, "started") has a second parent: a commit
     /// whose tree is the run's code snapshot, which keeps the snapshot reachable (so it travels with the branch)
     /// without putting it in the branch's tree (so checking the branch out never writes every run's code).
@@ -45,11 +57,7 @@ public sealed partial class RunStore
         if (string.IsNullOrEmpty(run.Name))
             run = run with { Name = NameCounter.Format(names.Max + 1) };
         run = run with { Revision = Math.Max(1, run.Revision) };
-        if (tip is null)
-        {
-            var readme = _git.WriteBlob(Encoding.UTF8.GetBytes(ReadmeText));
-            tip = _git.WriteCommit(_git.WriteTree(null, [TreeEdit.Blob(ReadmeFile, readme)]), [], "gittrack: runs branch\n");
-        }
+        tip ??= RootCommit();
         var snapshot = _git.WriteCommit(run.Source.Tree, [],
             $"gittrack: code of run {run.Name} ({id.Short}) at {run.Source.Commit[..Math.Min(12, run.Source.Commit.Length)]}\n");
         var edits = new List<TreeEdit> { TreeEdit.Blob(RunPath.ManifestOf(id), ManifestBlob(run, id)) };
@@ -365,11 +373,7 @@ public sealed partial class RunStore
             throw new ArgumentException("runs are written through Create, Save and Edit", nameof(files));
         using var runsLock = Lock();
         var tip = TipOf(Local);
-        if (tip is null)
-        {
-            var readme = _git.WriteBlob(Encoding.UTF8.GetBytes(ReadmeText));
-            tip = _git.WriteCommit(_git.WriteTree(null, [TreeEdit.Blob(ReadmeFile, readme)]), [], "gittrack: runs branch\n");
-        }
+        tip ??= RootCommit();
         return Commit(tip, [], [.. files.Select(f => TreeEdit.Blob(f.Path, _git.WriteBlob(f.Content)))], message.EndsWith('\n') ? message : message + "\n");
     }
 

@@ -251,9 +251,9 @@ public sealed class GitRepository : IDisposable
     /// Writes a commit of <paramref name="tree"/> on <paramref name="parents"/>, signed with the identity git itself
     /// would commit with here (<c>git var GIT_COMMITTER_IDENT</c>), else <c>gittrack &lt;gittrack@localhost&gt;</c>.
     /// </summary>
-    public string WriteCommit(string tree, IReadOnlyList<string> parents, string message, DateTimeOffset? when = null)
+    public string WriteCommit(string tree, IReadOnlyList<string> parents, string message, DateTimeOffset? when = null, bool asGittrack = false)
     {
-        var identity = _identity.Value.GetAwaiter().GetResult();
+        var identity = asGittrack ? null : _identity.Value.GetAwaiter().GetResult();
         return Guard("writing a commit", () =>
         {
             var now = when ?? DateTimeOffset.Now;
