@@ -249,7 +249,7 @@ public sealed class SharingRunsTests : IDisposable
         var go = Path.Combine(alice.Root, "..", "go");
         var script = $"echo '{{\"type\":\"metric\",\"name\":\"loss\",\"value\":0.5,\"step\":1}}' >> \"$GITTRACK_EVENTS\"; while [ ! -e '{go}' ]; do sleep 0.1; done";
         using var running = GitTrackProcess.Start(alice, new Dictionary<string, string> { ["GITTRACK_CHECKPOINT_SECONDS"] = "0.2" },
-            "run", "-n", "cluster-job", "--push-every", "1s", "--", "sh", "-c", script);
+            "run", "-n", "cluster-job", "--push-every", "2s", "--", "sh", "-c", script);
         BackgroundProcess.WaitUntil(() =>
         {
             GitTrackProcess.Run(bob, "pull");

@@ -35,14 +35,14 @@ internal sealed class RunsBranchMerge(GitRepository git)
             var entryPath = path.Length == 0 ? entry.Name : $"{path}/{entry.Name}";
             if (!a.TryGetValue(entry.Name, out var mine))
             {
-                edits.Add(new TreeEdit(entry.Name, entry.Id, entry.Kind));
+                edits.Add(TreeEdit.Of(entry.Name, entry));
                 continue;
             }
             if (mine.Id == entry.Id && mine.Kind == entry.Kind)
                 continue;
             var merged = MergeEntry(mine, entry, entryPath);
             if (merged.Id != mine.Id || merged.Kind != mine.Kind)
-                edits.Add(new TreeEdit(entry.Name, merged.Id, merged.Kind));
+                edits.Add(TreeEdit.Of(entry.Name, merged));
         }
         return edits.Count == 0 ? ours : git.WriteTree(ours, edits);
     }
@@ -77,14 +77,14 @@ internal sealed class RunsBranchMerge(GitRepository git)
             if (entry.Name is RunPath.ManifestFile or RunPath.HistoryFolder or RunPath.LegacyCodeEntry or RunTombstone.FileName)
                 continue;
             if (!winnerEntries.TryGetValue(entry.Name, out var mine))
-                edits.Add(new TreeEdit(entry.Name, entry.Id, entry.Kind));
+                edits.Add(TreeEdit.Of(entry.Name, entry));
             else if (mine.Id != entry.Id)
             {
                 var merged = mine.Kind == GitEntryKind.Tree && entry.Kind == GitEntryKind.Tree
                     ? mine with { Id = MergeTrees(mine.Id, entry.Id, $"{RunPath.RunsFolder}/{shard}/{ours.Name}/{entry.Name}") }
                     : string.CompareOrdinal(mine.Id, entry.Id) >= 0 ? mine : entry;
                 if (merged.Id != mine.Id)
-                    edits.Add(new TreeEdit(entry.Name, merged.Id, merged.Kind));
+                    edits.Add(TreeEdit.Of(entry.Name, merged));
             }
         }
         return edits.Count == 0 ? winner.Id : git.WriteTree(winner.Id, edits);

@@ -235,14 +235,14 @@ public sealed class GitRepository : IDisposable
         {
             if (edit.Id is null)
                 definition.Remove(edit.Path);
+            else if (edit.Kind == GitEntryKind.Tree)
+                // libgit2 takes a folder only as a tree object, not as an id with a mode.
+                definition.Add(edit.Path, _repository.Lookup<Tree>(edit.Id) ?? throw new CorruptDataException($"tree {edit.Id} is missing", "check the repository with 'git fsck'"));
+            else if (edit.Kind == GitEntryKind.GitLink)
+                definition.AddGitLink(edit.Path, new ObjectId(edit.Id));
             else
-                definition.Add(edit.Path, new ObjectId(edit.Id), edit.Kind switch
-                {
-                    GitEntryKind.Tree => Mode.Directory,
-                    GitEntryKind.Link => Mode.SymbolicLink,
-                    GitEntryKind.GitLink => Mode.GitLink,
-                    _ => Mode.NonExecutableFile,
-                });
+                definition.Add(edit.Path, new ObjectId(edit.Id), edit.Kind == GitEntryKind.Link ? Mode.SymbolicLink
+                    : edit.Executable ? Mode.ExecutableFile : Mode.NonExecutableFile);
         }
         return _repository.ObjectDatabase.CreateTree(definition).Sha;
     });

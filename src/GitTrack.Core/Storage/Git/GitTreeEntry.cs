@@ -23,8 +23,10 @@ public sealed record GitCommit(string Id, string Tree, IReadOnlyList<string> Par
 /// One change to a tree, applied by <see cref="GitRepository.WriteTree"/>: put a blob or a tree at a path, or remove
 /// what is there (<see cref="Id"/> null).
 /// </summary>
-public sealed record TreeEdit(string Path, string? Id, GitEntryKind Kind = GitEntryKind.Blob)
+public sealed record TreeEdit(string Path, string? Id, GitEntryKind Kind = GitEntryKind.Blob, bool Executable = false)
 {
+    /// <summary>Puts <paramref name="entry"/> (from another tree) at <paramref name="path"/>, mode and all.</summary>
+    public static TreeEdit Of(string path, GitTreeEntry entry) => new(path, entry.Id, entry.Kind, entry.Executable);
     public static TreeEdit Blob(string path, string id) => new(path, id, GitEntryKind.Blob);
     public static TreeEdit Tree(string path, string id) => new(path, id, GitEntryKind.Tree);
     public static TreeEdit Remove(string path) => new(path, null);
