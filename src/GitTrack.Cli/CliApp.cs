@@ -14,6 +14,7 @@ public static class CliApp
         root.Subcommands.Add(RunCommand.Create(context));
         root.Subcommands.Add(LsCommand.Create(context));
         root.Subcommands.Add(ShowCommand.Create(context));
+        root.Subcommands.Add(LogCommand.Create(context));
         root.Subcommands.Add(CacheCommand.Create(context));
         root.Subcommands.Add(UiCommand.Create(context));
         root.Subcommands.Add(CompareCommand.Create(context));
@@ -48,6 +49,12 @@ public static class CliApp
                 ?? parseResult.Errors[0]).Message;
             var command = parseResult.CommandResult.Command;
             var path = command == root ? "gittrack" : $"gittrack {CommandPath(command, root)}";
+            if (CommandSuggestion.For(parseResult) is { } typo)
+            {
+                var meant = string.Join(" or ", typo.Suggestions.Select(s => $"'{path} {s}'"));
+                context.Error.WriteLine(ErrorReporter.Line($"unknown {(typo.Token.StartsWith('-') ? "option" : "command")} '{typo.Token}'", $"did you mean {meant}? see '{path} --help'"));
+                return (int)ExitCode.Usage;
+            }
             context.Error.WriteLine(ErrorReporter.Line(first, $"see '{path} --help'"));
             return (int)ExitCode.Usage;
         }

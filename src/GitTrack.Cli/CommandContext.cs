@@ -15,8 +15,10 @@ public sealed class CommandContext
     public bool ErrorIsTerminal { get; init; }
     /// <summary>True when a person can answer a prompt (git's credential helpers may ask one on push and pull).</summary>
     public bool Interactive { get; init; }
+    /// <summary>True when NO_COLOR is set (to anything but the empty string): no colour even on a terminal.</summary>
+    public bool NoColor { get; init; } = !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR"));
     /// <summary>Colour only on a terminal, and never when NO_COLOR is set.</summary>
-    public bool UseColor => OutIsTerminal && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR"));
+    public bool UseColor => OutIsTerminal && !NoColor;
 
     /// <summary>Raw standard output for binary content (cache cat); null in tests, which use <see cref="Out"/>.</summary>
     public Func<Stream>? OpenStandardOutput { get; init; }

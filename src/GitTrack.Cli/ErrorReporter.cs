@@ -4,20 +4,25 @@ namespace GitTrack.Cli;
 
 /// <summary>
 /// The one place where errors become messages and exit codes: one line on stderr,
-/// <c>gittrack: &lt;what&gt; (&lt;what to do&gt;)</c>, and never a stack trace unless GITTRACK_DEBUG is set.
+/// <c>gittrack: &lt;what&gt; (&lt;what to do&gt;)</c>, and never a stack trace unless GITTRACK_DEBUG is set. A failure
+/// of git, libgit2 or the file system is first made a GitTrack error (<see cref="GitErrors.Translate"/>): a held lock,
+/// a missing object, a read-only folder or a full disk is said as such, never as an internal error.
 /// </summary>
 public static class ErrorReporter
 {
     public static ExitCode ExitCodeFor(Exception exception) => exception switch
     {
         InvalidInputException or NotFoundException or AmbiguousException => ExitCode.Usage,
-        CorruptDataException or ConflictException => ExitCode.Failed,
+        CorruptDataException or ConflictException or IOFaultException => ExitCode.Failed,
         OperationCanceledException => ExitCode.Interrupted,
         _ => ExitCode.Failed,
     };
 
     public static ExitCode Report(Exception exception, TextWriter error)
     {
+        var original = exception;
+        if (exception is not (GitTrackException or OperationCanceledException) && GitErrors.Translate(exception) is { } translated)
+            exception = translated;
         switch (exception)
         {
             case AmbiguousException ambiguous:
@@ -46,7 +51,7 @@ public static class ErrorReporter
                 break;
         }
         if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("GITTRACK_DEBUG")))
-            error.WriteLine(exception.ToString());
+            error.WriteLine(original.ToString());
         return ExitCodeFor(exception);
     }
 

@@ -52,7 +52,7 @@ public sealed class ExportTests : IDisposable
     [SkippableFact]
     public void Csv_reads_back_in_python_with_flattened_columns_and_quoting()
     {
-        Skip.IfNot(ProcessRunner.IsOnPath("python3"), "python3 is not installed");
+        Requirement.That(ProcessRunner.IsOnPath("python3"), "python3 is not installed");
         Seed();
         var path = Path.Combine(_repo.Root, "runs.csv");
         var result = GitTrackProcess.Run(_repo, "export", "--format", "csv", "-o", "runs.csv", "--sort", "name");
@@ -80,7 +80,7 @@ public sealed class ExportTests : IDisposable
     [SkippableFact]
     public void Json_jsonl_and_history_read_back_in_python()
     {
-        Skip.IfNot(ProcessRunner.IsOnPath("python3"), "python3 is not installed");
+        Requirement.That(ProcessRunner.IsOnPath("python3"), "python3 is not installed");
         Seed();
         var json = GitTrackProcess.Run(_repo, "export", "--format", "json", "--filter", "params.lr >= 0.01");
         Assert.Equal(0, json.ExitCode);

@@ -25,7 +25,7 @@ public sealed class RunSignalsTests : IDisposable
         var ready = Marker("ready");
         var caught = Marker("caught");
         var script = $"trap 'echo {signal} > \"{caught}\"; exit 7' {signal}; echo up > \"{ready}\"; while true; do sleep 0.05; done";
-        using var gittrack = GitTrackProcess.Start(_repo, null, "run", "--", "bash", "-c", script);
+        using var gittrack = GitTrackProcess.Start(_repo, null, ["run", "--", .. DefaultSignals.For("bash", "-c", script)]);
 
         BackgroundProcess.WaitUntil(() => File.Exists(ready), Patience, "the child to start");
         // The child is up; gittrack registered its handlers just after starting it. Leave it that instant.
@@ -74,7 +74,7 @@ public sealed class RunSignalsTests : IDisposable
     public void A_child_that_does_not_trap_the_signal_ends_with_128_plus_its_number()
     {
         var ready = Marker("ready");
-        using var gittrack = GitTrackProcess.Start(_repo, null, "run", "--", "bash", "-c", $"echo up > \"{ready}\"; exec sleep 60");
+        using var gittrack = GitTrackProcess.Start(_repo, null, ["run", "--", .. DefaultSignals.For("bash", "-c", $"echo up > \"{ready}\"; exec sleep 60")]);
 
         BackgroundProcess.WaitUntil(() => File.Exists(ready), Patience, "the child to start");
         Thread.Sleep(300);

@@ -45,7 +45,7 @@ public sealed class PythonClientTests
     [SkippableFact]
     public void Metrics_params_tags_and_artifacts_arrive_in_the_run()
     {
-        Skip.IfNot(ProcessRunner.IsOnPath("python3"), "python3 is not installed");
+        Requirement.That(ProcessRunner.IsOnPath("python3"), "python3 is not installed");
         using var repo = PythonRepo(LoggingScript);
         var result = ClientFixture.RunTracked(repo, ["--param", "lr=0.01"], "python3", "script.py");
         Assert.True(result.ExitCode == 0, result.Stderr);
@@ -73,7 +73,7 @@ public sealed class PythonClientTests
     [SkippableFact]
     public void A_value_of_the_wrong_type_is_a_TypeError_naming_the_metric()
     {
-        Skip.IfNot(ProcessRunner.IsOnPath("python3"), "python3 is not installed");
+        Requirement.That(ProcessRunner.IsOnPath("python3"), "python3 is not installed");
         using var repo = PythonRepo(LoggingScript);
         var result = ClientFixture.RunTracked(repo, ["--param", "lr=0.01"], "python3", "script.py");
         Assert.True(result.ExitCode == 0, result.Stderr);
@@ -89,7 +89,7 @@ public sealed class PythonClientTests
     [SkippableFact]
     public void An_uncaught_exception_is_the_failed_runs_error()
     {
-        Skip.IfNot(ProcessRunner.IsOnPath("python3"), "python3 is not installed");
+        Requirement.That(ProcessRunner.IsOnPath("python3"), "python3 is not installed");
         using var repo = PythonRepo("""
             import gittrack
             gittrack.log_metric("loss", 3.0, step=1)
@@ -108,7 +108,7 @@ public sealed class PythonClientTests
     [SkippableFact]
     public void Outside_gittrack_each_call_is_a_no_op_with_exactly_one_warning()
     {
-        Skip.IfNot(ProcessRunner.IsOnPath("python3"), "python3 is not installed");
+        Requirement.That(ProcessRunner.IsOnPath("python3"), "python3 is not installed");
         using var repo = PythonRepo("""
             import gittrack
             gittrack.log_metric("loss", 1.0, step=1)
@@ -132,9 +132,9 @@ public sealed class PythonClientTests
     [SkippableFact]
     public void Pip_installs_the_client_from_its_folder_and_it_imports()
     {
-        Skip.IfNot(ProcessRunner.IsOnPath("python3"), "python3 is not installed");
+        Requirement.That(ProcessRunner.IsOnPath("python3"), "python3 is not installed");
         var pip = ProcessRunner.Run("python3", ["-m", "pip", "--version"], Path.GetTempPath());
-        Skip.If(pip.ExitCode != 0, "pip is not installed");
+        Requirement.That(pip.ExitCode == 0, "pip is not installed");
 
         using var repo = new TempGitRepo();
         var target = repo.PathOf("site");

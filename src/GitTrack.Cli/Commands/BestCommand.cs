@@ -1,6 +1,7 @@
 using System.CommandLine;
 using GitTrack.Cli.Rendering;
 using GitTrack.Core.Errors;
+using GitTrack.Core.Query;
 using GitTrack.Core.Runs;
 using GitTrack.Core.Storage;
 
@@ -30,12 +31,18 @@ public static class BestCommand
         command.SetAction(parseResult =>
         {
             var name = parseResult.GetValue(metric)!;
-            var higherIsBetter = Direction(name, parseResult.GetValue(max), parseResult.GetValue(min));
+            bool wantMax = parseResult.GetValue(max), wantMin = parseResult.GetValue(min);
+            if (wantMax && wantMin)
+                throw new InvalidInputException("--max and --min contradict each other", "give one of them");
             var count = parseResult.GetValue(top);
             if (count < 1)
                 throw new InvalidInputException($"--top {count} is less than 1", "give a count of 1 or more");
             using var store = context.OpenStore();
             var matching = RunSelection.Select(store, context.Error, parseResult.GetValue(filter), sort: null, limit: null);
+            // A name no run has is a typo more often than a metric still to come: say so before asking for a direction.
+            if (matching.Count > 0 && !matching.Any(r => r.Metrics.ContainsKey(name)))
+                throw UnknownMetric(name, matching, filtered: parseResult.GetValue(filter) is not null);
+            var higherIsBetter = Direction(name, wantMax, wantMin);
             // Runs without the metric, or whose last value is NaN, cannot be ranked and are left out.
             var ranked = matching
                 .Where(r => r.Metrics.TryGetValue(name, out var v) && !double.IsNaN(v))
@@ -65,6 +72,19 @@ public static class BestCommand
             return (int)ExitCode.Ok;
         });
         return command;
+    }
+
+    /// <summary>No listed run has the metric: the names near it (a typo), or where to see the names runs have.</summary>
+    private static NotFoundException UnknownMetric(string name, IReadOnlyList<RunSummary> runs, bool filtered)
+    {
+        var names = runs.SelectMany(r => r.Metrics.Keys).Distinct(StringComparer.Ordinal).ToList();
+        var near = NearNames.Of(name, names);
+        var what = filtered ? $"none of the {runs.Count} runs matching the filter has metric '{name}'" : $"no run has metric '{name}'";
+        var hint = near.Count > 0
+            ? $"did you mean {string.Join(" or ", near.Select(n => $"'{n}'"))}? 'gittrack ls --columns name,metrics.*' shows the metrics runs have"
+            : names.Count == 0 ? "no run logged a metric yet"
+            : "'gittrack ls --columns name,metrics.*' shows the metrics runs have";
+        return new NotFoundException(what, hint);
     }
 
     private static readonly HashSet<string> Lower = new(StringComparer.Ordinal)

@@ -34,5 +34,5 @@ public sealed class CorruptDataException(string message, string? hint = null, Ex
     : GitTrackException(message, hint, inner);
 
 /// <summary>The operation would overwrite or lose the user's work, or lost a race it could not retry.</summary>
-public sealed class ConflictException(string message, string? hint = null)
-    : GitTrackException(message, hint);
+public sealed class ConflictException(string message, string? hint = null, Exception? inner = null)
+    : GitTrackException(message, hint, inner);

@@ -169,6 +169,31 @@ public static class QueryParser
         }
 
         /// <summary>
+        /// A metric is a number: it compares with a number, a duration (as seconds), <c>nan</c> or an infinity, or text
+        /// that reads as one; anything else (a bare word such as <c>high</c>, a date, true/false) can never match, so it is
+        /// an error rather than a filter that silently keeps nothing.
+        /// </summary>
+        private QueryLiteral FitToMetric(string name, QueryLiteral literal)
+        {
+            if (literal.Kind is QueryLiteralKind.Number or QueryLiteralKind.Duration)
+                return literal;
+            if (literal.Kind == QueryLiteralKind.Text && LiteralReader.TryNumber(literal.Raw, out double n))
+                return literal with { Kind = QueryLiteralKind.Number, Number = n };
+            if (literal.Kind == QueryLiteralKind.Text && NonFinite(literal.Raw) is { } special)
+                return literal with { Kind = QueryLiteralKind.Number, Number = special };
+            throw Error($"{name} is a number, '{literal.Raw}' is not", literal.Position,
+                $"metrics compare with numbers, e.g. {name} > 0.9 (nan and inf too)");
+        }
+
+        private static double? NonFinite(string text) => text.ToLowerInvariant() switch
+        {
+            "nan" => double.NaN,
+            "inf" or "+inf" or "infinity" or "+infinity" => double.PositiveInfinity,
+            "-inf" or "-infinity" => double.NegativeInfinity,
+            _ => null,
+        };
+
+        /// <summary>
         /// Checks and converts the literal for the run's own fields, whose types are known: text fields take any value as
         /// its text, dates need a date, durations a duration or seconds, exit_code a number, status one of its names.
         /// </summary>
@@ -179,6 +204,8 @@ public static class QueryParser
             string name = field.ToString();
             switch (field.FixedKind)
             {
+                case null when field.Root == FieldRoot.Metrics:
+                    return FitToMetric(name, literal);
                 case null:
                     return literal;
                 case QueryValueKind.Date:

@@ -49,6 +49,7 @@ public sealed class RunSession : IDisposable
         _host = host;
         _runtimes = runtimes;
         _events = new EventsFileReader(active.EventsPath);
+        _events.Open(); // the file just created is the one read, whatever the command later puts at its path
         _lastCheckpoint = _lastPush = DateTimeOffset.UtcNow;
     }
 
@@ -251,6 +252,8 @@ public sealed class RunSession : IDisposable
         var batch = _events.ReadNew(final);
         if (batch.IsEmpty)
             return;
+        foreach (var notice in batch.Notices)
+            _options.Warn?.Invoke(notice);
         _accumulator.Apply(batch, DateTimeOffset.UtcNow);
         foreach (var point in batch.Metrics)
         {
@@ -336,9 +339,7 @@ public sealed class RunSession : IDisposable
                 return _run;
             Ingest(final: true);
             var cache = ArtifactCache.Open(_directories);
-            ArtifactEntry? log = null;
-            if (File.Exists(LogPath))
-                log = Retry<ArtifactEntry?>("the run's log", () => new ArtifactEntry("output.log", cache.AddFile(LogPath), new FileInfo(LogPath).Length), () => null);
+            var log = Retry("the run's log", () => StoreLog(cache, LogPath, _options.Warn), () => null);
             var notStored = new List<string>();
             var artifacts = StoreArtifacts(cache, notStored);
             var ended = Current();
@@ -366,7 +367,7 @@ public sealed class RunSession : IDisposable
                 // Impossible for now: keep the run as it ended beside its events, for the next gittrack to commit.
                 try { _active.AppendHistory(_unsaved); _unsaved.Clear(); _active.WriteFinal(final); } catch (IOException) { }
                 _active.Dispose();
-                throw new StorageFaultException($"could not save run {final.Name} ({final.Id[..RunId.ShortLength]}): {_lastFailure}",
+                throw new IOFaultException(IOFault.Other, $"could not save run {final.Name} ({final.Id[..RunId.ShortLength]}): {_lastFailure}",
                     $"its events, log and final state are kept in {_active.Folder}; free space, then run any gittrack command (such as 'gittrack ls') to save it");
             });
             _ended = true;
@@ -393,7 +394,7 @@ public sealed class RunSession : IDisposable
             {
                 return save();
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or StorageFaultException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or IOFaultException)
             {
                 _lastFailure = e.Message;
                 if (DateTimeOffset.UtcNow >= deadline)
@@ -403,6 +404,23 @@ public sealed class RunSession : IDisposable
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
             }
         }
+    }
+
+    /// <summary>
+    /// The log gittrack wrote, stored in the cache. Read only as a regular file: the command may have put a named pipe
+    /// or a link to a device at its path, which would block or never end.
+    /// </summary>
+    internal static ArtifactEntry? StoreLog(ArtifactCache cache, string logPath, Action<string>? warn)
+    {
+        using var stream = RegularFile.OpenForReading(logPath, out var kind, out _);
+        if (stream is null)
+        {
+            if (kind != FileKind.Missing)
+                warn?.Invoke($"the run's log file was replaced by {RegularFile.Describe(kind)}; the log is not stored");
+            return null;
+        }
+        var key = cache.AddStream(stream);
+        return new ArtifactEntry("output.log", key, stream.Position);
     }
 
     private List<ArtifactEntry> StoreArtifacts(ArtifactCache cache, List<string> notStored)
@@ -431,7 +449,10 @@ public sealed class RunSession : IDisposable
                 _options.Warn?.Invoke($"artifact outside the repository not stored: {path} (save artifacts inside the work tree)");
                 continue;
             }
-            if (File.Exists(path))
+            var kind = RegularFile.KindOf(path, followLinks: true);
+            if (kind is not (FileKind.Regular or FileKind.Directory or FileKind.Missing))
+                _options.Warn?.Invoke($"artifact not stored: {relative} is {RegularFile.Describe(kind)}, not a file (reading it might never end)");
+            else if (File.Exists(path))
                 Store(path, relative);
             else if (Directory.Exists(path))
             {
@@ -439,6 +460,11 @@ public sealed class RunSession : IDisposable
                 {
                     if (new FileInfo(file).LinkTarget is not null)
                         continue; // a link inside an artifact folder could point anywhere; only real files are stored
+                    if (RegularFile.KindOf(file) != FileKind.Regular)
+                    {
+                        _options.Warn?.Invoke($"artifact not stored: {RelativeToWorkTree(_directories.WorkTree, file)} is {RegularFile.Describe(RegularFile.KindOf(file))}, not a file");
+                        continue;
+                    }
                     Store(file, RelativeToWorkTree(_directories.WorkTree, file));
                 }
             }

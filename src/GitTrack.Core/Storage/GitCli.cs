@@ -49,12 +49,12 @@ internal static class GitCli
         }
     }
 
-    /// <summary>Runs git and returns its standard output; a failure becomes <see cref="InvalidOperationException"/> with git's message.</summary>
+    /// <summary>Runs git and returns its standard output; a failure becomes <see cref="GitCommandException"/> with git's message.</summary>
     public static string Check(string workingDirectory, IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
         var result = Run(workingDirectory, environment, args);
         if (result.ExitCode != 0)
-            throw new InvalidOperationException($"git {string.Join(' ', args)} failed ({result.ExitCode}): {result.Stderr.Trim()}");
+            throw new GitCommandException(args, result.ExitCode, result.Stderr.Trim());
         return result.Stdout;
     }
 }

@@ -346,11 +346,8 @@ public sealed partial class RunStore
                 EndedAt = active.LastWrite() ?? DateTimeOffset.UtcNow,
                 Error = "gittrack stopped recording (killed, or the machine went down); recorded from its last checkpoint",
             };
-        if (record.Log is null && File.Exists(active.LogPath))
-        {
-            var cache = ArtifactCache.Open(_directories);
-            record = record with { Log = new ArtifactEntry("output.log", cache.AddFile(active.LogPath), new FileInfo(active.LogPath).Length) };
-        }
+        if (record.Log is null && RunSession.StoreLog(ArtifactCache.Open(_directories), active.LogPath, _warnings.Add) is { } log)
+            record = record with { Log = log };
         var history = active.ReadHistory();
         if (onBranch is null)
             Create(record, history);

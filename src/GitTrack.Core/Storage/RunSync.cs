@@ -98,13 +98,13 @@ public static class RunSync
             || text.Contains("incorrect old value", StringComparison.Ordinal);
     }
 
-    private static StorageFaultException Failed(string what, string remote, GitCli.Result result)
+    private static IOFaultException Failed(string what, string remote, GitCli.Result result)
     {
         var lines = (result.Stderr + "\n" + result.Stdout).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Where(l => !l.StartsWith("To ", StringComparison.Ordinal) && l != "Done").ToArray();
         var why = lines.FirstOrDefault(l => l.StartsWith("fatal:", StringComparison.Ordinal) || l.StartsWith("error:", StringComparison.Ordinal) || l.StartsWith('!'))
             ?? lines.FirstOrDefault() ?? $"git exited with {result.ExitCode}";
-        return new StorageFaultException($"git {what} {remote} failed: {why}",
+        return new IOFaultException(IOFault.Other, $"git {what} {remote} failed: {why}",
             "check the remote's URL ('git remote -v') and your access to it; git's own credentials are used");
     }
 

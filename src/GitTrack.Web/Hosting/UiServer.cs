@@ -100,20 +100,26 @@ public sealed class UiServer : IAsyncDisposable
             {
                 await next(http);
             }
-            catch (GitTrackException e) when (!http.Response.HasStarted)
-            {
-                var status = e switch
-                {
-                    NotFoundException => StatusCodes.Status404NotFound,
-                    InvalidInputException => StatusCodes.Status400BadRequest,
-                    AmbiguousException or ConflictException => StatusCodes.Status409Conflict,
-                    _ => StatusCodes.Status500InternalServerError,
-                };
-                await RunsApi.Error(http, status, e.Message, e.Hint);
-            }
             catch (System.Text.Json.JsonException e) when (!http.Response.HasStarted)
             {
                 await RunsApi.Error(http, StatusCodes.Status400BadRequest, $"the request body is not valid JSON: {e.Message}", null);
+            }
+            catch (BadHttpRequestException e) when (!http.Response.HasStarted)
+            {
+                // The request itself is malformed (a body too large, a bad header): its own status, as JSON.
+                await RunsApi.Error(http, e.StatusCode, e.Message, null);
+            }
+            catch (Exception e) when (!http.Response.HasStarted && !http.RequestAborted.IsCancellationRequested)
+            {
+                // Every failure is a JSON error with the line the command line would print: git's and the file
+                // system's faults said as GitTrack errors (GitErrors), anything else as an internal error.
+                if (GitErrors.Translate(e) is { } known)
+                    await RunsApi.Error(http, StatusFor(known), known.Message, known.Hint);
+                else
+                    await RunsApi.Error(http, StatusCodes.Status500InternalServerError, $"internal error: {e.GetType().Name}: {e.Message}",
+                        "please report this; the server's standard error has details when GITTRACK_DEBUG=1");
+                if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("GITTRACK_DEBUG")))
+                    await Console.Error.WriteLineAsync(e.ToString());
             }
         });
 
@@ -159,6 +165,16 @@ public sealed class UiServer : IAsyncDisposable
             : address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{address}]" : address.ToString();
         return new UiServer(app, data, new Uri($"http://{shownHost}:{port}/"), token);
     }
+
+    /// <summary>The HTTP status of a GitTrack error: the request's fault (4xx), or the server's (5xx, 507 for a full disk).</summary>
+    internal static int StatusFor(GitTrackException error) => error switch
+    {
+        NotFoundException => StatusCodes.Status404NotFound,
+        InvalidInputException => StatusCodes.Status400BadRequest,
+        AmbiguousException or ConflictException => StatusCodes.Status409Conflict,
+        IOFaultException { Kind: IOFault.DiskFull } => StatusCodes.Status507InsufficientStorage,
+        _ => StatusCodes.Status500InternalServerError,
+    };
 
     private static bool IsLoopbackHost(HostString host, int? port)
     {

@@ -36,9 +36,15 @@ public static class GitTrackProcess
     public static ProcessResult RunWith(TempGitRepo repo, IReadOnlyDictionary<string, string> extra, params string[] args) =>
         RunIn(repo.Root, Merge(repo.Environment, extra), args);
 
-    /// <summary>Starts gittrack without waiting, so a test can signal or kill it while it runs.</summary>
-    public static BackgroundProcess Start(TempGitRepo repo, IReadOnlyDictionary<string, string>? extra, params string[] args) =>
-        BackgroundProcess.Start(CommandLine[0], [.. CommandLine[1..], .. args], repo.Root, Merge(repo.Environment, extra ?? new Dictionary<string, string>()));
+    /// <summary>
+    /// Starts gittrack without waiting, so a test can signal or kill it while it runs; with the default action for
+    /// the signals tests send, however the test run itself was started (<see cref="DefaultSignals"/>).
+    /// </summary>
+    public static BackgroundProcess Start(TempGitRepo repo, IReadOnlyDictionary<string, string>? extra, params string[] args)
+    {
+        var command = DefaultSignals.For([.. CommandLine, .. args]);
+        return BackgroundProcess.Start(command[0], command[1..], repo.Root, Merge(repo.Environment, extra ?? new Dictionary<string, string>()));
+    }
 
     public static Dictionary<string, string> Merge(IReadOnlyDictionary<string, string> first, IReadOnlyDictionary<string, string> second)
     {

@@ -15,14 +15,16 @@ public sealed class UiProcess : IDisposable
 
     public UiProcess(TempGitRepo repo, params string[] extraArgs)
     {
-        var info = new ProcessStartInfo(GitTrackProcess.CommandLine[0])
+        // With the default action for SIGINT (Interrupt), however the test run itself was started.
+        var command = DefaultSignals.For([.. GitTrackProcess.CommandLine, "ui", "--port", "0", .. extraArgs]);
+        var info = new ProcessStartInfo(command[0])
         {
             WorkingDirectory = repo.Root,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in GitTrackProcess.CommandLine[1..].Concat(["ui", "--port", "0"]).Concat(extraArgs))
+        foreach (var arg in command[1..])
             info.ArgumentList.Add(arg);
         foreach (var (key, value) in repo.Environment)
             info.Environment[key] = value;

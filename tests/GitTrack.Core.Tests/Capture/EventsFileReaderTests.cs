@@ -1,6 +1,7 @@
 using System.Text;
 using GitTrack.Core.Runs;
 using GitTrack.Core.Runs.Capture;
+using GitTrack.Tests.Shared;
 
 namespace GitTrack.Core.Tests.Capture;
 
@@ -299,7 +300,7 @@ public sealed class EventsFileReaderTests : IDisposable
     [SkippableFact]
     public void Lines_written_by_python_json_dumps_are_read()
     {
-        Skip.IfNot(File.Exists("/usr/bin/python3"), "python3 not installed");
+        Requirement.That(File.Exists("/usr/bin/python3"), "python3 not installed");
         var script = """
             import json, sys
             with open(sys.argv[1], "a") as f:
@@ -318,5 +319,80 @@ public sealed class EventsFileReaderTests : IDisposable
         Assert.Equal([0L, 1L, 2L, 3L], batch.Metrics.Select(m => m.Step!.Value));
         Assert.Equal(1e-3, batch.Params.Single().Value);
         Assert.Equal("é \"quoted\"", batch.Tags.Single().Value);
+    }
+
+    /// <summary>Reads on another thread and fails, rather than hangs, when a read does not come back.</summary>
+    private static EventBatch ReadWithin(EventsFileReader reader, bool final = true)
+    {
+        var read = Task.Run(() => reader.ReadNew(final));
+        Assert.True(read.Wait(TimeSpan.FromSeconds(30)), "the read did not come back: it blocked or read without end");
+        return read.Result;
+    }
+
+    private void MakeFifo()
+    {
+        var result = ProcessRunner.Run("mkfifo", [_path], _dir);
+        Assert.True(result.ExitCode == 0, result.Stderr);
+    }
+
+    [SkippableFact]
+    public void A_fifo_in_place_of_the_events_file_is_refused_once_without_blocking()
+    {
+        Requirement.That(OperatingSystem.IsLinux(), "named pipes as Linux makes them");
+        MakeFifo();
+        using var reader = new EventsFileReader(_path);
+
+        var first = ReadWithin(reader);
+        Assert.Contains("replaced by a named pipe (FIFO), which is not read", Assert.Single(first.Notices), StringComparison.Ordinal);
+        Assert.False(first.IsEmpty);
+        Assert.True(ReadWithin(reader).IsEmpty); // said once
+    }
+
+    [SkippableFact]
+    public void A_link_to_dev_zero_in_place_of_the_events_file_is_not_read()
+    {
+        Requirement.That(File.Exists("/dev/zero"), "needs /dev/zero");
+        File.CreateSymbolicLink(_path, "/dev/zero");
+        using var reader = new EventsFileReader(_path);
+
+        var batch = ReadWithin(reader);
+        Assert.Contains("replaced by a symbolic link", Assert.Single(batch.Notices), StringComparison.Ordinal);
+        Assert.Empty(batch.Problems);
+        Assert.Equal(0, reader.LinesRead);
+    }
+
+    [SkippableFact]
+    public void An_open_events_file_replaced_by_a_fifo_is_still_read_and_the_fifo_is_refused_once()
+    {
+        Requirement.That(OperatingSystem.IsLinux(), "named pipes as Linux makes them");
+        Append("{\"type\":\"metric\",\"name\":\"loss\",\"value\":1}\n");
+        using var reader = new EventsFileReader(_path);
+        reader.Open();
+        using (var writer = new FileStream(_path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete))
+        {
+            File.Delete(_path);
+            MakeFifo();
+            writer.Write("{\"type\":\"metric\",\"name\":\"loss\",\"value\":2}\n"u8);
+        }
+
+        var batch = ReadWithin(reader);
+        Assert.Equal([1.0, 2.0], batch.Metrics.Select(m => m.Value));
+        Assert.Contains("named pipe (FIFO)", Assert.Single(batch.Notices), StringComparison.Ordinal);
+        Assert.True(ReadWithin(reader).IsEmpty);
+    }
+
+    [Fact]
+    public void An_events_file_replaced_by_another_file_is_read_from_its_start_after_the_old_one()
+    {
+        Append("{\"type\":\"metric\",\"name\":\"a\",\"value\":1}\n");
+        using var reader = new EventsFileReader(_path);
+        reader.Open();
+        var next = Path.Combine(_dir, "next.jsonl");
+        File.WriteAllText(next, "{\"type\":\"metric\",\"name\":\"b\",\"value\":2}\n");
+        File.Move(next, _path, overwrite: true);
+
+        var batch = ReadWithin(reader);
+        Assert.Equal(["a", "b"], batch.Metrics.Select(m => m.Name));
+        Assert.Contains("replaced by another file", Assert.Single(batch.Notices), StringComparison.Ordinal);
     }
 }

@@ -1,5 +1,6 @@
 using GitTrack.Core.Runs;
 using GitTrack.Core.Runs.Capture;
+using GitTrack.Tests.Shared;
 
 namespace GitTrack.Core.Tests.Capture;
 
@@ -74,7 +75,7 @@ public sealed class HostProbeTests
     [SkippableFact]
     public async Task Host_capture_on_linux_reads_this_machine()
     {
-        Skip.IfNot(OperatingSystem.IsLinux(), "reads /proc");
+        Requirement.That(OperatingSystem.IsLinux(), "reads /proc");
         var host = await HostProbe.CaptureAsync();
         Assert.False(string.IsNullOrEmpty(host.Hostname));
         Assert.False(string.IsNullOrEmpty(host.Os));
@@ -95,7 +96,7 @@ public sealed class HostProbeTests
     [SkippableFact]
     public async Task A_probe_that_hangs_is_abandoned_at_its_timeout()
     {
-        Skip.IfNot(File.Exists("/bin/sleep"), "needs /bin/sleep");
+        Requirement.That(File.Exists("/bin/sleep"), "needs /bin/sleep");
         var started = DateTime.UtcNow;
         var output = await ExternalProbe.RunAsync("/bin/sleep", ["30"], TimeSpan.FromMilliseconds(200));
         Assert.Null(output);

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using GitTrack.Core.Errors;
 using GitTrack.Core.Runs.Capture;
+using GitTrack.Tests.Shared;
 
 namespace GitTrack.Core.Tests.Capture;
 
@@ -244,7 +245,7 @@ public sealed class ParamsParserTests : IDisposable
     [SkippableFact]
     public void Params_file_for_the_child_round_trips_through_python_json()
     {
-        Skip.IfNot(File.Exists("/usr/bin/python3"), "python3 not installed");
+        Requirement.That(File.Exists("/usr/bin/python3"), "python3 not installed");
         var parameters = new SortedDictionary<string, object>(StringComparer.Ordinal)
         {
             ["lr"] = 0.01, ["epochs"] = 3L, ["debug"] = true, ["nan"] = double.NaN, ["inf"] = double.NegativeInfinity, ["s"] = "é",

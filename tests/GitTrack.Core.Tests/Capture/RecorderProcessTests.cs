@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using GitTrack.Core.Runs;
 using GitTrack.Core.Runs.Capture;
+using GitTrack.Tests.Shared;
 
 namespace GitTrack.Core.Tests.Capture;
 
@@ -17,7 +18,7 @@ public sealed class RecorderProcessTests
     [SkippableFact]
     public void A_process_that_exited_is_gone()
     {
-        Skip.IfNot(OperatingSystem.IsLinux(), "needs /bin/true");
+        Requirement.That(OperatingSystem.IsLinux(), "needs /bin/true");
         using var process = Process.Start("/bin/true");
         process.WaitForExit();
         Assert.True(RecorderProcess.IsGone(RecorderProcess.Current() with { Pid = process.Id }));
@@ -26,7 +27,7 @@ public sealed class RecorderProcessTests
     [SkippableFact]
     public void A_recorder_from_an_earlier_boot_is_gone()
     {
-        Skip.IfNot(File.Exists("/proc/sys/kernel/random/boot_id"), "needs a Linux boot id");
+        Requirement.That(File.Exists("/proc/sys/kernel/random/boot_id"), "needs a Linux boot id");
         Assert.True(RecorderProcess.IsGone(RecorderProcess.Current() with { BootId = "00000000-0000-0000-0000-000000000000" }));
     }
 

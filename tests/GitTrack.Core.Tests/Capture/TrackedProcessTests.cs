@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using GitTrack.Core.Runs;
 using GitTrack.Core.Runs.Capture;
+using GitTrack.Tests.Shared;
 
 namespace GitTrack.Core.Tests.Capture;
 
@@ -30,7 +31,7 @@ public sealed class TrackedProcessTests : IDisposable
     [SkippableFact]
     public async Task Stdout_and_stderr_pass_through_unchanged_and_both_land_in_the_log()
     {
-        Skip.IfNot(OperatingSystem.IsLinux(), "uses /bin/sh");
+        Requirement.That(OperatingSystem.IsLinux(), "uses /bin/sh");
         var stdout = new MemoryStream();
         var stderr = new MemoryStream();
         var result = await Run(Options("/bin/sh", "-c", "printf 'epoch 1\\r50%%\\r100%%\\n'; printf 'warn\\n' >&2; printf '\\000\\377'")
@@ -53,7 +54,7 @@ public sealed class TrackedProcessTests : IDisposable
     [SkippableFact]
     public async Task Large_output_streams_through_with_every_byte_kept()
     {
-        Skip.IfNot(OperatingSystem.IsLinux(), "uses /bin/sh");
+        Requirement.That(OperatingSystem.IsLinux(), "uses /bin/sh");
         var stdout = new MemoryStream();
         var result = await Run(Options("/bin/sh", "-c", "i=0; while [ $i -lt 20000 ]; do echo \"line $i of the training output\"; i=$((i+1)); done")
             with { StandardOutput = stdout });
@@ -69,7 +70,7 @@ public sealed class TrackedProcessTests : IDisposable
     [InlineData(255)]
     public async Task The_childs_exit_code_is_returned(int code)
     {
-        Skip.IfNot(OperatingSystem.IsLinux(), "uses /bin/sh");
+        Requirement.That(OperatingSystem.IsLinux(), "uses /bin/sh");
         var result = await Run(Options("/bin/sh", "-c", $"exit {code}"));
         Assert.Equal(code, result.ExitCode);
         Assert.Equal(RunStatus.Failed, result.Status);
@@ -78,7 +79,7 @@ public sealed class TrackedProcessTests : IDisposable
     [SkippableFact]
     public async Task The_child_gets_the_extra_variables_in_the_working_directory()
     {
-        Skip.IfNot(OperatingSystem.IsLinux(), "uses /bin/sh");
+        Requirement.That(OperatingSystem.IsLinux(), "uses /bin/sh");
         Environment.SetEnvironmentVariable("GITTRACK_TEST_REMOVED", "present");
         try
         {
@@ -106,7 +107,7 @@ public sealed class TrackedProcessTests : IDisposable
     [SkippableFact]
     public async Task Arguments_reach_the_child_as_given_without_a_shell()
     {
-        Skip.IfNot(OperatingSystem.IsLinux(), "uses printf");
+        Requirement.That(OperatingSystem.IsLinux(), "uses printf");
         var stdout = new MemoryStream();
         var result = await Run(Options("printf", "%s|", "a b", "$HOME", "*", "") with { StandardOutput = stdout });
         Assert.Equal(0, result.ExitCode);
@@ -116,7 +117,7 @@ public sealed class TrackedProcessTests : IDisposable
     [SkippableFact]
     public async Task A_relative_program_path_is_found_from_the_working_directory()
     {
-        Skip.IfNot(OperatingSystem.IsLinux(), "uses /bin/sh");
+        Requirement.That(OperatingSystem.IsLinux(), "uses /bin/sh");
         var script = Path.Combine(_dir, "train.sh");
         File.WriteAllText(script, "#!/bin/sh\necho trained\n");
         if (!OperatingSystem.IsWindows())
@@ -141,7 +142,7 @@ public sealed class TrackedProcessTests : IDisposable
     [SkippableFact]
     public async Task A_file_that_is_not_executable_ends_with_127_and_the_reason()
     {
-        Skip.IfNot(OperatingSystem.IsLinux(), "unix file modes");
+        Requirement.That(OperatingSystem.IsLinux(), "unix file modes");
         File.WriteAllText(Path.Combine(_dir, "data.txt"), "x");
         var result = await Run(Options("./data.txt"));
         Assert.Equal(127, result.ExitCode);
@@ -167,9 +168,9 @@ public sealed class TrackedProcessTests : IDisposable
     [SkippableFact]
     public async Task A_forwarded_sigterm_reaches_a_child_that_traps_it_and_the_run_is_killed()
     {
-        Skip.IfNot(OperatingSystem.IsLinux(), "posix signals");
+        Requirement.That(OperatingSystem.IsLinux(), "posix signals");
         var stdout = new WatchStream("ready");
-        var process = TrackedProcess.Start(Options("/bin/sh", "-c", "trap 'echo got-term; exit 7' TERM; echo ready; while :; do sleep 0.05; done")
+        var process = TrackedProcess.Start(Options(DefaultSignals.For("/bin/sh", "-c", "trap 'echo got-term; exit 7' TERM; echo ready; while :; do sleep 0.05; done"))
             with { StandardOutput = stdout });
         await stdout.Seen.WaitAsync(Patience);
         Assert.True(process.Forward(PosixSignal.SIGTERM));
@@ -183,9 +184,9 @@ public sealed class TrackedProcessTests : IDisposable
     [SkippableFact]
     public async Task A_real_sigterm_sent_to_this_process_is_passed_to_the_child_and_we_outlive_it()
     {
-        Skip.IfNot(OperatingSystem.IsLinux(), "posix signals");
+        Requirement.That(OperatingSystem.IsLinux(), "posix signals");
         var stdout = new WatchStream("ready");
-        using var process = TrackedProcess.Start(Options("/bin/sh", "-c", "trap 'echo got-term; exit 9' TERM; echo ready; while :; do sleep 0.05; done")
+        using var process = TrackedProcess.Start(Options(DefaultSignals.For("/bin/sh", "-c", "trap 'echo got-term; exit 9' TERM; echo ready; while :; do sleep 0.05; done"))
             with { StandardOutput = stdout, HandleSignals = true });
         await stdout.Seen.WaitAsync(Patience);
         // The test host receives a real SIGTERM: the handler cancels its default (exit) and passes it on.
@@ -201,10 +202,10 @@ public sealed class TrackedProcessTests : IDisposable
     [InlineData(PosixSignal.SIGTERM, 143)]
     public async Task A_child_ended_by_a_signal_reports_128_plus_its_number(PosixSignal signal, int expected)
     {
-        Skip.IfNot(OperatingSystem.IsLinux(), "posix signals");
+        Requirement.That(OperatingSystem.IsLinux(), "posix signals");
         var stdout = new WatchStream("ready");
         // exec: the signal goes to sleep itself, not to a shell waiting for it.
-        var process = TrackedProcess.Start(Options("/bin/sh", "-c", "echo ready; exec sleep 30") with { StandardOutput = stdout });
+        var process = TrackedProcess.Start(Options(DefaultSignals.For("/bin/sh", "-c", "echo ready; exec sleep 30")) with { StandardOutput = stdout });
         await stdout.Seen.WaitAsync(Patience);
         process.Forward(signal);
         var result = await process.Completion.WaitAsync(Patience);
@@ -215,7 +216,7 @@ public sealed class TrackedProcessTests : IDisposable
     [SkippableFact]
     public async Task A_background_process_left_holding_the_pipes_does_not_hold_up_the_run()
     {
-        Skip.IfNot(OperatingSystem.IsLinux(), "uses /bin/sh");
+        Requirement.That(OperatingSystem.IsLinux(), "uses /bin/sh");
         var stdout = new MemoryStream();
         var result = await Run(Options("/bin/sh", "-c", "sleep 5 & echo done") with
         {
@@ -229,7 +230,7 @@ public sealed class TrackedProcessTests : IDisposable
     [SkippableFact]
     public async Task A_broken_passthrough_keeps_the_child_running_and_the_log_complete()
     {
-        Skip.IfNot(OperatingSystem.IsLinux(), "uses /bin/sh");
+        Requirement.That(OperatingSystem.IsLinux(), "uses /bin/sh");
         var result = await Run(Options("/bin/sh", "-c", "echo one; sleep 0.1; echo two; exit 4") with { StandardOutput = new BrokenStream() });
         Assert.Equal(4, result.ExitCode);
         Assert.Equal("one\ntwo\n", File.ReadAllText(LogPath));

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Diagnostics;
 using GitTrack.Core.Hashing;
+using GitTrack.Tests.Shared;
 
 namespace GitTrack.Core.Tests.Hashing;
 
@@ -44,7 +45,7 @@ public sealed class Blake3B3sumInteropTests : IDisposable
     [InlineData((3 << 20) + 17)]
     public void Hash_of_a_file_matches_b3sum(int size)
     {
-        Skip.IfNot(B3sumInstalled, "b3sum is not installed (apt-get install -y b3sum)");
+        Requirement.That(B3sumInstalled, "b3sum is not installed (apt-get install -y b3sum)");
         string path = WriteFile(size);
         var bytes = File.ReadAllBytes(path);
 

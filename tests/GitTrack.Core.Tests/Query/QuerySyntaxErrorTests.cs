@@ -231,4 +231,28 @@ public sealed class QuerySyntaxErrorTests
             }
         }
     }
+
+    [Theory]
+    [InlineData("metrics.val_auc > high", 18)]
+    [InlineData("metrics.val_auc = \"high\"", 18)]
+    [InlineData("metrics.loss < 2026-01-01", 15)]
+    [InlineData("metrics.loss = true", 15)]
+    public void A_metric_compared_with_something_that_is_not_a_number_is_an_error_at_the_value(string filter, int position)
+    {
+        var error = Fails(filter);
+        Assert.Equal(position, error.Position);
+        Assert.Contains("is a number", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith(filter[..filter.IndexOf(' ')] + " is a number", error.Problem, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("metrics.loss < 0.5")]
+    [InlineData("metrics.loss < \"0.5\"")]
+    [InlineData("metrics.epoch_time > 1m")]
+    [InlineData("metrics.loss != nan")]
+    [InlineData("metrics.loss < inf")]
+    [InlineData("metrics.loss > -Infinity")]
+    [InlineData("metrics.loss ~ \"0.5*\"")]
+    public void A_metric_compared_with_a_number_a_duration_nan_or_an_infinity_parses(string filter) =>
+        QueryParser.Parse(filter);
 }

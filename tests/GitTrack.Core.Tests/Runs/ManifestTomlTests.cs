@@ -96,7 +96,7 @@ public sealed class ManifestTomlTests
     [SkippableFact]
     public void Python_tomllib_reads_written_manifests_with_dotted_keys_flat()
     {
-        Skip.IfNot(ProcessRunner.IsOnPath("python3"), "python3 is not installed");
+        Requirement.That(ProcessRunner.IsOnPath("python3"), "python3 is not installed");
         var path = Path.Combine(Path.GetTempPath(), $"gittrack-manifest-{Guid.NewGuid():N}.toml");
         try
         {

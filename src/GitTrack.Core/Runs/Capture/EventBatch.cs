@@ -13,6 +13,9 @@ public sealed class EventBatch
     public List<string> Artifacts { get; } = [];
     public List<EventProblem> Problems { get; } = [];
 
+    /// <summary>What the reader refused or did about the events file itself (replaced by a named pipe, say), to show the user once each.</summary>
+    public List<string> Notices { get; } = [];
+
     /// <summary>The message of the batch's last <c>error</c> event (why the command is failing), or null.</summary>
     public string? Error { get; internal set; }
 
@@ -23,5 +26,5 @@ public sealed class EventBatch
     public long Lines { get; internal set; }
 
     public bool IsEmpty => Metrics.Count == 0 && Params.Count == 0 && Tags.Count == 0 && Artifacts.Count == 0
-        && Problems.Count == 0 && UnlistedProblems == 0 && Error is null;
+        && Problems.Count == 0 && UnlistedProblems == 0 && Error is null && Notices.Count == 0;
 }

@@ -7,7 +7,7 @@ namespace GitTrack.Core.Storage.Git;
 /// The one way into git (as git-bug's <c>repository.ClockedRepo</c>): references, objects, and the few things done by
 /// the <c>git</c> command line (fetch, push, diffs, worktrees, configuration). Everything else in GitTrack talks to
 /// git through this type; it hands out plain records (<see cref="GitTreeEntry"/>, <see cref="GitCommit"/>, object ids
-/// as hex strings) and turns every libgit2 failure into a GitTrack error once, here (<see cref="GitFailures"/>).
+/// as hex strings) and turns every libgit2 failure into a GitTrack error once, here (<see cref="GitErrors"/>).
 /// libgit2 objects are not thread-safe: one instance serves one thread at a time, except
 /// <see cref="ReadBlobs"/>, which reads side by side through repositories of its own.
 /// </summary>
@@ -42,7 +42,7 @@ public sealed class GitRepository : IDisposable
         }
         catch (Exception e) when (e is LibGit2SharpException or IOException)
         {
-            throw GitFailures.Translate(e, "opening the repository", directories.GitDir);
+            throw GitErrors.Translate(e) ?? e;
         }
     }
 
@@ -211,7 +211,7 @@ public sealed class GitRepository : IDisposable
         foreach (var worker in workers)
             worker.Join();
         if (failures.Count > 0)
-            throw GitFailures.Translate(failures[0], $"reading {what}", Directories.GitDir);
+            throw GitErrors.Translate(failures[0]) ?? failures[0];
         return result;
     }
 
@@ -296,6 +296,7 @@ public sealed class GitRepository : IDisposable
         ["GIT_WORK_TREE"] = Directories.WorkTree,
     };
 
+    // What is being done is named at each call for readers of the code; the error names the file or object itself.
     private T Guard<T>(string doing, Func<T> action)
     {
         try
@@ -304,7 +305,7 @@ public sealed class GitRepository : IDisposable
         }
         catch (Exception e) when (e is LibGit2SharpException or IOException or UnauthorizedAccessException)
         {
-            throw GitFailures.Translate(e, doing, Directories.GitDir);
+            throw GitErrors.Translate(e) ?? e;
         }
     }
 

@@ -20,7 +20,7 @@ export function smooth(y: (number | null)[], weight: number): (number | null)[] 
   let n = 0;
   for (let i = 0; i < y.length; i++) {
     const v = y[i];
-    if (v === null || !Number.isFinite(v)) {
+    if (v == null || !Number.isFinite(v)) {
       out[i] = null;
       continue;
     }
@@ -33,7 +33,8 @@ export function smooth(y: (number | null)[], weight: number): (number | null)[] 
 
 /** Merges series with different x values onto one sorted x array, as uPlot needs (null where a series has no point). */
 function align(lines: { x: number[]; y: (number | null)[] }[]): uPlot.AlignedData {
-  if (lines.length === 1) return [lines[0].x, lines[0].y] as uPlot.AlignedData;
+  const [only] = lines;
+  if (lines.length === 1 && only) return [only.x, only.y] as uPlot.AlignedData;
   return uPlot.join(lines.map((l) => [l.x, l.y] as uPlot.AlignedData)) as uPlot.AlignedData;
 }
 

@@ -87,7 +87,8 @@ export async function compareView(host: HTMLElement, ids: string[], controls: Ch
     aSelect.appendChild(h("option", { value: r.run.id }, r.run.name));
     bSelect.appendChild(h("option", { value: r.run.id }, r.run.name));
   });
-  if (data.runs.length > 1) bSelect.value = data.runs[1].run.id;
+  const second = data.runs[1];
+  if (second) bSelect.value = second.run.id;
   const drawDiff = async () => {
     clear(diffBox);
     if (aSelect.value === bSelect.value) {

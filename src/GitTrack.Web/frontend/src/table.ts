@@ -30,6 +30,9 @@ export function newTableState(): TableState {
   return { sort: { column: "started", descending: true }, selected: new Set(), collapsed: new Set(), scrollTop: 0 };
 }
 
+/** The column the table is sorted by until another is chosen (newest first). */
+const STARTED_COLUMN: Column = { id: "started", title: "started", kind: "started" };
+
 function columnsOf(runs: RunSummary[]): Column[] {
   const params = new Set<string>();
   const metrics = new Set<string>();
@@ -41,7 +44,7 @@ function columnsOf(runs: RunSummary[]): Column[] {
   return [
     { id: "name", title: "name", kind: "name" },
     { id: "status", title: "status", kind: "status" },
-    { id: "started", title: "started", kind: "started" },
+    STARTED_COLUMN,
     { id: "duration", title: "duration", kind: "duration" },
     ...[...params].sort(byName).map((key): Column => ({ id: `p:${key}`, title: key, kind: "param", key })),
     ...[...metrics].sort(byName).map((key): Column => ({ id: `m:${key}`, title: key, kind: "metric", key })),
@@ -186,12 +189,12 @@ export function runsTable(host: HTMLElement, state: TableState, callbacks: Table
     const last = Math.min(rows.length, Math.ceil((top + height) / ROW_HEIGHT) + OVERSCAN);
     clear(tbody);
     tbody.appendChild(h("tr", { class: "spacer" }, h("td", { colspan: columns.length + 1, style: `height:${first * ROW_HEIGHT}px` })));
-    for (let i = first; i < last; i++) tbody.appendChild(renderRow(rows[i]));
+    for (const row of rows.slice(first, last)) tbody.appendChild(renderRow(row));
     tbody.appendChild(h("tr", { class: "spacer" }, h("td", { colspan: columns.length + 1, style: `height:${(rows.length - last) * ROW_HEIGHT}px` })));
   };
 
   const reorder = () => {
-    const column = columns.find((c) => c.id === state.sort.column) ?? columns[2];
+    const column = columns.find((c) => c.id === state.sort.column) ?? STARTED_COLUMN;
     rows = flatten(runs, column, state.sort.descending, state.collapsed);
     renderHead();
     renderBody();
