@@ -10,6 +10,7 @@ public static class CliApp
     {
         var root = new RootCommand("gittrack: a git-native experiment tracker for machine learning");
         root.Subcommands.Add(VersionCommand.Create(context));
+        VersionCommand.UseForVersionOption(root, context);
         root.Subcommands.Add(HookCommand.Create(context));
         root.Subcommands.Add(RunCommand.Create(context));
         root.Subcommands.Add(LsCommand.Create(context));
@@ -33,6 +34,10 @@ public static class CliApp
         root.Subcommands.Add(PushCommand.Create(context));
         root.Subcommands.Add(SyncCommand.Create(context));
         root.Subcommands.Add(MigrateCommand.Create(context));
+        root.Subcommands.Add(WatchCommand.Create(context));
+        root.Subcommands.Add(ImportCommand.Create(context));
+        root.Subcommands.Add(ModelCommand.Create(context));
+        root.Subcommands.Add(GcCommand.Create(context));
         return root;
     }
 

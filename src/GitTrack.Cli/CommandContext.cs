@@ -43,9 +43,12 @@ public sealed class CommandContext
     /// Opens the runs store of the repository around <see cref="WorkingDirectory"/>, printing what it did by itself
     /// (a run recovered after its recorder died, a pruned tip repaired) as warnings.
     /// </summary>
-    public GitTrack.Core.Storage.RunStore OpenStore()
+    public GitTrack.Core.Storage.RunStore OpenStore() => OpenStore(GitTrack.Core.Storage.GitDirectories.Discover(WorkingDirectory));
+
+    /// <summary>Opens the run store of known directories, printing its notices (a reset pruned tip, recovered runs).</summary>
+    public GitTrack.Core.Storage.RunStore OpenStore(GitTrack.Core.Storage.GitDirectories directories)
     {
-        var store = GitTrack.Core.Storage.RunStore.Open(GitTrack.Core.Storage.GitDirectories.Discover(WorkingDirectory));
+        var store = GitTrack.Core.Storage.RunStore.Open(directories);
         foreach (var notice in store.TakeNotices())
             Error.WriteLine($"gittrack: warning: {notice}");
         return store;

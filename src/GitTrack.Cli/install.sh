@@ -44,7 +44,7 @@ if [ "$kind" = native ]; then
 fi
 if [ "$kind" = readytorun ]; then
   echo "building the ReadyToRun gittrack for $rid..."
-  publish --self-contained false -p:PublishReadyToRun=true
+  publish --self-contained false -p:PublishAot=false -p:PublishReadyToRun=true
 fi
 # Debug symbols and API docs are not needed to run it.
 find "$out/publish" -type f \( -name '*.pdb' -o -name '*.dbg' -o -name '*.xml' \) -delete

@@ -16,6 +16,9 @@ IBenchmark[] benchmarks =
     new HistoryBenchmark(),
     new SyncBenchmark(),
     new LongRunBenchmark(),
+    new RenderBenchmark(),
+    new SystemBenchmark(),
+    new ArtifactsBenchmark(),
 ];
 
 if (args.Length == 0 || args[0] is "-h" or "--help" or "list")

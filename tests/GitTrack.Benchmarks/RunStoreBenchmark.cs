@@ -179,7 +179,7 @@ public sealed class RunStoreBenchmark : IBenchmark
     };
 
     /// <summary>Writes <paramref name="count"/> runs as trees in one commit, sharded as RunStore writes them.</summary>
-    internal static void Generate(string repoPath, int count)
+    internal static void Generate(string repoPath, int count, Func<int, RunRecord, RunRecord>? shape = null)
     {
         using var repo = new Repository(repoPath);
         var code = repo.Head.Tip.Tree;
@@ -188,6 +188,8 @@ public sealed class RunStoreBenchmark : IBenchmark
         {
             var id = RunId.New(T0.AddMinutes(i));
             var run = Record(id.Value, $"run_{i + 1:D3}", i, code.Sha);
+            if (shape is not null)
+                run = shape(i, run);
             var manifest = repo.ObjectDatabase.CreateBlob(new MemoryStream(Encoding.UTF8.GetBytes(ManifestToml.Write(run))));
             var history = repo.ObjectDatabase.CreateBlob(new MemoryStream(MetricHistoryCodec.Encode(
                 Enumerable.Range(0, 10).Select(s => new MetricPoint("loss", 1.0 / (s + 1), s, T0.AddSeconds(s))).ToArray())));

@@ -83,6 +83,9 @@ public sealed class TempGitRepo : IDisposable
         ["GIT_CONFIG_NOSYSTEM"] = "1",
         ["GIT_AUTHOR_DATE"] = "2026-01-01T00:00:00Z",
         ["GIT_COMMITTER_DATE"] = "2026-01-01T00:00:00Z",
+        // No system metrics unless a test asks for them: a run slowed past the 10 s interval by a loaded machine would
+        // otherwise record system/... metrics that tests counting a run's metrics do not expect.
+        ["GITTRACK_SYSTEM_SECONDS"] = "0",
     };
 
     public string PathOf(string relative) => Path.Combine(Root, relative);

@@ -21,6 +21,7 @@ public static class BestCommand
         var filter = RunSelection.FilterOption();
         var top = new Option<int>("--top", "-n") { Description = "How many runs to show", DefaultValueFactory = _ => 1 };
         var json = new Option<bool>("--json") { Description = "Print the runs as a JSON array, best first" };
+        var per = new Option<string?>("--per") { Description = "The best runs for each value of a param or tag (params.NAME, tags.NAME, or NAME: a param, else a tag)" };
         var command = new Command("best", "The best runs by a metric");
         command.Options.Add(metric);
         command.Options.Add(max);
@@ -28,6 +29,7 @@ public static class BestCommand
         command.Options.Add(filter);
         command.Options.Add(top);
         command.Options.Add(json);
+        command.Options.Add(per);
         command.SetAction(parseResult =>
         {
             var name = parseResult.GetValue(metric)!;
@@ -44,12 +46,9 @@ public static class BestCommand
                 throw UnknownMetric(name, matching, filtered: parseResult.GetValue(filter) is not null);
             var higherIsBetter = Direction(name, wantMax, wantMin);
             // Runs without the metric, or whose last value is NaN, cannot be ranked and are left out.
-            var ranked = matching
-                .Where(r => r.Metrics.TryGetValue(name, out var v) && !double.IsNaN(v))
-                .OrderBy(r => higherIsBetter ? -r.Metrics[name] : r.Metrics[name])
-                .ThenByDescending(r => r.StartedAt)
-                .Take(count)
-                .ToList();
+            if (parseResult.GetValue(per) is { } perKey)
+                return BestPerGroup.Write(context, matching, perKey, name, higherIsBetter, count, parseResult.GetValue(json));
+            var ranked = Rank(matching, name, higherIsBetter, count);
             if (parseResult.GetValue(json))
             {
                 JsonOutput.To(context.Out, writer =>
@@ -86,6 +85,13 @@ public static class BestCommand
             : "'gittrack ls --columns name,metrics.*' shows the metrics runs have";
         return new NotFoundException(what, hint);
     }
+    /// <summary>Runs with the metric (NaN left out), best first, newer first among equals, the first <paramref name="count"/>.</summary>
+    internal static List<RunSummary> Rank(IEnumerable<RunSummary> runs, string metric, bool higherIsBetter, int count) => runs
+        .Where(r => r.Metrics.TryGetValue(metric, out var v) && !double.IsNaN(v))
+        .OrderBy(r => higherIsBetter ? -r.Metrics[metric] : r.Metrics[metric])
+        .ThenByDescending(r => r.StartedAt)
+        .Take(count)
+        .ToList();
 
     private static readonly HashSet<string> Lower = new(StringComparer.Ordinal)
     {

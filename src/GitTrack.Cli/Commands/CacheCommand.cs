@@ -3,13 +3,14 @@ using GitTrack.Cli.Rendering;
 using GitTrack.Core.Cache;
 using GitTrack.Core.Errors;
 using GitTrack.Core.Hashing;
+using GitTrack.Core.Runs;
 using GitTrack.Core.Storage;
 
 namespace GitTrack.Cli.Commands;
 
 /// <summary>
-/// <c>gittrack cache add|cat|verify</c>: the artifact cache by hand. Keys print as 64 hex digits and may be given
-/// as any unique prefix of 4 or more.
+/// <c>gittrack cache add|cat|verify|push|pull</c>: the artifact cache by hand, and moving runs' objects to and from the
+/// artifacts remote. Keys print as 64 hex digits and may be given as any unique prefix of 4 or more.
 /// </summary>
 public static class CacheCommand
 {
@@ -19,8 +20,54 @@ public static class CacheCommand
         command.Subcommands.Add(CreateAdd(context));
         command.Subcommands.Add(CreateCat(context));
         command.Subcommands.Add(CreateVerify(context));
+        command.Subcommands.Add(CreateTransfer(context, push: true));
+        command.Subcommands.Add(CreateTransfer(context, push: false));
         return command;
     }
+
+    private static Command CreateTransfer(CommandContext context, bool push)
+    {
+        var runs = new Argument<string[]>("runs")
+        {
+            Arity = ArgumentArity.ZeroOrMore,
+            Description = push ? "Runs whose objects to upload (default: every run, removed ones included)" : "Runs whose objects to download (default: every listed run)",
+        };
+        var command = push
+            ? new Command("push", "Upload the objects (artifacts and logs) of runs to the artifacts remote, skipping those it has")
+            : new Command("pull", "Download the objects (artifacts and logs) of runs from the artifacts remote, skipping those here");
+        command.Arguments.Add(runs);
+        command.SetAction(parseResult =>
+        {
+            var directories = GitDirectories.Discover(context.WorkingDirectory);
+            var cache = ArtifactCache.Open(directories);
+            List<RunRecord> records;
+            using (var store = RunStore.Open(directories))
+            {
+                var given = parseResult.GetValue(runs) ?? [];
+                records = given.Length > 0
+                    ? [.. given.Select(text => store.Resolve(text)).DistinctBy(r => r.Id)]
+                    : [.. store.List(includeRemoved: push).Select(r => store.Get(r.Id))];
+                RunSelection.WarnSkipped(store, context.Error);
+            }
+            using var progress = new ProgressBar(context, push ? "uploading" : "downloading", 0);
+            var result = (push ? ArtifactSync.PushAsync(cache, records, progress) : ArtifactSync.PullAsync(cache, records, progress))
+                .GetAwaiter().GetResult();
+            progress.Dispose();
+            var runsText = records.Count == 1 ? "1 run" : $"{records.Count} runs";
+            if (result.Transferred == 0)
+                context.Out.WriteLine(push
+                    ? $"nothing to push: all {Objects(result.Objects)} of {runsText} are on {result.Remote}"
+                    : $"nothing to pull: all {Objects(result.Objects)} of {runsText} are here");
+            else
+                context.Out.WriteLine(push
+                    ? $"pushed {Objects(result.Transferred)} ({ProgressBar.Bytes(result.TransferredBytes)}) of {runsText} to {result.Remote}; {result.AlreadyThere} already there"
+                    : $"pulled {Objects(result.Transferred)} ({ProgressBar.Bytes(result.TransferredBytes)}) of {runsText} from {result.Remote}; {result.AlreadyThere} already here");
+            return (int)ExitCode.Ok;
+        });
+        return command;
+    }
+
+    private static string Objects(int n) => n == 1 ? "1 object" : $"{n} objects";
 
     private static ArtifactCache OpenCache(CommandContext context) =>
         ArtifactCache.Open(GitDirectories.Discover(context.WorkingDirectory));

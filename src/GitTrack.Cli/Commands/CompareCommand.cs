@@ -4,6 +4,7 @@ using GitTrack.Cli.Rendering;
 using GitTrack.Core.Errors;
 using GitTrack.Core.Query;
 using GitTrack.Core.Runs;
+using GitTrack.Core.Runs.SystemMetrics;
 using GitTrack.Core.Storage;
 
 namespace GitTrack.Cli.Commands;
@@ -76,11 +77,14 @@ public static class CompareCommand
         };
         var keyed = new List<Row>();
         keyed.AddRange(Keyed("params", runs, r => r.Params, isMetric: false));
-        keyed.AddRange(Keyed("metrics", runs, r => r.Metrics.ToDictionary(p => p.Key, p => (object)p.Value), isMetric: true));
+        keyed.AddRange(Keyed("metrics", runs, r => r.Metrics.Where(p => !SystemMetricNames.IsSystem(p.Key)).ToDictionary(p => p.Key, p => (object)p.Value), isMetric: true));
         keyed.AddRange(Keyed("tags", runs, r => r.Tags.ToDictionary(p => p.Key, p => (object)p.Value), isMetric: false));
         // Stable: within each group the order stays params, metrics, tags, keys sorted.
         rows.AddRange(keyed.Where(r => r.Differs));
         rows.AddRange(keyed.Where(r => !r.Differs));
+        // System metrics (last CPU, memory, GPU readings) differ between any two runs: after everything else, not
+        // among the differences that matter.
+        rows.AddRange(Keyed("metrics", runs, r => r.Metrics.Where(p => SystemMetricNames.IsSystem(p.Key)).ToDictionary(p => p.Key, p => (object)p.Value), isMetric: true));
         // Rows every run leaves empty (no note anywhere) say nothing.
         return rows.Where(r => r.Values.Any(v => v is not null)).ToList();
     }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using GitTrack.Cli.Rendering;
 using GitTrack.Core.Query;
 using GitTrack.Core.Runs;
+using GitTrack.Core.Runs.SystemMetrics;
 using GitTrack.Core.Storage;
 
 namespace GitTrack.Cli.Commands;
@@ -78,7 +79,8 @@ public static class LsCommand
     {
         var runs = rows.Select(r => r.Run).ToList();
         var paramKeys = Varying(runs, r => r.Params);
-        var metricKeys = Varying(runs, r => r.Metrics);
+        // System metrics (CPU, memory, GPUs) differ in every run and say little in a listing: --columns names them.
+        var metricKeys = Varying(runs, r => r.Metrics).Where(k => !SystemMetricNames.IsSystem(k)).ToList();
         if (metric is not null && !metricKeys.Contains(metric))
             metricKeys.Insert(0, metric);
         var headers = new List<string> { "ID", "NAME", "STATUS", "STARTED", "DURATION" };

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using GitTrack.Core.Cache;
 using GitTrack.Core.Storage;
 
 namespace GitTrack.Cli.Commands;
@@ -15,9 +16,20 @@ public static class PushCommand
         var command = new Command("push", "Send your runs to a remote (merging theirs first when needed)") { remote };
         command.SetAction(parseResult =>
         {
-            using var store = context.OpenStore();
+            var directories = GitDirectories.Discover(context.WorkingDirectory);
+            using var store = context.OpenStore(directories);
             var name = parseResult.GetValue(remote) ?? RunSync.DefaultRemote(store);
-            context.Out.WriteLine(Describe(RunSync.Push(store, name, interactive: context.Interactive)));
+            // With an artifacts remote, the objects of the runs recorded here go up before the branch that names them,
+            // so a colleague who pulls the runs can always fetch their artifacts (docs/artifacts.md).
+            SyncResult? artifacts = null;
+            Action<RunStore>? beforeUpdate = ArtifactSync.IsConfigured(directories)
+                ? current => artifacts = ArtifactSync.PushAsync(directories,
+                    [.. current.List(includeRemoved: true).Where(r => r.OnlyOn is null).Select(r => current.Get(r.Id))]).GetAwaiter().GetResult()
+                : null;
+            var result = RunSync.Push(store, name, beforeUpdate, interactive: context.Interactive);
+            if (artifacts is { Transferred: > 0 } sent)
+                context.Out.WriteLine($"pushed {sent.Transferred} artifact object(s) ({ProgressBar.Bytes(sent.TransferredBytes)}) to {sent.Remote}");
+            context.Out.WriteLine(Describe(result));
             return (int)ExitCode.Ok;
         });
         return command;

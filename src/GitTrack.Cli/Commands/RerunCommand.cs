@@ -34,6 +34,8 @@ public static class RerunCommand
                 StandardOutput = context.OpenStandardOutput?.Invoke(),
                 StandardError = context.OpenStandardError?.Invoke(),
                 Warn = message => context.Error.WriteLine($"gittrack: warning: {message}"),
+                PythonPathAddition = PythonClient.Folder(),
+                SystemInterval = RunCommand.SystemInterval(),
             };
             context.Error.WriteLine($"gittrack: rerunning {original.Name} ({original.Id[..8]}) in {options.WorkingDirectory}");
             var version = typeof(RerunCommand).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion?.Split('+')[0];

@@ -19,11 +19,13 @@ public static class RunCommand
         var artifact = new Option<string[]>("--artifact", "-a") { Description = "A file or folder to store with the run when it ends; repeatable" };
         var pushEvery = new Option<string?>("--push-every") { Description = "While the run records, commit its state and push the runs branch this often (e.g. 5m), to follow it from another machine" };
         var pushTo = new Option<string?>("--push-to") { Description = "The remote --push-every pushes to (default: the current branch's upstream remote, else origin)" };
+        var mlflow = new Option<bool>("--mlflow") { Description = "Serve MLflow's tracking API to the command (MLFLOW_TRACKING_URI): unchanged MLflow scripts record into this run (also: git config gittrack.mlflow true)" };
+        var mlflowOverride = new Option<bool>("--mlflow-override") { Description = "With --mlflow: set MLFLOW_TRACKING_URI even when the environment already has one" };
         var command = new Argument<string[]>("command") { Description = "The command to run, after '--'", Arity = ArgumentArity.ZeroOrMore };
 
         var run = new Command("run", "Run a command and record it (params, metrics, logs, artifacts, code) as a run")
         {
-            name, param, paramsFile, tag, note, artifact, pushEvery, pushTo, command,
+            name, param, paramsFile, tag, note, artifact, pushEvery, pushTo, mlflow, mlflowOverride, command,
         };
         run.SetAction(parseResult =>
         {
@@ -48,9 +50,20 @@ public static class RunCommand
                 PushEvery = parseResult.GetValue(pushEvery) is { } every ? Durations.Parse(every, "--push-every") : null,
                 PushRemote = parseResult.GetValue(pushTo),
                 SaveRetry = SaveRetry(),
+                PythonPathAddition = PythonClient.Folder(),
+                SystemInterval = SystemInterval(),
             };
             var version = typeof(RunCommand).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion?.Split('+')[0];
-            var outcome = RunRecorder.RecordAsync(options, version).GetAwaiter().GetResult();
+            var server = MlflowCompanion.For(context, parseResult.GetValue(mlflow), parseResult.GetValue(mlflowOverride), argv.Length > 0);
+            RunOutcome outcome;
+            try
+            {
+                outcome = RunRecorder.RecordAsync(options with { Companion = server }, version).GetAwaiter().GetResult();
+            }
+            finally
+            {
+                server?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            }
             var recorded = outcome.Run;
             var duration = recorded.Duration is { } d ? $" in {FormatDuration(d)}" : "";
             var status = recorded.Status.ToString().ToLowerInvariant();
@@ -83,6 +96,18 @@ public static class RunCommand
             return TimeSpan.FromSeconds(seconds);
         throw new Core.Errors.InvalidInputException($"invalid GITTRACK_SAVE_RETRY_SECONDS '{text}': expected a number of seconds",
             "unset it, or set it as GITTRACK_SAVE_RETRY_SECONDS=60");
+    }
+
+    /// <summary>GITTRACK_SYSTEM_SECONDS (seconds, fractions allowed; 0 turns system metrics off), else the default 10 s.</summary>
+    internal static TimeSpan SystemInterval()
+    {
+        var text = Environment.GetEnvironmentVariable("GITTRACK_SYSTEM_SECONDS");
+        if (string.IsNullOrEmpty(text))
+            return Core.Runs.SystemMetrics.SystemSampler.DefaultInterval;
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds >= 0 && seconds <= 86400)
+            return seconds == 0 ? TimeSpan.Zero : TimeSpan.FromSeconds(Math.Max(seconds, 0.05));
+        throw new Core.Errors.InvalidInputException($"invalid GITTRACK_SYSTEM_SECONDS '{text}': expected a number of seconds, 0 to turn system metrics off",
+            "unset it, or set it as GITTRACK_SYSTEM_SECONDS=10");
     }
 
     private static SortedDictionary<string, string> ParseTags(IEnumerable<string> tags)

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using GitTrack.Cli.Rendering;
+using GitTrack.Core.Cache;
 using GitTrack.Core.Runs;
 using GitTrack.Core.Storage;
 
@@ -17,7 +18,8 @@ public static class ShowCommand
         command.Options.Add(json);
         command.SetAction(parseResult =>
         {
-            using var store = context.OpenStore();
+            var directories = GitDirectories.Discover(context.WorkingDirectory);
+            using var store = context.OpenStore(directories);
             var run = store.Resolve(parseResult.GetValue(runArgument)!);
             var history = MetricSummary.Of(store.ReadHistory(run.Id));
             var removedAt = store.RemovedAt(run.Id);
@@ -30,7 +32,7 @@ public static class ShowCommand
             }
             else
             {
-                Write(context.Out, run, history, context.UseColor);
+                Write(context.Out, run, history, context.UseColor, ArtifactCache.Open(directories).Contains);
                 if (removedAt is { } removed)
                     context.Out.WriteLine($"\nremoved     {Formats.Time(removed)} (bring it back with 'gittrack restore {run.Id}')");
                 if (onlyOn is not null)
@@ -58,7 +60,7 @@ public static class ShowCommand
         table.Write(output, color: false);
     }
 
-    private static void Write(TextWriter output, RunRecord run, IReadOnlyList<MetricSummary> history, bool color)
+    private static void Write(TextWriter output, RunRecord run, IReadOnlyList<MetricSummary> history, bool color, Func<GitTrack.Core.Hashing.Blake3Hash, bool> isLocal)
     {
         void Field(string name, string? value)
         {
@@ -119,10 +121,21 @@ public static class ShowCommand
         if (run.Artifacts.Count > 0 || run.Log is not null)
         {
             Heading("artifacts");
+            // Objects recorded elsewhere and not fetched yet are marked; any reader fetches them from the artifacts remote.
+            var notLocal = 0;
+            string Mark(ArtifactEntry entry)
+            {
+                if (isLocal(entry.Key))
+                    return "";
+                notLocal++;
+                return "  (not local)";
+            }
             foreach (var artifact in run.Artifacts)
-                output.WriteLine($"  {artifact.Path}  {Formats.Bytes(artifact.Size)}  {artifact.Key}");
+                output.WriteLine($"  {artifact.Path}  {Formats.Bytes(artifact.Size)}  {artifact.Key}{Mark(artifact)}");
             if (run.Log is { } log)
-                output.WriteLine($"  (log) {log.Path}  {Formats.Bytes(log.Size)}  {log.Key}");
+                output.WriteLine($"  (log) {log.Path}  {Formats.Bytes(log.Size)}  {log.Key}{Mark(log)}");
+            if (notLocal > 0)
+                output.WriteLine($"  ({notLocal} not in the local cache: fetched from the artifacts remote when read, or all at once with 'gittrack cache pull {run.Id[..RunId.ShortLength]}')");
         }
 
         if (run.Process is not null || run.Host is not null)

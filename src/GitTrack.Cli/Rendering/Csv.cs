@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 
@@ -11,26 +12,61 @@ namespace GitTrack.Cli.Rendering;
 /// </summary>
 public static class Csv
 {
+    private static readonly SearchValues<char> NeedsQuotes = SearchValues.Create(",\"\r\n");
+
+    [ThreadStatic]
+    private static StringBuilder? t_row;
+
+    /// <summary>
+    /// One record: the fields, quoted where needed, then CRLF; a null field is empty. The record reaches
+    /// <paramref name="output"/> in one write (a console writes through at every write), built in a buffer that is
+    /// reused from record to record.
+    /// </summary>
     public static void WriteRow(TextWriter output, IEnumerable<string?> fields)
     {
-        var line = new StringBuilder();
+        var row = t_row ??= new StringBuilder(256);
+        row.Clear();
         var first = true;
         foreach (var field in fields)
         {
             if (!first)
-                line.Append(',');
+                row.Append(',');
             first = false;
-            line.Append(Quote(field ?? ""));
+            AppendField(row, field ?? "");
         }
-        line.Append("\r\n");
-        output.Write(line.ToString());
+        row.Append("\r\n");
+        output.Write(row);
+        if (row.Capacity > 1 << 20)
+            t_row = null; // one huge record: do not keep its buffer
     }
 
+    /// <summary>
+    /// A field as is, or quoted with its quotes doubled when it holds a comma, quote, CR or LF or starts or ends
+    /// with a space (which some readers would trim).
+    /// </summary>
+    private static void AppendField(StringBuilder row, ReadOnlySpan<char> field)
+    {
+        if (!(field.Length > 0 && (field[0] == ' ' || field[^1] == ' ')) && field.IndexOfAny(NeedsQuotes) < 0)
+        {
+            row.Append(field);
+            return;
+        }
+        row.Append('"');
+        int quote;
+        while ((quote = field.IndexOf('"')) >= 0)
+        {
+            row.Append(field[..(quote + 1)]).Append('"');
+            field = field[(quote + 1)..];
+        }
+        row.Append(field).Append('"');
+    }
+
+    /// <summary>A field as <see cref="WriteRow"/> writes it.</summary>
     public static string Quote(string field)
     {
-        var needs = field.Length > 0 && (field[0] == ' ' || field[^1] == ' ')
-            || field.AsSpan().IndexOfAny(",\"\r\n") >= 0;
-        return needs ? "\"" + field.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : field;
+        var text = new StringBuilder(field.Length + 2);
+        AppendField(text, field);
+        return text.ToString();
     }
 
     /// <summary>A number as CSV and JSON lines write it: round-trip digits, nan/inf/-inf for the non-finite.</summary>

@@ -13,6 +13,11 @@ public sealed class TextTable(IReadOnlyList<string> headers)
 
     public int RowCount => _rows.Count;
 
+    public IReadOnlyList<string> Headers => headers;
+
+    /// <summary>The cells of row <paramref name="index"/>, as added.</summary>
+    public IReadOnlyList<string> Row(int index) => _rows[index];
+
     /// <summary>Aligns column <paramref name="index"/> to the right (numbers, durations).</summary>
     public TextTable AlignRight(int index)
     {

@@ -1,5 +1,6 @@
 using System.Buffers;
 using GitTrack.Core.Cache.Internal;
+using GitTrack.Core.Cache.Remote;
 using GitTrack.Core.Errors;
 using GitTrack.Core.Hashing;
 using GitTrack.Core.Storage;
@@ -11,7 +12,10 @@ namespace GitTrack.Core.Cache;
 /// content, in <c>&lt;git common dir&gt;/gittrack/objects</c> (shared by all worktrees). Adds are atomic and
 /// idempotent and safe with concurrent writers; every read re-hashes what it returns and throws
 /// <see cref="CorruptDataException"/> rather than hand out wrong bytes. The on-disk layout is in docs/format.md.
-/// Any number of processes and instances may use one cache at once; a single instance is not thread-safe.
+/// Every read fetches an object missing here from the repository's artifacts remote, when one is set
+/// (<see cref="ArtifactsSettings"/>): verified as it streams, stored, then read as if it had always been here.
+/// Any number of processes and instances may use one cache at once; a single instance is not thread-safe, except
+/// for reads (<see cref="OpenRead"/>, <see cref="CopyTo"/>, <see cref="RestoreTo"/>, <see cref="EnsureLocalAsync(ObjectNeed, IProgress{long}?, CancellationToken)"/>).
 /// </summary>
 public sealed class ArtifactCache
 {
@@ -21,22 +25,37 @@ public sealed class ArtifactCache
     internal static readonly TimeSpan RacyWindow = TimeSpan.FromSeconds(1);
     internal const int MinPrefixLength = 4;
 
+    /// <summary>Objects fetched side by side when many are wanted at once.</summary>
+    internal const int FetchesInFlight = 8;
+
     private StatIndex? _statIndex;
     private bool _swept;
+    private Lazy<ArtifactsRemote?> _remote;
 
-    public ArtifactCache(string objectsRoot, string statIndexPath)
+    public ArtifactCache(string objectsRoot, string statIndexPath, ArtifactsRemote? remote = null)
     {
         ObjectsRoot = Path.GetFullPath(objectsRoot);
         StatIndexPath = Path.GetFullPath(statIndexPath);
+        _remote = new Lazy<ArtifactsRemote?>(remote);
     }
 
-    /// <summary>The cache of the repository <paramref name="directories"/> describes.</summary>
-    public static ArtifactCache Open(GitDirectories directories) => new(
-        Path.Combine(directories.GitTrackDir, "objects"),
-        Path.Combine(directories.GitTrackDir, "stat-index"));
+    /// <summary>
+    /// The cache of the repository <paramref name="directories"/> describes. Its artifacts remote is looked up
+    /// (git config, <c>.gittrack.toml</c>) only when an object is missing, so opening costs nothing.
+    /// </summary>
+    public static ArtifactCache Open(GitDirectories directories)
+    {
+        var cache = new ArtifactCache(Path.Combine(directories.GitTrackDir, "objects"), Path.Combine(directories.GitTrackDir, "stat-index"));
+        cache._remote = new Lazy<ArtifactsRemote?>(() => ArtifactsSettings.Find(directories) is { } location ? ArtifactsRemote.Open(location) : null,
+            LazyThreadSafetyMode.ExecutionAndPublication);
+        return cache;
+    }
 
     public string ObjectsRoot { get; }
     public string StatIndexPath { get; }
+
+    /// <summary>The repository's artifacts remote, or null when none is set. Reading it the first time reads the settings.</summary>
+    public ArtifactsRemote? Remote => _remote.Value;
 
     /// <summary>Where the object for <paramref name="key"/> lives (whether or not it exists).</summary>
     public string PathOf(Blake3Hash key) => ObjectPath.Of(ObjectsRoot, key);
@@ -60,6 +79,7 @@ public sealed class ArtifactCache
         var index = StatIndexLoaded();
         if (index.Lookup(fullPath, before) is { } known && Contains(known))
         {
+            Touch(known);
             progress?.Report(before.Size);
             return known;
         }
@@ -94,23 +114,42 @@ public sealed class ArtifactCache
     public Blake3Hash AddStream(Stream content, IProgress<long>? progress = null, CancellationToken cancellation = default)
     {
         SweepStaleTemporaries();
-        return ObjectWriter.Write(content, ObjectsRoot, progress, cancellation).Key;
+        var key = ObjectWriter.Write(content, ObjectsRoot, progress, cancellation).Key;
+        Touch(key);
+        return key;
+    }
+
+    /// <summary>
+    /// Sets an object's modification time to now. An add of content already stored refreshes it this way, so
+    /// <c>gittrack gc</c>'s grace period counts from the last add: a recorder that is about to commit a run
+    /// referencing an old, unreferenced object never sees it collected in between.
+    /// </summary>
+    private void Touch(Blake3Hash key)
+    {
+        try
+        {
+            File.SetLastWriteTimeUtc(PathOf(key), DateTime.UtcNow);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Another user's object in a shared cache: the grace period then counts from its first add.
+        }
     }
 
     /// <summary>A stream of the content of <paramref name="key"/> that throws <see cref="CorruptDataException"/> at the end (or on a decoding error) unless the content is exactly what was stored.</summary>
-    public Stream OpenRead(Blake3Hash key) => new VerifyingReadStream(ExistingPathOf(key), key);
+    public Stream OpenRead(Blake3Hash key, ObjectNeed? need = null) => new VerifyingReadStream(ExistingPathOf(key, need), key);
 
     /// <summary>
     /// Writes the content of <paramref name="key"/> to <paramref name="destination"/> and returns its length. The
     /// hash is checked at the end: on <see cref="CorruptDataException"/> the destination already holds wrong bytes,
     /// so prefer <see cref="RestoreTo"/> for files.
     /// </summary>
-    public long CopyTo(Blake3Hash key, Stream destination, IProgress<long>? progress = null, CancellationToken cancellation = default) =>
-        CopyBlocks(key, (block, length) => destination.Write(block, 0, length), progress, cancellation);
+    public long CopyTo(Blake3Hash key, Stream destination, IProgress<long>? progress = null, CancellationToken cancellation = default, ObjectNeed? need = null) =>
+        CopyBlocks(key, (block, length) => destination.Write(block, 0, length), progress, cancellation, need);
 
-    private long CopyBlocks(Blake3Hash key, Action<byte[], int> write, IProgress<long>? progress, CancellationToken cancellation)
+    private long CopyBlocks(Blake3Hash key, Action<byte[], int> write, IProgress<long>? progress, CancellationToken cancellation, ObjectNeed? need = null)
     {
-        using var reader = new VerifyingReadStream(ExistingPathOf(key), key);
+        using var reader = new VerifyingReadStream(ExistingPathOf(key, need), key);
         var first = ArrayPool<byte>.Shared.Rent(BlockPipeline.BlockSize);
         try
         {
@@ -132,10 +171,10 @@ public sealed class ArtifactCache
     /// beside it, verified and flushed to disk, then renamed over <paramref name="path"/>. A corrupt object leaves
     /// the target as it was.
     /// </summary>
-    public long RestoreTo(Blake3Hash key, string path, IProgress<long>? progress = null, CancellationToken cancellation = default)
+    public long RestoreTo(Blake3Hash key, string path, IProgress<long>? progress = null, CancellationToken cancellation = default, ObjectNeed? need = null)
     {
         var fullPath = Path.GetFullPath(path);
-        _ = ExistingPathOf(key); // not found: fail before creating anything
+        _ = ExistingPathOf(key, need); // not found: fail before creating anything
         var folder = Path.GetDirectoryName(fullPath)!;
         Directory.CreateDirectory(folder);
         var temp = Path.Combine(folder, AtomicFile.TempName("." + Path.GetFileName(fullPath) + "."));
@@ -149,7 +188,7 @@ public sealed class ArtifactCache
                 {
                     output.Write(block, 0, count);
                     writeback.UpTo(output.Position);
-                }, progress, cancellation);
+                }, progress, cancellation, need);
                 output.Flush(flushToDisk: true);
             }
             File.Move(temp, fullPath, overwrite: true);
@@ -216,9 +255,16 @@ public sealed class ArtifactCache
                     matches.Add(key);
             }
         }
+        if (matches.Count == 0 && Remote is { } remote)
+        {
+            // Not here: the remote's listing under the same prefix answers, as the local folder would have.
+            matches.AddRange(Wait(ListRemote(remote, prefix)));
+        }
         return matches.Count switch
         {
-            0 => throw new NotFoundException($"no cache object matches '{hexPrefix}'", "check the key; 'gittrack cache add FILE' prints it"),
+            0 => throw new NotFoundException($"no cache object matches '{hexPrefix}'", Remote is { } r
+                ? $"it is neither in the local cache nor on the artifacts remote {r}; check the key"
+                : "check the key; 'gittrack cache add FILE' prints it"),
             1 => matches[0],
             _ => throw new AmbiguousException($"cache key '{hexPrefix}' is ambiguous, it matches {matches.Count} objects",
                 matches.Select(k => k.ToString()).Order(StringComparer.Ordinal).ToList(), "give more hex digits"),
@@ -256,11 +302,101 @@ public sealed class ArtifactCache
 
     private StatIndex StatIndexLoaded() => _statIndex ??= StatIndex.Load(StatIndexPath);
 
-    private string ExistingPathOf(Blake3Hash key)
+    private static async Task<List<Blake3Hash>> ListRemote(ArtifactsRemote remote, string prefix)
+    {
+        var found = new List<Blake3Hash>();
+        await foreach (var entry in remote.ListAsync(prefix, null, CancellationToken.None).ConfigureAwait(false))
+        {
+            found.Add(entry.Key);
+            if (found.Count > 100)
+                break; // enough to say it is ambiguous
+        }
+        return found;
+    }
+
+    private string ExistingPathOf(Blake3Hash key, ObjectNeed? need)
     {
         var path = PathOf(key);
         if (!File.Exists(path))
-            throw new NotFoundException($"no cache object {key}", "check the key; 'gittrack cache add FILE' prints it");
+            EnsureLocal(need ?? new ObjectNeed(key));
         return path;
     }
+
+    /// <summary>Fetches <paramref name="need"/>'s object from the artifacts remote unless it is here already; see <see cref="EnsureLocalAsync(ObjectNeed, IProgress{long}?, CancellationToken)"/>.</summary>
+    public void EnsureLocal(ObjectNeed need, IProgress<long>? progress = null, CancellationToken cancellation = default) =>
+        Wait(EnsureLocalAsync(need, progress, cancellation));
+
+    /// <summary>
+    /// Makes sure the object of <paramref name="need"/> is in the local cache: when it is not, it is fetched from the
+    /// artifacts remote, verified while it streams, and stored. Throws <see cref="NotFoundException"/> naming the
+    /// run, path and key and what to do when there is no remote or the remote lacks it too, and
+    /// <see cref="CorruptDataException"/> (nothing stored) when the remote's copy is corrupt.
+    /// Progress reports bytes downloaded, as increments.
+    /// </summary>
+    public async Task EnsureLocalAsync(ObjectNeed need, IProgress<long>? progress = null, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(need);
+        if (Contains(need.Key))
+            return;
+        if (Remote is not { } remote)
+            throw new NotFoundException($"{need.Describe()} is not in the local cache, and no artifacts remote is set",
+                $"set one with 'git config {ArtifactsSettings.ConfigKey} s3://BUCKET/PREFIX' (or [artifacts] url in {ArtifactsSettings.FileName}), " +
+                $"or copy the object into {ObjectsRoot} from the machine that recorded the run");
+        try
+        {
+            await ObjectFetcher.FetchAsync(remote, ObjectsRoot, need.Key, progress, cancellation).ConfigureAwait(false);
+        }
+        catch (RemoteObjectMissingException)
+        {
+            throw new NotFoundException($"{need.Describe()} is neither in the local cache nor on the artifacts remote {remote}",
+                "push it from the clone that recorded the run: 'gittrack cache push RUN' there");
+        }
+    }
+
+    /// <summary>
+    /// Fetches every object of <paramref name="needs"/> missing here, <see cref="FetchesInFlight"/> at a time. All are
+    /// tried; then one <see cref="NotFoundException"/> names every object that is nowhere (or the first other error).
+    /// </summary>
+    public async Task EnsureLocalAsync(IEnumerable<ObjectNeed> needs, IProgress<long>? progress = null, CancellationToken cancellation = default)
+    {
+        var missing = needs.Where(n => !Contains(n.Key)).DistinctBy(n => n.Key).ToList();
+        if (missing.Count == 0)
+            return;
+        if (Remote is null)
+            throw new NotFoundException($"{Count(missing.Count)} not in the local cache: {Names(missing)}, and no artifacts remote is set",
+                $"nothing was written; set one with 'git config {ArtifactsSettings.ConfigKey} s3://BUCKET/PREFIX' (or [artifacts] url in {ArtifactsSettings.FileName}), " +
+                $"or copy the objects into {ObjectsRoot} from the machine that recorded the run");
+        var nowhere = new System.Collections.Concurrent.ConcurrentBag<ObjectNeed>();
+        await Parallel.ForEachAsync(missing, new ParallelOptions { MaxDegreeOfParallelism = FetchesInFlight, CancellationToken = cancellation }, async (need, token) =>
+        {
+            try
+            {
+                await EnsureLocalAsync(need, progress, token).ConfigureAwait(false);
+            }
+            catch (NotFoundException)
+            {
+                nowhere.Add(need);
+            }
+        }).ConfigureAwait(false);
+        if (!nowhere.IsEmpty)
+        {
+            var list = nowhere.OrderBy(n => n.Run, StringComparer.Ordinal).ThenBy(n => n.Path, StringComparer.Ordinal).ToList();
+            throw new NotFoundException($"{Count(list.Count)} neither in the local cache nor on the artifacts remote {Remote}: {Names(list)}",
+                "push them from the clone that recorded the runs: 'gittrack cache push RUN' there");
+        }
+    }
+
+    private static string Count(int n) => n == 1 ? "1 object is" : $"{n} objects are";
+
+    private static string Names(IReadOnlyList<ObjectNeed> needs)
+    {
+        const int shown = 5;
+        var names = string.Join(", ", needs.Take(shown).Select(n => n.Describe()));
+        return needs.Count > shown ? $"{names} and {needs.Count - shown} more" : names;
+    }
+
+    /// <summary>Waits for a task from synchronous code; the cache's async work never needs the caller's context.</summary>
+    private static void Wait(Task task) => task.GetAwaiter().GetResult();
+
+    private static T Wait<T>(Task<T> task) => task.GetAwaiter().GetResult();
 }

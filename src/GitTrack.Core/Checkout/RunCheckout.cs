@@ -67,12 +67,9 @@ public static class RunCheckout
             readLink: entry => Git(directories.WorkTree, "cat-file", "blob", entry.Oid));
         var placements = artifacts.Select(a => (Artifact: a, Path: target.Resolve(a.Path, runName))).ToArray();
 
-        // 4. Every object must be in the cache.
-        var missing = artifacts.Where(a => !cache.Contains(a.Key)).ToArray();
-        if (missing.Length > 0)
-            throw new NotFoundException(
-                $"{missing.Length} artifact(s) of {runName} are not in the local cache: {Names(missing.Select(a => $"{a.Path} ({a.Key.ToString()[..12]})"))}",
-                $"nothing was written; copy the objects into {cache.ObjectsRoot} from the machine that recorded the run");
+        // 4. Every object must be in the cache: one missing here is fetched from the artifacts remote (verified, nothing
+        // written to the target yet); one that is nowhere fails the checkout, naming run, path and key.
+        cache.EnsureLocalAsync(artifacts.Select(a => new ObjectNeed(a.Key, runName, a.Path)), null, cancellation).GetAwaiter().GetResult();
 
         // 5. The user's work: never overwritten unless forced.
         var inTheWay = new List<string>();
@@ -234,7 +231,7 @@ public static class RunCheckout
 
     private static Blake3Hash HashFile(string path)
     {
-        var hasher = Blake3Hasher.Create();
+        using var hasher = Blake3Hasher.Create();
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 0);
         var buffer = new byte[1 << 20];
         int read;

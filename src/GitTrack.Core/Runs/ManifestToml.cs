@@ -86,6 +86,12 @@ public static class ManifestToml
             sb.Append("\n[log]\n");
             Artifact(log);
         }
+        if (run.Origin is { } origin)
+        {
+            sb.Append("\n[origin]\n");
+            Line("source", TomlText.String(origin.Source));
+            Line("id", TomlText.String(origin.Id));
+        }
         return sb.ToString();
 
         void Artifact(ArtifactEntry entry)
@@ -212,6 +218,13 @@ public static class ManifestToml
             foreach (var artifact in artifactArray)
                 artifacts.Add(Artifact(artifact, "artifacts", where));
         ArtifactEntry? log = Optional<TomlTable>(root, "log", where) is { } logTable ? Artifact(logTable, "log", where) : null;
+        RunOrigin? origin = null;
+        if (Optional<TomlTable>(root, "origin", where) is { } originTable)
+        {
+            origin = new RunOrigin(Required<string>(originTable, "source", where), Required<string>(originTable, "id", where));
+            if (!origin.IsValid)
+                throw Corrupt(where, "[origin] source must be 1-32 of a-z 0-9 _ - and id 1-256 characters without control characters");
+        }
 
         var startedAt = Required<TomlDateTime>(root, "started_at", where);
         var endedAt = root.TryGetValue("ended_at", out var ended) ? (TomlDateTime?)Cast<TomlDateTime>(ended, "ended_at", where) : null;
@@ -246,6 +259,7 @@ public static class ManifestToml
             Tags = StringTable(root, "tags", where),
             Artifacts = artifacts,
             Log = log,
+            Origin = origin,
         };
     }
 

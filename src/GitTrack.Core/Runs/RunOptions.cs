@@ -20,6 +20,11 @@ public sealed record RunOptions
     public string? Parent { get; init; } = System.Environment.GetEnvironmentVariable("GITTRACK_RUN_ID") is { Length: > 0 } parent ? parent : null;
     /// <summary>Extra environment variables for the child (after the recorded, masked environment was taken).</summary>
     public IReadOnlyDictionary<string, string?> ExtraEnvironment { get; init; } = new Dictionary<string, string?>();
+    /// <summary>
+    /// A folder appended to the child's PYTHONPATH, after any entries it has (the Python client that ships with
+    /// gittrack, docs/protocol.md); like the GITTRACK_* variables it is given, not recorded. Null adds nothing.
+    /// </summary>
+    public string? PythonPathAddition { get; init; }
     /// <summary>Where the child's output is passed through to (the terminal); null discards it (it is still logged).</summary>
     public Stream? StandardOutput { get; init; }
     public Stream? StandardError { get; init; }
@@ -36,6 +41,10 @@ public sealed record RunOptions
     public TimeSpan SaveRetry { get; init; } = TimeSpan.FromSeconds(60);
     /// <summary>How often the events file is read while the child runs.</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(200);
+    /// <summary>How often system metrics (CPU, memory, disk, network, GPUs: <c>system/...</c>) are sampled; zero turns sampling off.</summary>
+    public TimeSpan SystemInterval { get; init; } = SystemMetrics.SystemSampler.DefaultInterval;
     /// <summary>Called with each warning worth showing the user (skipped files, malformed events lines).</summary>
     public Action<string>? Warn { get; init; }
+    /// <summary>Told when the run has begun and before it ends (the MLflow server of <c>gittrack run --mlflow</c>), or null.</summary>
+    public IRunCompanion? Companion { get; init; }
 }

@@ -47,6 +47,8 @@ public sealed record RunRecord
     public IReadOnlyList<ArtifactEntry> Artifacts { get; init; } = [];
     /// <summary>The captured stdout and stderr, interleaved, as a cache object; null while running.</summary>
     public ArtifactEntry? Log { get; init; }
+    /// <summary>Where an imported run came from (<c>gittrack import mlflow</c>), or null for a run recorded here.</summary>
+    public RunOrigin? Origin { get; init; }
 
     public TimeSpan? Duration => EndedAt is { } end ? end - StartedAt : null;
 }

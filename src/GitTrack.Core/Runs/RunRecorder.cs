@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using GitTrack.Core.Cache;
 using GitTrack.Core.Errors;
 using GitTrack.Core.Runs.Capture;
+using GitTrack.Core.Runs.SystemMetrics;
 using GitTrack.Core.Storage;
 
 namespace GitTrack.Core.Runs;
@@ -9,7 +10,7 @@ namespace GitTrack.Core.Runs;
 /// <summary>
 /// Records one run of a command: snapshots the code, commits the run as <c>running</c>, starts the child with
 /// GITTRACK_RUN_ID / GITTRACK_EVENTS / GITTRACK_PARAMS, reads its events while it runs (checkpoint commits every
-/// few seconds when something new arrived), and at the end stores the log and artifacts in the cache and commits
+/// few seconds when something new arrived), samples system metrics beside it (<see cref="SystemSampler"/>), and at the end stores the log and artifacts in the cache and commits
 /// the final manifest. The user's HEAD, branches, index and work tree are never changed.
 /// </summary>
 public sealed class RunRecorder
@@ -32,11 +33,14 @@ public sealed class RunRecorder
             early.Dispose();
             throw;
         }
+        options.Companion?.Begun(session);
         if (early.Caught is { } before)
         {
             // Interrupted while the code was snapshotted and the run first committed: the command never runs.
             early.Dispose();
             var number = Native.Number(before);
+            if (options.Companion is { } companion)
+                await companion.EndingAsync(RunStatus.Killed).ConfigureAwait(false);
             var ended = await session.EndAsync(RunStatus.Killed, 128 + number,
                 $"interrupted by {before} before the command started", DateTimeOffset.UtcNow).ConfigureAwait(false);
             session.Dispose();
@@ -46,7 +50,7 @@ public sealed class RunRecorder
         {
             Command = options.Command,
             WorkingDirectory = Path.GetFullPath(options.WorkingDirectory),
-            Environment = session.ChildEnvironment(options.ExtraEnvironment),
+            Environment = WithPythonPath(session.ChildEnvironment(options.ExtraEnvironment), options.PythonPathAddition),
             StandardOutput = options.StandardOutput,
             StandardError = options.StandardError,
             LogPath = session.LogPath,
@@ -58,15 +62,46 @@ public sealed class RunRecorder
         if (early.Caught is { } meanwhile)
             process.Forward(meanwhile);
         var completion = process.Completion;
-        while (!completion.IsCompleted)
+        // System metrics sampled beside the command, into the run like logged metrics (a no-op when turned off).
+        var sampler = process.Pid is { } pid ? SystemSampler.Start(options.SystemInterval, pid, session.AddMetricPoints) : null;
+        TrackedProcessResult result;
+        try
         {
-            await Task.WhenAny(completion, Task.Delay(options.PollInterval)).ConfigureAwait(false);
-            session.Poll(final: false);
+            while (!completion.IsCompleted)
+            {
+                await Task.WhenAny(completion, Task.Delay(options.PollInterval)).ConfigureAwait(false);
+                session.Poll(final: false);
+            }
+            result = await completion.ConfigureAwait(false);
         }
-        var result = await completion.ConfigureAwait(false);
+        finally
+        {
+            if (sampler is not null)
+                await sampler.DisposeAsync().ConfigureAwait(false);
+        }
+        if (options.Companion is { } ending)
+            await ending.EndingAsync(result.Status).ConfigureAwait(false);
         var run = await session.EndAsync(result.Status, result.Started ? result.ExitCode : TrackedProcessResult.CannotStartExitCode,
             result.Error, result.EndedAt).ConfigureAwait(false);
         return new RunOutcome(run, result.ExitCode, result.Interruption);
+    }
+
+    /// <summary>
+    /// The child's environment with <paramref name="folder"/> appended to PYTHONPATH: after the entries the child
+    /// would have had (given in <paramref name="environment"/>, else this process's), never replacing them, and not
+    /// again when it is there already (a run inside a run).
+    /// </summary>
+    internal static IReadOnlyDictionary<string, string?> WithPythonPath(IReadOnlyDictionary<string, string?> environment, string? folder)
+    {
+        if (string.IsNullOrEmpty(folder))
+            return environment;
+        var existing = environment.TryGetValue("PYTHONPATH", out var given) ? given : System.Environment.GetEnvironmentVariable("PYTHONPATH");
+        if (!string.IsNullOrEmpty(existing) && existing.Split(Path.PathSeparator).Contains(folder, StringComparer.Ordinal))
+            return environment;
+        return new Dictionary<string, string?>(environment, StringComparer.Ordinal)
+        {
+            ["PYTHONPATH"] = string.IsNullOrEmpty(existing) ? folder : existing + Path.PathSeparator + folder,
+        };
     }
 }
 

@@ -31,6 +31,7 @@ public sealed class RunSession : IDisposable
     private readonly Task<SortedDictionary<string, string>> _runtimes;
     private readonly Lock _lock = new();
     private readonly HashSet<string> _warned = [];
+    private readonly SortedDictionary<string, ArtifactEntry> _stored = new(StringComparer.Ordinal);
     private RunRecord _run;
     private DateTimeOffset _lastCheckpoint;
     private DateTimeOffset _lastPush;
@@ -255,13 +256,7 @@ public sealed class RunSession : IDisposable
         foreach (var notice in batch.Notices)
             _options.Warn?.Invoke(notice);
         _accumulator.Apply(batch, DateTimeOffset.UtcNow);
-        foreach (var point in batch.Metrics)
-        {
-            var stamped = point.Timestamp is null ? point with { Timestamp = DateTimeOffset.UtcNow } : point;
-            _unsaved.Add(stamped);
-            _tail.Add(stamped);
-        }
-        SealFullSegments();
+        AddPoints(batch.Metrics);
         const int maxShown = 20;
         foreach (var problem in batch.Problems)
         {
@@ -270,6 +265,66 @@ public sealed class RunSession : IDisposable
             else if (_problemsShown == maxShown + 1)
                 _options.Warn?.Invoke("more malformed events lines skipped; they are counted in the run's tags");
         }
+    }
+
+    /// <summary>Adds points to the history (stamped now when they carry no time); the caller holds the lock.</summary>
+    private void AddPoints(IEnumerable<MetricPoint> points)
+    {
+        var now = DateTimeOffset.UtcNow;
+        foreach (var point in points)
+        {
+            var stamped = point.Timestamp is null ? point with { Timestamp = now } : point;
+            _unsaved.Add(stamped);
+            _tail.Add(stamped);
+        }
+        SealFullSegments();
+    }
+
+    /// <summary>
+    /// Adds metric points measured outside the events file (the system sampler's, <c>system/...</c>) to the run as if
+    /// logged: into its history, last values and the next checkpoint. Thread-safe; ignored once the run has ended.
+    /// </summary>
+    public void AddMetricPoints(IReadOnlyList<MetricPoint> points)
+    {
+        if (points.Count == 0)
+            return;
+        var batch = new EventBatch();
+        batch.Metrics.AddRange(points);
+        lock (_lock)
+        {
+            if (_ended)
+                return;
+            _accumulator.Apply(batch, DateTimeOffset.UtcNow);
+            AddPoints(points);
+        }
+    }
+
+    /// <summary>
+    /// Adds metrics, params and tags that arrive in-process (the MLflow server of <c>gittrack run --mlflow</c>) as if
+    /// they had been read from the events file; the next <see cref="Poll"/> checkpoints them as usual.
+    /// </summary>
+    public void Record(EventBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        lock (_lock)
+        {
+            if (_ended)
+                throw new InvalidOperationException($"run {_run.Id} has ended");
+            _accumulator.Apply(batch, DateTimeOffset.UtcNow);
+            AddPoints(batch.Metrics);
+        }
+    }
+
+    /// <summary>
+    /// Adds an artifact whose content is already in the cache (an upload to the MLflow server), kept with the run when
+    /// it ends; a later one at the same path replaces it. Its path is checked as the manifest's paths are.
+    /// </summary>
+    public void AddStoredArtifact(ArtifactEntry artifact)
+    {
+        ArgumentNullException.ThrowIfNull(artifact);
+        ManifestToml.RelativePath(artifact.Path, "artifact", _run.Id);
+        lock (_lock)
+            _stored[artifact.Path] = artifact;
     }
 
     /// <summary>
@@ -471,6 +526,8 @@ public sealed class RunSession : IDisposable
             else
                 _options.Warn?.Invoke($"artifact not found, not stored: {relative}");
         }
+        foreach (var (path, stored) in _stored)
+            entries[path] = stored;
         return [.. entries.Values];
     }
 

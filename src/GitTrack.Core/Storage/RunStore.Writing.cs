@@ -358,50 +358,6 @@ public sealed partial class RunStore
             + $"recorded it as {ManifestToml.StatusText(record.Status)}{(final is null ? " from its last checkpoint" : "")}");
     }
 
-    // ----- files outside runs (the model registry) -----
-
-    /// <summary>
-    /// Adds files at paths outside <c>runs/</c> (immutable entries, such as the model registry's) as one commit on the
-    /// local branch; returns the commit.
-    /// </summary>
-    internal string CommitFiles(IReadOnlyList<(string Path, byte[] Content)> files, string message)
-    {
-        if (files.Any(f => f.Path.StartsWith(RunPath.RunsFolder + "/", StringComparison.Ordinal)))
-            throw new ArgumentException("runs are written through Create, Save and Edit", nameof(files));
-        using var runsLock = Lock();
-        var tip = TipOf(Local);
-        tip ??= RootCommit();
-        return Commit(tip, [], [.. files.Select(f => TreeEdit.Blob(f.Path, _git.WriteBlob(f.Content)))], message.EndsWith('\n') ? message : message + "\n");
-    }
-
-    /// <summary>
-    /// Every file under <paramref name="folder"/> (recursively) on the local branch and its remote-tracking copies,
-    /// each path once (the local branch's copy first); for entries that are immutable and merge as a union.
-    /// </summary>
-    internal IReadOnlyList<(string Path, byte[] Content)> ReadFiles(string folder, int maxBytes = 1 << 20)
-    {
-        var files = new Dictionary<string, byte[]>(StringComparer.Ordinal);
-        foreach (var source in Sources())
-        {
-            if (TipOf(source) is not { } tip || _git.EntryAt(_git.ReadCommit(tip).Tree, folder) is not { Kind: GitEntryKind.Tree } root)
-                continue;
-            var stack = new Stack<(string Path, string Tree)>([(folder, root.Id)]);
-            while (stack.Count > 0)
-            {
-                var (path, tree) = stack.Pop();
-                foreach (var entry in _git.ReadTree(tree))
-                {
-                    var entryPath = $"{path}/{entry.Name}";
-                    if (entry.Kind == GitEntryKind.Tree)
-                        stack.Push((entryPath, entry.Id));
-                    else if (entry.Kind == GitEntryKind.Blob && !files.ContainsKey(entryPath))
-                        files[entryPath] = _git.ReadBlob(entry.Id, maxBytes, entryPath);
-                }
-            }
-        }
-        return [.. files.OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => (f.Key, f.Value))];
-    }
-
     // ----- the lock -----
 
     private bool _locked;

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using GitTrack.Core.Cache;
 using GitTrack.Core.Errors;
 using GitTrack.Core.Hashing;
 using GitTrack.Core.Runs;
@@ -104,7 +105,8 @@ internal static partial class RunsApi
             if (record.Log is not { } log)
                 throw new NotFoundException($"run {record.Name} has no captured log", "the command printed nothing");
             http.Response.ContentType = "text/plain; charset=utf-8";
-            // A long log is cut to its end, where the error usually is.
+            // A long log is cut to its end, where the error usually is. Not here: fetched from the artifacts remote first.
+            await data.Cache.EnsureLocalAsync(new ObjectNeed(log.Key, $"{record.Name} ({record.Id[..RunId.ShortLength]})", log.Path), null, http.RequestAborted);
             await using var stream = data.Cache.OpenRead(log.Key);
             var skip = Math.Max(0, log.Size - MaxLogBytes);
             if (skip > 0)
@@ -179,8 +181,8 @@ internal static partial class RunsApi
         {
             if (!KeyPattern().IsMatch(key) || !Blake3Hash.TryParse(key, out var hash))
                 throw new InvalidInputException("an artifact is named by its cache key (64 lowercase hex digits)", "use the key shown beside the artifact");
-            if (!data.Cache.Contains(hash))
-                throw new NotFoundException($"no object {key} in the artifact cache", "it may live in another clone's cache");
+            // An object missing here comes from the artifacts remote (verified as it streams) before a byte is sent.
+            await data.Cache.EnsureLocalAsync(new ObjectNeed(hash), null, http.RequestAborted);
             var name = SafeFileName(http.Request.Query["name"].ToString()) ?? key;
             var disposition = new ContentDispositionHeaderValue("attachment");
             disposition.SetHttpFileName(name);

@@ -19,6 +19,8 @@ import os
 import sys
 import threading
 import time
+from types import TracebackType
+from typing import IO, Any, Dict, List, Mapping, Optional, Protocol, Type, Union, cast
 
 __all__ = [
     "log_param", "log_params", "log_metric", "log_metrics", "set_tag", "log_artifact",
@@ -30,13 +32,25 @@ _FLUSH_SECONDS = 1.0      # at a crash, at most this much logging is lost
 _FLUSH_LINES = 65536      # and a buffer never grows past this many lines
 
 
+class SupportsItem(Protocol):
+    """A numpy scalar, 0-d array or torch 0-d tensor: anything with ``.item()`` returning a Python number."""
+
+    def item(self) -> Any: ...
+
+
+Number = Union[float, int, bool, SupportsItem]
+"""What a metric value may be (NaN and infinities included)."""
+ParamValue = Union[bool, int, float, str, None, SupportsItem]
+"""What a param value may be."""
+
+
 class _Writer:
     """Buffers event lines and appends them to the events file at most every second."""
 
-    def __init__(self, path):
+    def __init__(self, path: str) -> None:
         self._path = path
-        self._lines = []
-        self._file = None
+        self._lines: List[str] = []
+        self._file: Optional[IO[str]] = None
         self._lock = threading.Lock()
         self._last_flush = time.monotonic()
         self._stop = threading.Event()
@@ -44,13 +58,13 @@ class _Writer:
         self._thread.start()
         atexit.register(self.close)
 
-    def add(self, line):
+    def add(self, line: str) -> None:
         lines = self._lines
         lines.append(line)
         if len(lines) >= _FLUSH_LINES:
             self.flush()
 
-    def flush(self):
+    def flush(self) -> None:
         with self._lock:
             # Swapping the list is atomic under the GIL, so add() needs no lock.
             lines, self._lines = self._lines, []
@@ -62,14 +76,14 @@ class _Writer:
             self._file.write("".join(lines))
             self._file.flush()
 
-    def _flush_periodically(self):
+    def _flush_periodically(self) -> None:
         while not self._stop.wait(_FLUSH_SECONDS):
             try:
                 self.flush()
             except OSError:
                 pass
 
-    def close(self):
+    def close(self) -> None:
         self._stop.set()
         self.flush()
         with self._lock:
@@ -83,7 +97,7 @@ _writer = _Writer(_events_path) if _events_path else None
 _previous_excepthook = sys.excepthook
 
 
-def _excepthook(kind, value, traceback):
+def _excepthook(kind: Type[BaseException], value: BaseException, traceback: Optional[TracebackType]) -> None:
     # The run's error says why the script failed (docs/protocol.md, the "error" event); the traceback still prints.
     if _writer is not None and not issubclass(kind, KeyboardInterrupt):
         try:
@@ -97,10 +111,10 @@ def _excepthook(kind, value, traceback):
 if _writer is not None:
     sys.excepthook = _excepthook
 _warned = False
-_names = {}  # metric name -> its JSON text, so the hot path formats no strings twice
+_names: Dict[str, str] = {}  # metric name -> its JSON text, so the hot path formats no strings twice
 
 
-def _untracked():
+def _untracked() -> None:
     global _warned
     if not _warned:
         _warned = True
@@ -109,7 +123,7 @@ def _untracked():
               f"(run it as: gittrack run -- python {script})", file=sys.stderr)
 
 
-def _json_name(name, what):
+def _json_name(name: object, what: str) -> str:
     if not isinstance(name, str) or not name:
         raise TypeError(f"gittrack: {what} name must be a non-empty string, got {name!r}")
     text = _names.get(name)
@@ -118,16 +132,16 @@ def _json_name(name, what):
     return text
 
 
-def _number(value, name):
+def _number(value: object, name: str) -> str:
     """A metric value as JSON number text: floats (NaN and infinities included), ints, bools, numpy scalars."""
     kind = type(value)
     if kind is float:
-        v = value
+        v = cast(float, value)
     elif kind is int or kind is bool:
-        v = float(value)
+        v = float(cast(int, value))
     elif hasattr(value, "item") and getattr(value, "ndim", 0) == 0 and getattr(value, "size", 1) == 1:
         # numpy scalars and 0-d arrays (and torch 0-d tensors) without importing numpy
-        return _number(value.item(), name)
+        return _number(cast(SupportsItem, value).item(), name)
     else:
         raise TypeError(f"gittrack: metric {name!r} must be a number (float, int, bool or a numpy scalar), "
                         f"got {kind.__name__}")
@@ -140,7 +154,7 @@ def _number(value, name):
     return repr(v)
 
 
-def _param_value(value, name):
+def _param_value(value: Any, name: str) -> str:
     if hasattr(value, "item") and getattr(value, "ndim", 0) == 0:
         value = value.item()
     if isinstance(value, float) and not math.isfinite(value):
@@ -150,17 +164,17 @@ def _param_value(value, name):
     raise TypeError(f"gittrack: param {name!r} must be a bool, int, float or str, got {type(value).__name__}")
 
 
-def is_tracked():
+def is_tracked() -> bool:
     """True when the script runs under ``gittrack run``."""
     return _writer is not None
 
 
-def run_id():
+def run_id() -> Optional[str]:
     """The id of the run being recorded, or None when not tracked."""
     return os.environ.get("GITTRACK_RUN_ID") or None
 
 
-def params():
+def params() -> Dict[str, Any]:
     """The run's params as a dict (dotted names for nested ones), or {} when not tracked."""
     path = os.environ.get("GITTRACK_PARAMS")
     if not path:
@@ -169,7 +183,7 @@ def params():
         return json.load(f)
 
 
-def log_metric(name, value, step=None):
+def log_metric(name: str, value: Number, step: Optional[int] = None) -> None:
     """Logs one value of a metric; ``step`` (an int) places it on the x axis."""
     writer = _writer
     if writer is None:
@@ -195,7 +209,7 @@ def log_metric(name, value, step=None):
             line = _METRIC_LINE_TEXT % (text, number, _stamp)
         else:
             line = _METRIC_STEP_LINE_TEXT % (text, number, step, _stamp)
-    lines = writer._lines
+    lines = writer._lines  # pyright: ignore[reportPrivateUsage]  (the hot path skips a method call)
     lines.append(line)
     if len(lines) >= _FLUSH_LINES:
         writer.flush()
@@ -210,13 +224,13 @@ _METRIC_LINE_TEXT = '{"type":"metric","name":%s,"value":%s,"timestamp":%s}\n'
 _METRIC_STEP_LINE_TEXT = '{"type":"metric","name":%s,"value":%s,"step":%d,"timestamp":%s}\n'
 
 
-def log_metrics(metrics, step=None):
+def log_metrics(metrics: Mapping[str, Number], step: Optional[int] = None) -> None:
     """Logs several metrics at once: ``log_metrics({"loss": 0.4, "acc": 0.9}, step=3)``."""
     for name, value in metrics.items():
         log_metric(name, value, step)
 
 
-def log_param(name, value):
+def log_param(name: str, value: ParamValue) -> None:
     """Records a param (a bool, int, float or str) discovered while running."""
     if _writer is None:
         _untracked()
@@ -224,13 +238,13 @@ def log_param(name, value):
     _writer.add('{"type":"param","name":%s,"value":%s}\n' % (_json_name(name, "param"), _param_value(value, name)))
 
 
-def log_params(values):
+def log_params(values: Mapping[str, ParamValue]) -> None:
     """Records several params from a dict."""
     for name, value in values.items():
         log_param(name, value)
 
 
-def set_tag(name, value):
+def set_tag(name: str, value: object) -> None:
     """Sets a tag (text) on the run."""
     if _writer is None:
         _untracked()
@@ -238,7 +252,7 @@ def set_tag(name, value):
     _writer.add('{"type":"tag","name":%s,"value":%s}\n' % (_json_name(name, "tag"), json.dumps(str(value))))
 
 
-def log_artifact(path):
+def log_artifact(path: "Union[str, os.PathLike[str]]") -> None:
     """Stores a file or folder in the run's artifacts when the run ends."""
     if _writer is None:
         _untracked()
@@ -248,7 +262,7 @@ def log_artifact(path):
     _writer.add('{"type":"artifact","path":%s}\n' % json.dumps(os.path.abspath(path)))
 
 
-def flush():
+def flush() -> None:
     """Writes buffered events now (done by itself every second and at exit)."""
     if _writer is not None:
         _writer.flush()

@@ -1,7 +1,9 @@
 """A PEP 517 build backend for the one-file gittrack client, standard library only.
 
 It lets ``pip install src/clients/python`` work on a machine without network access, setuptools or wheel
-(pip calls it from pyproject.toml's ``[build-system]``): the wheel holds gittrack.py and its metadata, nothing else.
+(pip calls it from pyproject.toml's ``[build-system]``), and ``python3 gittrack_build.py DIR`` writes the wheel
+(``gittrack-VERSION-py3-none-any.whl``) into DIR without pip: the wheel holds gittrack.py as the package
+``gittrack`` with its ``py.typed`` marker, and its metadata, nothing else.
 """
 
 import base64
@@ -25,7 +27,8 @@ def _project():
 
 
 def _metadata(project):
-    lines = ["Metadata-Version: 2.1", "Name: " + project["name"], "Version: " + project["version"]]
+    lines = ["Metadata-Version: 2.1", "Name: " + project["name"], "Version: " + project["version"],
+             "Classifier: Programming Language :: Python :: 3", "Classifier: Typing :: Typed"]
     if "description" in project:
         lines.append("Summary: " + project["description"])
     if "requires-python" in project:
@@ -42,11 +45,14 @@ def _dist_info(project):
 
 
 def _wheel_files(project):
+    # gittrack.py is installed as the package gittrack/ so that it can carry the py.typed marker (PEP 561: a lone
+    # module cannot); "import gittrack" is the same either way, and the file stays one file to copy.
     with open(os.path.join(_HERE, "gittrack.py"), "rb") as f:
         module = f.read()
     info = _dist_info(project)
     return [
-        ("gittrack.py", module),
+        ("gittrack/__init__.py", module),
+        ("gittrack/py.typed", b""),
         (info + "/METADATA", _metadata(project).encode("utf-8")),
         (info + "/WHEEL", b"Wheel-Version: 1.0\nGenerator: gittrack_build\nRoot-Is-Purelib: true\nTag: py3-none-any\n"),
     ]
@@ -64,7 +70,9 @@ def prepare_metadata_for_build_wheel(metadata_directory, config_settings=None):
     project = _project()
     info = _dist_info(project)
     os.makedirs(os.path.join(metadata_directory, info), exist_ok=True)
-    for name, data in _wheel_files(project)[1:]:
+    for name, data in _wheel_files(project):
+        if not name.startswith(info + "/"):
+            continue
         with open(os.path.join(metadata_directory, name), "wb") as f:
             f.write(data)
     return info
@@ -96,3 +104,10 @@ def build_sdist(sdist_directory, config_settings=None):
             if os.path.exists(path):
                 sdist.add(path, arcname=base + "/" + name)
     return filename
+
+
+if __name__ == "__main__":
+    import sys
+    target = sys.argv[1] if len(sys.argv) > 1 else "dist"
+    os.makedirs(target, exist_ok=True)
+    print(os.path.join(target, build_wheel(target)))

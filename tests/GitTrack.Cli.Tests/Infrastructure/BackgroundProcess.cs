@@ -21,6 +21,8 @@ public sealed class BackgroundProcess : IDisposable
 
     public int Pid => _process.Id;
 
+    public bool HasExited => _process.HasExited;
+
     public static BackgroundProcess Start(string fileName, IEnumerable<string> args, string workingDirectory, IReadOnlyDictionary<string, string> environment)
     {
         var info = new ProcessStartInfo(fileName)

@@ -13,7 +13,12 @@ public sealed class UiProcess : IDisposable
     private readonly Process _process;
     private readonly StringBuilder _stderr = new();
 
-    public UiProcess(TempGitRepo repo, params string[] extraArgs)
+    public UiProcess(TempGitRepo repo, params string[] extraArgs) : this(repo, null, extraArgs)
+    {
+    }
+
+    /// <summary>Starts it with <paramref name="extraEnvironment"/> added to the repository's isolated environment.</summary>
+    public UiProcess(TempGitRepo repo, IReadOnlyDictionary<string, string>? extraEnvironment, params string[] extraArgs)
     {
         // With the default action for SIGINT (Interrupt), however the test run itself was started.
         var command = DefaultSignals.For([.. GitTrackProcess.CommandLine, "ui", "--port", "0", .. extraArgs]);
@@ -27,6 +32,8 @@ public sealed class UiProcess : IDisposable
         foreach (var arg in command[1..])
             info.ArgumentList.Add(arg);
         foreach (var (key, value) in repo.Environment)
+            info.Environment[key] = value;
+        foreach (var (key, value) in extraEnvironment ?? new Dictionary<string, string>())
             info.Environment[key] = value;
         _process = Process.Start(info)!;
         _process.ErrorDataReceived += (_, e) =>

@@ -88,10 +88,13 @@ public sealed class ArtifactCacheTests : IDisposable
     {
         var content = Compressible(100_000);
         var first = _cache.AddStream(new MemoryStream(content));
-        var writtenAt = File.GetLastWriteTimeUtc(_cache.PathOf(first));
+        var stored = File.ReadAllBytes(_cache.PathOf(first));
+        File.SetLastWriteTimeUtc(_cache.PathOf(first), DateTime.UtcNow.AddDays(-3));
         var second = _cache.AddStream(new MemoryStream(content));
         Assert.Equal(first, second);
-        Assert.Equal(writtenAt, File.GetLastWriteTimeUtc(_cache.PathOf(first)));
+        Assert.Equal(stored, File.ReadAllBytes(_cache.PathOf(first)));
+        // Not written again, but its time is refreshed: gc's grace period counts from the last add (docs/format.md).
+        Assert.True(File.GetLastWriteTimeUtc(_cache.PathOf(first)) > DateTime.UtcNow.AddHours(-1));
         Assert.Single(_cache.EnumerateKeys());
         Assert.Empty(Directory.EnumerateFiles(Path.Combine(_cache.ObjectsRoot, ObjectPath.TempFolderName)));
     }

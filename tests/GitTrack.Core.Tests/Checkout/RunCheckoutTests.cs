@@ -188,7 +188,8 @@ public sealed class RunCheckoutTests : IDisposable
         var error = Assert.Throws<NotFoundException>(() => Apply(run, new CheckoutOptions { ArtifactsOnly = true }));
         Assert.Throws<NotFoundException>(() => Apply(run, new CheckoutOptions { Worktree = Worktree() }));
 
-        Assert.Contains("2 artifact(s)", error.Message, StringComparison.Ordinal);
+        Assert.Contains("2 objects are not in the local cache", error.Message, StringComparison.Ordinal);
+        Assert.Contains("no artifacts remote is set", error.Message, StringComparison.Ordinal);
         Assert.Contains("out/a.bin", error.Message, StringComparison.Ordinal);
         Assert.Contains("out/c.bin", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("out/b.bin", error.Message, StringComparison.Ordinal);

@@ -38,7 +38,7 @@ internal static class ObjectWriter
         var tempFolder = Path.Combine(objectsRoot, ObjectPath.TempFolderName);
         Directory.CreateDirectory(tempFolder);
         var tempPath = Path.Combine(tempFolder, AtomicFile.TempName());
-        var hasher = Blake3Hasher.Create();
+        using var hasher = Blake3Hasher.Create();
         var first = ArrayPool<byte>.Shared.Rent(BlockPipeline.BlockSize);
         bool renamed = false;
         try
@@ -48,7 +48,9 @@ internal static class ObjectWriter
             Blake3Hash key;
             using (var file = new FileStream(tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0))
             {
-                Action<byte[], int> hash = (block, length) => hasher.UpdateParallel(block.AsSpan(0, length));
+                // One core hashes while others read and write (BlockPipeline): measured as fast as hashing each block
+                // on all cores, and steadier on a busy machine (docs/hashing.md).
+                Action<byte[], int> hash = (block, length) => hasher.Update(block.AsSpan(0, length));
                 Func<byte[], int> read = buffer => BlockPipeline.ReadBlock(source, buffer);
                 var writeback = new EarlyWriteback(file.SafeFileHandle);
                 if (encoding == Encoding.Raw)

@@ -44,7 +44,7 @@ internal sealed class VerifyingReadStream : Stream
 
     internal void HashBlock(ReadOnlySpan<byte> block)
     {
-        _hasher.UpdateParallel(block);
+        _hasher.Update(block);
         BytesRead += block.Length;
     }
 
@@ -84,7 +84,10 @@ internal sealed class VerifyingReadStream : Stream
     protected override void Dispose(bool disposing)
     {
         if (disposing)
+        {
             _decoder.Dispose();
+            _hasher.Dispose();
+        }
         base.Dispose(disposing);
     }
 

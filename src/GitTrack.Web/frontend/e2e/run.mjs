@@ -4,6 +4,7 @@
 //
 //   GITTRACK_UI_URL=http://127.0.0.1:PORT/ node e2e/run.mjs checks '{"xss":"<img ...>","a":"run_001","b":"run_002"}'
 //   GITTRACK_UI_URL=... node e2e/run.mjs edits '{"run":"ID","note":"...","tag":"k=v","name":"new-name"}'   (server with --allow-edits)
+//   GITTRACK_UI_URL=... node e2e/run.mjs system '{"running":"RUN_NAME","ended":"RUN_NAME"}'   (system metrics: table column, run section)
 //   GITTRACK_UI_URL=... node e2e/run.mjs timing '{"big":"RUN_WITH_1M_POINTS"}'   (docs/benchmarks.md "Web UI")
 //
 // GITTRACK_SCREENSHOTS=DIR saves docs/ui-*.png style screenshots of the views.
@@ -39,6 +40,7 @@ try {
   else if (mode === "timing") await timing(page, args);
   else if (mode === "grow") await grow(page, args);
   else if (mode === "edits") await edits(page, args);
+  else if (mode === "system") await system(page, args);
   else throw new Error(`unknown mode ${mode}`);
 } catch (error) {
   result.error = String(error?.stack ?? error);
@@ -220,4 +222,24 @@ async function edits(page, { run, note, tag, name }) {
   await page.waitForSelector("#runs-table");
   await page.waitForFunction((n) => ![...document.querySelectorAll("#runs-table a.run-link")].some((l) => l.textContent === n), name, { timeout: 20000 });
   s.namesAfterHide = await page.locator("#runs-table a.run-link").allTextContents();
+}
+
+// System metrics (src/system.ts): the runs table's "cpu / gpu" column for running runs, no system/ metric columns,
+// and the run view's own system section of charts, apart from the run's metric charts.
+async function system(page, { running, ended }) {
+  const s = result.steps;
+  await page.goto(url);
+  await page.waitForSelector("#runs-table tr.run-row");
+  s.systemHeader = await page.locator('#runs-table th[data-column="system"]').textContent();
+  s.systemMetricColumns = await page.locator('#runs-table th[data-column^="m:system/"]').count();
+  const row = (name) => page.locator("#runs-table tr.run-row", { has: page.locator("a.run-link", { hasText: name }) });
+  s.runningUse = await row(running).locator("td.col-system").textContent();
+  s.endedUse = await row(ended).locator("td.col-system").textContent();
+  await row(ended).locator("a.run-link").click();
+  await page.waitForSelector("#system-charts canvas");
+  s.groups = await page.locator("#system-charts .system-group").evaluateAll((gs) => gs.map((g) => g.getAttribute("data-group")));
+  s.systemCharts = await page.locator("#system-charts .chart-title").allTextContents();
+  s.mainCharts = await page.locator("#charts .chart-title").allTextContents();
+  s.metricRows = await page.locator("#run-metrics th").allTextContents();
+  if (shots) await page.screenshot({ path: join(shots, "ui-system.png"), fullPage: true });
 }

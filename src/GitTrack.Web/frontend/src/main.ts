@@ -7,6 +7,7 @@ import { api, type Session } from "./api";
 import { runsTable, newTableState } from "./table";
 import { runView, newChartControls } from "./run";
 import { compareView } from "./compare";
+import { modelsView } from "./models";
 
 const app = document.getElementById("app")!;
 const live = document.getElementById("live")!;
@@ -83,6 +84,9 @@ async function route() {
     } else if (hash.startsWith("/compare/")) {
       const ids = hash.slice("/compare/".length).split(",").map(decodeURIComponent).filter((s) => s.length > 0);
       const r = await compareView(app, ids, controls);
+      if (mine === generation) refresh = r;
+    } else if (hash === "/models") {
+      const r = await modelsView(app);
       if (mine === generation) refresh = r;
     } else {
       await listView(mine);

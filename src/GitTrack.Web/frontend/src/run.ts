@@ -2,6 +2,7 @@
 import { h, clear, formatValue, formatNumber, formatBytes, formatDuration, formatTime, statusBadge } from "./dom";
 import { api, type RunRecord, type Session } from "./api";
 import { lineChart, type ChartOptions } from "./charts";
+import { isSystemMetric, systemSection } from "./system";
 
 export interface ChartControls extends ChartOptions {
   x: "step" | "time";
@@ -97,7 +98,7 @@ export async function runView(host: HTMLElement, id: string, controls: ChartCont
   ]);
 
   const metricsTable = h("table", { class: "kv", id: "run-metrics" }, h("tr", {}, h("th", {}, "metric"), h("th", {}, "last"), h("th", {}, "min"), h("th", {}, "max"), h("th", {}, "points")));
-  const names = new Set([...Object.keys(run.metrics), ...Object.keys(run.history)]);
+  const names = new Set([...Object.keys(run.metrics), ...Object.keys(run.history)].filter((n) => !isSystemMetric(n)));
   for (const name of [...names].sort()) {
     const hist = Object.prototype.hasOwnProperty.call(run.history, name) ? run.history[name] : undefined;
     const last = run.metrics[name] ?? hist?.last ?? "";
@@ -110,8 +111,9 @@ export async function runView(host: HTMLElement, id: string, controls: ChartCont
     const data = await api.metrics(run.id, controls.x);
     clear(charts);
     const width = Math.max(320, Math.min(760, (host.clientWidth || 1000) / 2 - 24));
-    for (const series of data.series) charts.appendChild(lineChart(series.name, [{ label: run.name, series }], controls, width));
-    if (data.series.length === 0) charts.appendChild(h("p", { class: "muted" }, "no metric history"));
+    const own = data.series.filter((s) => !isSystemMetric(s.name));
+    for (const series of own) charts.appendChild(lineChart(series.name, [{ label: run.name, series }], controls, width));
+    if (own.length === 0) charts.appendChild(h("p", { class: "muted" }, "no metric history"));
   };
 
   const artifacts = h("table", { class: "kv", id: "artifacts" });
@@ -136,6 +138,7 @@ export async function runView(host: HTMLElement, id: string, controls: ChartCont
     h("section", {}, h("h3", {}, "metrics"), metricsTable),
     keyValues("tags", run.tags, "run-tags"),
     h("section", {}, h("h3", {}, "charts"), chartControlBar(controls, () => void drawCharts()), charts),
+    systemSection(run, controls, Math.max(320, Math.min(760, (host.clientWidth || 1000) / 2 - 24))),
     run.artifacts.length > 0 ? h("section", {}, h("h3", {}, "artifacts"), artifacts) : null,
     h("section", {}, h("h3", {}, "log", run.log ? h("span", { class: "muted" }, `  ${formatBytes(run.log.size)}`) : null), log),
     keyValues("runtimes", run.runtimes, "run-runtimes"),

@@ -2,6 +2,7 @@
 // a selection of runs to compare. Only the rows in view are in the DOM, so 10,000 runs scroll as 30.
 import { h, clear, formatValue, formatDuration, formatTime, statusBadge } from "./dom";
 import type { RunSummary, Scalar } from "./api";
+import { isSystemMetric, showsSystemColumn, systemUse } from "./system";
 
 const ROW_HEIGHT = 28;
 const OVERSCAN = 10;
@@ -9,7 +10,7 @@ const OVERSCAN = 10;
 interface Column {
   id: string;
   title: string;
-  kind: "name" | "status" | "started" | "duration" | "param" | "metric" | "tags";
+  kind: "name" | "status" | "started" | "duration" | "param" | "metric" | "tags" | "system";
   key?: string;
 }
 
@@ -38,7 +39,7 @@ function columnsOf(runs: RunSummary[]): Column[] {
   const metrics = new Set<string>();
   for (const run of runs) {
     for (const key in run.params) params.add(key);
-    for (const key in run.metrics) metrics.add(key);
+    for (const key in run.metrics) if (!isSystemMetric(key)) metrics.add(key); // system metrics: the run view and the "system" column
   }
   const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
   return [
@@ -46,6 +47,7 @@ function columnsOf(runs: RunSummary[]): Column[] {
     { id: "status", title: "status", kind: "status" },
     STARTED_COLUMN,
     { id: "duration", title: "duration", kind: "duration" },
+    ...(showsSystemColumn(runs) ? [{ id: "system", title: "cpu / gpu", kind: "system" } as Column] : []),
     ...[...params].sort(byName).map((key): Column => ({ id: `p:${key}`, title: key, kind: "param", key })),
     ...[...metrics].sort(byName).map((key): Column => ({ id: `m:${key}`, title: key, kind: "metric", key })),
     { id: "tags", title: "tags", kind: "tags" },
@@ -61,6 +63,7 @@ function valueOf(run: RunSummary, column: Column): Scalar | null {
     case "param": return run.params[column.key!] ?? null;
     case "metric": return run.metrics[column.key!] ?? null;
     case "tags": return Object.entries(run.tags).map(([k, v]) => `${k}=${v}`).join(" ");
+    case "system": return systemUse(run) || null;
   }
 }
 
