@@ -30,6 +30,10 @@ public static class CliApp
         root.Subcommands.Add(DiffCommand.Create(context));
         root.Subcommands.Add(CheckoutCommand.Create(context));
         root.Subcommands.Add(RerunCommand.Create(context));
+        root.Subcommands.Add(PullCommand.Create(context));
+        root.Subcommands.Add(PushCommand.Create(context));
+        root.Subcommands.Add(SyncCommand.Create(context));
+        root.Subcommands.Add(MigrateCommand.Create(context));
         root.Subcommands.Add(WatchCommand.Create(context));
         root.Subcommands.Add(ImportCommand.Create(context));
         root.Subcommands.Add(ModelCommand.Create(context));

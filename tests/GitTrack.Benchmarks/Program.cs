@@ -14,6 +14,8 @@ IBenchmark[] benchmarks =
     new DiffBenchmark(),
     new CheckoutBenchmark(),
     new HistoryBenchmark(),
+    new SyncBenchmark(),
+    new LongRunBenchmark(),
     new RenderBenchmark(),
     new SystemBenchmark(),
     new ArtifactsBenchmark(),

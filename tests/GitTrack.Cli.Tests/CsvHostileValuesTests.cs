@@ -52,7 +52,7 @@ public sealed class CsvHostileValuesTests : IDisposable
     [SkippableFact]
     public void Every_hostile_field_reads_back_exactly_in_pythons_csv_module()
     {
-        Skip.IfNot(ProcessRunner.IsOnPath("python3"), "python3 is not installed");
+        Requirement.That(ProcessRunner.IsOnPath("python3"), "python3 is not installed");
         var file = _repo.PathOf("hostile.csv");
         using (var output = new StreamWriter(file, false, new System.Text.UTF8Encoding(false)))
         {
@@ -78,7 +78,7 @@ public sealed class CsvHostileValuesTests : IDisposable
     [SkippableFact]
     public void Export_of_a_run_with_hostile_names_params_and_tags_reads_back_exactly()
     {
-        Skip.IfNot(ProcessRunner.IsOnPath("python3"), "python3 is not installed");
+        Requirement.That(ProcessRunner.IsOnPath("python3"), "python3 is not installed");
         var values = Hostile.Where(v => v.Trim().Length > 0 && !v.Any(char.IsControl)).ToArray();
         RunSeeder.Add(_repo, r => r with
         {

@@ -91,13 +91,15 @@ public sealed class OrganisingRunsTests : IDisposable
     {
         var gone = Add("gone");
         var kept = Add("kept", 1);
-        var tree = _repo.Git("rev-parse", $"gittrack/runs:runs/{gone.Id[..2]}/{gone.Id}/code").Trim();
+        var manifest = _repo.Git("rev-parse", $"gittrack/runs:runs/{gone.Id[..2]}/{gone.Id}/manifest.toml").Trim();
 
         var rm = GitTrackProcess.Run(_repo, "rm", "gone");
         Assert.Equal(0, rm.ExitCode);
         Assert.EndsWith("removed", LastCommit(), StringComparison.Ordinal);
-        var tombstone = _repo.Git("show", $"gittrack/runs:runs/{gone.Id[..2]}/{gone.Id}/deleted");
-        Assert.StartsWith("deleted_at = 20", tombstone, StringComparison.Ordinal);
+        // Hiding is an edit of its own (docs/format.md, "Edits"): a new file, the manifest untouched.
+        var edits = _repo.Git("ls-tree", "--name-only", $"gittrack/runs:runs/{gone.Id[..2]}/{gone.Id}/edits/").Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var edit = _repo.Git("show", $"gittrack/runs:runs/{gone.Id[..2]}/{gone.Id}/edits/{Assert.Single(edits)}");
+        Assert.Contains("hidden = true", edit, StringComparison.Ordinal);
 
         var ls = GitTrackProcess.Run(_repo, "ls");
         Assert.DoesNotContain("gone", ls.Stdout, StringComparison.Ordinal);
@@ -105,7 +107,7 @@ public sealed class OrganisingRunsTests : IDisposable
         var all = GitTrackProcess.Run(_repo, "ls", "--all");
         Assert.Contains("completed (removed)", all.Stdout, StringComparison.Ordinal);
         // The data is still on the branch, and the name no longer resolves; the id does.
-        Assert.Equal(tree, _repo.Git("rev-parse", $"gittrack/runs:runs/{gone.Id[..2]}/{gone.Id}/code").Trim());
+        Assert.Equal(manifest, _repo.Git("rev-parse", $"gittrack/runs:runs/{gone.Id[..2]}/{gone.Id}/manifest.toml").Trim());
         Assert.Equal(2, GitTrackProcess.Run(_repo, "show", "gone").ExitCode);
         Assert.Contains("gittrack restore", GitTrackProcess.Run(_repo, "show", gone.Id).Stdout, StringComparison.Ordinal);
 

@@ -4,8 +4,9 @@ using GitTrack.Tests.Shared;
 namespace GitTrack.Cli.Tests;
 
 /// <summary>
-/// Checkpoint commits the real <c>gittrack run</c> makes while its child runs: after the interval when something
-/// was logged, at once when a full history segment of points is unsaved; GITTRACK_CHECKPOINT_SECONDS.
+/// Checkpoints the real <c>gittrack run</c> keeps while its child runs: in the run's local folder, not as commits on
+/// the shared branch (which gets "started" and the end only); after the interval when something was logged, at once
+/// when a full history segment of points is unsaved; GITTRACK_CHECKPOINT_SECONDS. Reading commands show them.
 /// </summary>
 public sealed class RunCheckpointTests : IDisposable
 {
@@ -17,7 +18,7 @@ public sealed class RunCheckpointTests : IDisposable
     private string Marker(string name) => Path.Combine(Path.GetDirectoryName(_repo.Root)!, name);
 
     [Fact]
-    public void Events_followed_by_silence_still_get_a_checkpoint_while_the_child_runs()
+    public void Events_followed_by_silence_still_get_a_local_checkpoint_and_the_branch_gets_no_commit_for_it()
     {
         var done = Marker("done");
         var script = $"echo '{{\"type\":\"metric\",\"name\":\"m\",\"value\":1}}' >> \"$GITTRACK_EVENTS\"; echo > \"{done}\"; sleep 30";
@@ -26,16 +27,23 @@ public sealed class RunCheckpointTests : IDisposable
 
         BackgroundProcess.WaitUntil(() => File.Exists(done), Patience, "the child to log");
         BackgroundProcess.WaitUntil(() => RunsOnBranch.Ids(_repo).Count == 1 &&
-            RunsOnBranch.Subjects(_repo).Any(s => s.EndsWith(": checkpoint", StringComparison.Ordinal)), Patience, "a checkpoint");
+            RunsOnBranch.History(_repo, RunsOnBranch.SingleId(_repo)).Count == 1, Patience, "a checkpoint shown by a reader");
+        var id = RunsOnBranch.SingleId(_repo);
+        var show = GitTrackProcess.Run(_repo, "show", id, "--json");
+        Assert.Contains("\"m\": 1", show.Stdout, StringComparison.Ordinal);
+        Assert.Equal([$"run run_001 ({id[..8]}): started"], RunsOnBranch.Subjects(_repo));
+        Assert.True(File.Exists(Path.Combine(_repo.Root, ".git", "gittrack", "active", id, "checkpoint.toml")));
         gittrack.Signal("TERM");
         var result = gittrack.WaitForExit(Patience);
 
         Assert.Equal(143, result.ExitCode);
-        Assert.Equal(1.0, Assert.Single(RunsOnBranch.History(_repo, RunsOnBranch.SingleId(_repo))).Value);
+        Assert.Equal(1.0, Assert.Single(RunsOnBranch.History(_repo, id)).Value);
+        Assert.Equal([$"run run_001 ({id[..8]}): killed", $"run run_001 ({id[..8]}): started"], RunsOnBranch.Subjects(_repo));
+        Assert.False(Directory.Exists(Path.Combine(_repo.Root, ".git", "gittrack", "active", id)));
     }
 
     [Fact]
-    public void A_full_segment_of_points_is_committed_at_once_whatever_the_interval()
+    public void A_full_segment_of_points_is_saved_at_once_whatever_the_interval()
     {
         var done = Marker("done");
         _repo.WriteFile("points.py", """
@@ -49,7 +57,7 @@ public sealed class RunCheckpointTests : IDisposable
 
         BackgroundProcess.WaitUntil(() => File.Exists(done), Patience, "the child to log");
         BackgroundProcess.WaitUntil(() => RunsOnBranch.Ids(_repo).Count == 1 &&
-            RunsOnBranch.Subjects(_repo).Any(s => s.EndsWith(": checkpoint", StringComparison.Ordinal)), Patience, "a checkpoint");
+            RunsOnBranch.History(_repo, RunsOnBranch.SingleId(_repo)).Count >= 65_536, Patience, "a checkpoint");
         var id = RunsOnBranch.SingleId(_repo);
         var atCheckpoint = RunsOnBranch.History(_repo, id);
         gittrack.Signal("TERM");

@@ -37,7 +37,7 @@ public sealed class RunRecordingTests : IDisposable
         Assert.Equal("float", types.GetProperty("big").GetString());
         Assert.Equal("completed", manifest.GetProperty("status").GetString());
         Assert.Equal(0, manifest.GetProperty("exit_code").GetInt32());
-        Assert.Equal(1, manifest.GetProperty("schema").GetInt32());
+        Assert.Equal(2, manifest.GetProperty("schema").GetInt32());
         Assert.Equal("run_001", manifest.GetProperty("name").GetString());
     }
 

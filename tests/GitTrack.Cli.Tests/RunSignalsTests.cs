@@ -88,7 +88,7 @@ public sealed class RunSignalsTests : IDisposable
     }
 
     [Fact]
-    public void Checkpoints_are_committed_while_metrics_arrive_and_a_killed_gittrack_leaves_a_crashed_run_at_its_last_checkpoint()
+    public void A_killed_gittrack_leaves_a_run_the_next_gittrack_commits_as_crashed_at_its_last_checkpoint()
     {
         var childPid = Marker("child.pid");
         // Logs a metric every 50 ms, for ever.
@@ -98,8 +98,8 @@ public sealed class RunSignalsTests : IDisposable
         try
         {
             BackgroundProcess.WaitUntil(() => RunsOnBranch.Ids(_repo).Count == 1 &&
-                RunsOnBranch.Subjects(_repo).Count(s => s.EndsWith(": checkpoint", StringComparison.Ordinal)) >= 2,
-                Patience, "two checkpoint commits");
+                RunsOnBranch.History(_repo, RunsOnBranch.SingleId(_repo)).Count >= 10,
+                Patience, "checkpoints with ten points");
             gittrack.Signal("KILL");
             gittrack.WaitForExit(Patience);
         }
@@ -109,21 +109,27 @@ public sealed class RunSignalsTests : IDisposable
                 ProcessRunner.Run("kill", ["-s", "KILL", File.ReadAllText(childPid).Trim()], Path.GetTempPath());
         }
 
-        var subjects = RunsOnBranch.Subjects(_repo);
-        Assert.EndsWith(": started", subjects[^1], StringComparison.Ordinal);
-        Assert.All(subjects[..^1], s => Assert.EndsWith(": checkpoint", s, StringComparison.Ordinal));
+        // Until another gittrack runs, the branch holds the run as started.
         var id = RunsOnBranch.SingleId(_repo);
-        var manifest = RunsOnBranch.Manifest(_repo, id);
-        Assert.Equal("running", manifest.GetProperty("status").GetString());
-        var history = RunsOnBranch.History(_repo, id);
-        Assert.NotEmpty(history);
-        Assert.Equal(Enumerable.Range(1, history.Count).Select(i => (long)i), history.Select(p => p.Step!.Value));
-        Assert.Equal(history[^1].Value, manifest.GetProperty("metrics").GetProperty("loss").GetDouble());
+        Assert.Equal([$"run long ({id[..8]}): started"], RunsOnBranch.Subjects(_repo));
+        Assert.Equal("running", RunsOnBranch.Manifest(_repo, id).GetProperty("status").GetString());
 
+        // The next gittrack finds the run's folder unlocked and commits it as its last checkpoint held it.
         var ls = GitTrackProcess.Run(_repo, "ls", "--json");
         Assert.Equal(0, ls.ExitCode);
+        Assert.Contains("recorded it as crashed from its last checkpoint", ls.Stderr, StringComparison.Ordinal);
         using (var doc = JsonDocument.Parse(ls.Stdout))
             Assert.Equal("crashed", Assert.Single(doc.RootElement.EnumerateArray()).GetProperty("status").GetString());
+        Assert.Equal([$"run long ({id[..8]}): crashed (recovered)", $"run long ({id[..8]}): started"], RunsOnBranch.Subjects(_repo));
+        var manifest = RunsOnBranch.Manifest(_repo, id);
+        Assert.Equal("crashed", manifest.GetProperty("status").GetString());
+        Assert.True(manifest.TryGetProperty("ended_at", out _));
+        Assert.True(manifest.TryGetProperty("log", out _), "the captured output is kept as the log");
+        var history = RunsOnBranch.History(_repo, id);
+        Assert.True(history.Count >= 10, $"{history.Count} points");
+        Assert.Equal(Enumerable.Range(1, history.Count).Select(i => (long)i), history.Select(p => p.Step!.Value));
+        Assert.Equal(history[^1].Value, manifest.GetProperty("metrics").GetProperty("loss").GetDouble());
+        Assert.False(Directory.Exists(Path.Combine(_repo.Root, ".git", "gittrack", "active", id)));
         var show = GitTrackProcess.Run(_repo, "show", "long");
         Assert.Equal(0, show.ExitCode);
         Assert.Contains("crashed", show.Stdout, StringComparison.Ordinal);

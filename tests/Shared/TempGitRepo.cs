@@ -13,19 +13,66 @@ public sealed class TempGitRepo : IDisposable
 
     public TempGitRepo(bool withCommit = true)
     {
-        var baseDir = Path.Combine(Path.GetTempPath(), "gittrack-tests");
-        Directory.CreateDirectory(baseDir);
-        _home = Path.Combine(baseDir, Guid.NewGuid().ToString("N")[..12]);
+        _home = NewHome();
         Root = Path.Combine(_home, "repo");
         Directory.CreateDirectory(Root);
-        File.WriteAllText(Path.Combine(_home, ".gitconfig"),
-            "[user]\n\tname = Test User\n\temail = test@example.com\n[init]\n\tdefaultBranch = main\n[core]\n\tautocrlf = false\n");
         Git("init", "-q");
         if (withCommit)
         {
             WriteFile("README.md", "# test project\n");
             Commit("initial commit");
         }
+    }
+
+    private TempGitRepo(string home, string root)
+    {
+        _home = home;
+        Root = root;
+    }
+
+    private static string NewHome(string userName = "Test User")
+    {
+        var baseDir = Path.Combine(Path.GetTempPath(), "gittrack-tests");
+        Directory.CreateDirectory(baseDir);
+        var home = Path.Combine(baseDir, Guid.NewGuid().ToString("N")[..12]);
+        Directory.CreateDirectory(home);
+        File.WriteAllText(Path.Combine(home, ".gitconfig"),
+            $"[user]\n\tname = {userName}\n\temail = test@example.com\n[init]\n\tdefaultBranch = main\n[core]\n\tautocrlf = false\n");
+        return home;
+    }
+
+    /// <summary>
+    /// A clone of <paramref name="source"/> (a path or URL, e.g. a bare remote from <see cref="CreateBareOrigin"/>) in a home
+    /// of its own, with the same isolated configuration: another person's or machine's copy of the repository.
+    /// </summary>
+    public static TempGitRepo CloneOf(string source, string userName = "Test User", params string[] options)
+    {
+        var home = NewHome(userName);
+        var clone = new TempGitRepo(home, Path.Combine(home, "repo"));
+        var result = ProcessRunner.Run("git", ["clone", "-q", .. options, source, clone.Root], home, clone.Environment);
+        if (result.ExitCode != 0)
+            throw new InvalidOperationException($"git clone {source} failed ({result.ExitCode}): {result.Stderr}");
+        return clone;
+    }
+
+    /// <summary>
+    /// Makes a bare repository beside this one (deleted with it) holding this repository's branches, and adds it as
+    /// remote <c>origin</c>; returns its path.
+    /// </summary>
+    public string CreateBareOrigin(params string[] configs)
+    {
+        var path = Path.Combine(_home, $"remote-{Guid.NewGuid():N}"[..19] + ".git");
+        var result = ProcessRunner.Run("git", ["init", "-q", "--bare", path], _home, Environment);
+        if (result.ExitCode != 0)
+            throw new InvalidOperationException($"git init --bare failed: {result.Stderr}");
+        foreach (var config in configs)
+        {
+            var parts = config.Split('=', 2);
+            ProcessRunner.Run("git", ["--git-dir", path, "config", parts[0], parts[1]], _home, Environment);
+        }
+        Git("remote", "add", "origin", path);
+        Git("push", "-q", "origin", "main");
+        return path;
     }
 
     /// <summary>Environment every git and gittrack process in tests gets: isolated config, fixed dates.</summary>

@@ -39,7 +39,7 @@ public static class BestCommand
             var count = parseResult.GetValue(top);
             if (count < 1)
                 throw new InvalidInputException($"--top {count} is less than 1", "give a count of 1 or more");
-            using var store = RunStore.Open(GitDirectories.Discover(context.WorkingDirectory));
+            using var store = context.OpenStore();
             var matching = RunSelection.Select(store, context.Error, parseResult.GetValue(filter), sort: null, limit: null);
             // A name no run has is a typo more often than a metric still to come: say so before asking for a direction.
             if (matching.Count > 0 && !matching.Any(r => r.Metrics.ContainsKey(name)))

@@ -24,7 +24,7 @@ public static class CheckoutCommand
         {
             var directories = GitDirectories.Discover(context.WorkingDirectory);
             Core.Runs.RunRecord run;
-            using (var store = RunStore.Open(directories))
+            using (var store = context.OpenStore())
                 run = store.Resolve(parseResult.GetValue(runArgument)!);
             var target = parseResult.GetValue(worktree) is { } dir ? context.FullPath(dir) : null;
             var total = run.Artifacts.Sum(a => a.Size);

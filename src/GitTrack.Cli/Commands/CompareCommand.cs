@@ -43,7 +43,7 @@ public static class CompareCommand
                     "e.g. 'gittrack compare run_003 run_007' or 'gittrack compare --filter \"params.lr < 0.01\"'");
             if (parseResult.GetValue(json) && parseResult.GetValue(csv))
                 throw new InvalidInputException("--json and --csv contradict each other", "give one of them");
-            using var store = RunStore.Open(GitDirectories.Discover(context.WorkingDirectory));
+            using var store = context.OpenStore();
             var records = names.Length > 0
                 ? names.Select(n => store.Resolve(n)).DistinctBy(r => r.Id).ToList()
                 : RunSelection.Select(store, context.Error, filterText, parseResult.GetValue(sort), parseResult.GetValue(limit)).Select(r => store.Get(r.Id)).ToList();

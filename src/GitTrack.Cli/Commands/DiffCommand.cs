@@ -27,7 +27,7 @@ public static class DiffCommand
         {
             var directories = GitDirectories.Discover(context.WorkingDirectory);
             RunDiff diff;
-            using (var store = RunStore.Open(directories))
+            using (var store = context.OpenStore())
                 diff = RunDiffer.Compare(directories, store.Resolve(parseResult.GetValue(a)!), store.Resolve(parseResult.GetValue(b)!));
             var showAll = parseResult.GetValue(all);
             var full = parseResult.GetValue(code);

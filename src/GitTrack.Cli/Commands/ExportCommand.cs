@@ -38,7 +38,7 @@ public static class ExportCommand
         command.Options.Add(output);
         command.SetAction(parseResult =>
         {
-            using var store = RunStore.Open(GitDirectories.Discover(context.WorkingDirectory));
+            using var store = context.OpenStore();
             var runs = RunSelection.Select(store, context.Error, parseResult.GetValue(filter), parseResult.GetValue(sort), parseResult.GetValue(limit));
             var kind = parseResult.GetValue(format)!;
             Action<TextWriter> write = parseResult.GetValue(history)

@@ -37,7 +37,7 @@ public static class LsCommand
         {
             // Parsed before the store is opened, so a bad column list is reported even outside a repository.
             var columnList = parseResult.GetValue(columns) is { } text ? ColumnList.Parse(text) : null;
-            using var store = RunStore.Open(GitDirectories.Discover(context.WorkingDirectory));
+            using var store = context.OpenStore();
             var runs = RunSelection.Select(store, context.Error, parseResult.GetValue(filter), parseResult.GetValue(sort), parseResult.GetValue(limit),
                 includeRemoved: parseResult.GetValue(all));
             if (parseResult.GetValue(json))
@@ -139,7 +139,8 @@ public static class LsCommand
         { } v => v.ToString(),
     };
 
-    private static string Status(RunSummary run) => Formats.Status(run.Status) + (run.IsDeleted ? " (removed)" : "");
+    private static string Status(RunSummary run) => Formats.Status(run.Status) + (run.IsDeleted ? " (removed)" : "")
+        + (run.OnlyOn is { } remote ? $" (on {remote})" : "");
 
     private static string Indent(int depth) => depth == 0 ? "" : new string(' ', 2 * (depth - 1)) + "└ ";
 

@@ -17,7 +17,7 @@ public static class NoteCommand
         command.SetAction(parseResult =>
         {
             var note = parseResult.GetValue(text)!;
-            using var store = RunStore.Open(GitDirectories.Discover(context.WorkingDirectory));
+            using var store = context.OpenStore();
             var run = store.Resolve(parseResult.GetValue(runArgument)!);
             var changed = store.Change(run.Id, r => r with { Note = note.Length == 0 ? null : note }, note.Length == 0 ? "note removed" : "note set");
             context.Out.WriteLine($"{changed.Name} ({changed.Id[..RunId.ShortLength]}): {changed.Note ?? "no note"}");

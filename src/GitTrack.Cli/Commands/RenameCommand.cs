@@ -17,7 +17,7 @@ public static class RenameCommand
         command.SetAction(parseResult =>
         {
             var newName = parseResult.GetValue(name)!;
-            using var store = RunStore.Open(GitDirectories.Discover(context.WorkingDirectory));
+            using var store = context.OpenStore();
             var run = store.Resolve(parseResult.GetValue(runArgument)!);
             var changed = store.Change(run.Id, r => r with { Name = newName }, $"renamed from {run.Name}");
             context.Out.WriteLine($"{run.Name} ({changed.Id[..RunId.ShortLength]}) is now {changed.Name}");

@@ -25,7 +25,7 @@ public static class RerunCommand
         {
             var directories = GitDirectories.Discover(context.WorkingDirectory);
             RunRecord original;
-            using (var store = RunStore.Open(directories))
+            using (var store = context.OpenStore())
                 original = store.Resolve(parseResult.GetValue(runArgument)!);
             var given = parseResult.GetValue(worktree) is { } dir ? context.FullPath(dir) : null;
             var target = given ?? Rerun.DefaultWorktree(directories, original);

@@ -14,7 +14,7 @@ public static class RestoreCommand
         command.Arguments.Add(runArgument);
         command.SetAction(parseResult =>
         {
-            using var store = RunStore.Open(GitDirectories.Discover(context.WorkingDirectory));
+            using var store = context.OpenStore();
             var run = store.Resolve(parseResult.GetValue(runArgument)!, includeRemoved: true);
             if (store.RemovedAt(run.Id) is null)
             {

@@ -23,7 +23,7 @@ public static class RmCommand
         command.SetAction(parseResult =>
         {
             var directories = GitDirectories.Discover(context.WorkingDirectory);
-            using var store = RunStore.Open(directories);
+            using var store = context.OpenStore(directories);
             var resolved = parseResult.GetValue(runs)!.Select(text => store.Resolve(text)).DistinctBy(r => r.Id).ToList();
             foreach (var run in resolved)
             {

@@ -17,13 +17,15 @@ public static class RunCommand
         var tag = new Option<string[]>("--tag", "-t") { Description = "A tag K=V; repeatable" };
         var note = new Option<string?>("--note") { Description = "A note to keep with the run" };
         var artifact = new Option<string[]>("--artifact", "-a") { Description = "A file or folder to store with the run when it ends; repeatable" };
+        var pushEvery = new Option<string?>("--push-every") { Description = "While the run records, commit its state and push the runs branch this often (e.g. 5m), to follow it from another machine" };
+        var pushTo = new Option<string?>("--push-to") { Description = "The remote --push-every pushes to (default: the current branch's upstream remote, else origin)" };
         var mlflow = new Option<bool>("--mlflow") { Description = "Serve MLflow's tracking API to the command (MLFLOW_TRACKING_URI): unchanged MLflow scripts record into this run (also: git config gittrack.mlflow true)" };
         var mlflowOverride = new Option<bool>("--mlflow-override") { Description = "With --mlflow: set MLFLOW_TRACKING_URI even when the environment already has one" };
         var command = new Argument<string[]>("command") { Description = "The command to run, after '--'", Arity = ArgumentArity.ZeroOrMore };
 
         var run = new Command("run", "Run a command and record it (params, metrics, logs, artifacts, code) as a run")
         {
-            name, param, paramsFile, tag, note, artifact, mlflow, mlflowOverride, command,
+            name, param, paramsFile, tag, note, artifact, pushEvery, pushTo, mlflow, mlflowOverride, command,
         };
         run.SetAction(parseResult =>
         {
@@ -45,6 +47,9 @@ public static class RunCommand
                 StandardError = context.OpenStandardError?.Invoke(),
                 Warn = message => context.Error.WriteLine($"gittrack: warning: {message}"),
                 CheckpointInterval = CheckpointInterval(),
+                PushEvery = parseResult.GetValue(pushEvery) is { } every ? Durations.Parse(every, "--push-every") : null,
+                PushRemote = parseResult.GetValue(pushTo),
+                SaveRetry = SaveRetry(),
                 PythonPathAddition = PythonClient.Folder(),
                 SystemInterval = SystemInterval(),
             };
@@ -79,6 +84,18 @@ public static class RunCommand
             return TimeSpan.FromSeconds(seconds);
         throw new Core.Errors.InvalidInputException($"invalid GITTRACK_CHECKPOINT_SECONDS '{text}': expected a number of seconds above 0",
             "unset it, or set it as GITTRACK_CHECKPOINT_SECONDS=5");
+    }
+
+    /// <summary>GITTRACK_SAVE_RETRY_SECONDS: how long a failing save (a full disk) is retried at the run's end; default 60.</summary>
+    private static TimeSpan SaveRetry()
+    {
+        var text = Environment.GetEnvironmentVariable("GITTRACK_SAVE_RETRY_SECONDS");
+        if (string.IsNullOrEmpty(text))
+            return new RunOptions { WorkingDirectory = "." }.SaveRetry;
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds >= 0 && seconds <= 86400)
+            return TimeSpan.FromSeconds(seconds);
+        throw new Core.Errors.InvalidInputException($"invalid GITTRACK_SAVE_RETRY_SECONDS '{text}': expected a number of seconds",
+            "unset it, or set it as GITTRACK_SAVE_RETRY_SECONDS=60");
     }
 
     /// <summary>GITTRACK_SYSTEM_SECONDS (seconds, fractions allowed; 0 turns system metrics off), else the default 10 s.</summary>

@@ -19,21 +19,24 @@ public static class ShowCommand
         command.SetAction(parseResult =>
         {
             var directories = GitDirectories.Discover(context.WorkingDirectory);
-            using var store = RunStore.Open(directories);
+            using var store = context.OpenStore(directories);
             var run = store.Resolve(parseResult.GetValue(runArgument)!);
             var history = MetricSummary.Of(store.ReadHistory(run.Id));
             var removedAt = store.RemovedAt(run.Id);
+            var onlyOn = store.OnlyOn(run.Id);
             // The runs started inside this one, oldest first.
             var children = store.List().Where(r => r.Parent == run.Id).Reverse().ToList();
             if (parseResult.GetValue(json))
             {
-                JsonOutput.To(context.Out, writer => RunJson.WriteRecord(writer, run, history, [.. children.Select(c => c.Id)], removedAt));
+                JsonOutput.To(context.Out, writer => RunJson.WriteRecord(writer, run, history, [.. children.Select(c => c.Id)], removedAt, onlyOn));
             }
             else
             {
                 Write(context.Out, run, history, context.UseColor, ArtifactCache.Open(directories).Contains);
                 if (removedAt is { } removed)
                     context.Out.WriteLine($"\nremoved     {Formats.Time(removed)} (bring it back with 'gittrack restore {run.Id}')");
+                if (onlyOn is not null)
+                    context.Out.WriteLine($"\nonly on {onlyOn} (fetched, not in your runs branch yet: 'gittrack pull {onlyOn}' brings it)");
                 WriteChildren(context.Out, children, context.UseColor);
             }
             return (int)ExitCode.Ok;

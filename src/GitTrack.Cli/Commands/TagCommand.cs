@@ -18,7 +18,7 @@ public static class TagCommand
         command.SetAction(parseResult =>
         {
             var pairs = parseResult.GetValue(tags)!.Select(Parse).ToList();
-            using var store = RunStore.Open(GitDirectories.Discover(context.WorkingDirectory));
+            using var store = context.OpenStore();
             var run = store.Resolve(parseResult.GetValue(runArgument)!);
             var changed = store.Change(run.Id, r =>
             {

@@ -18,7 +18,7 @@ public static class UntagCommand
         command.SetAction(parseResult =>
         {
             var names = parseResult.GetValue(keys)!;
-            using var store = RunStore.Open(GitDirectories.Discover(context.WorkingDirectory));
+            using var store = context.OpenStore();
             var run = store.Resolve(parseResult.GetValue(runArgument)!);
             var missing = names.Where(k => !run.Tags.ContainsKey(k)).ToList();
             if (missing.Count > 0)

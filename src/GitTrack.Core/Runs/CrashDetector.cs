@@ -32,6 +32,9 @@ public sealed class CrashDetector
         }
     }
 
+    /// <summary>True when <paramref name="process"/> ran on this machine (so its liveness can be checked here).</summary>
+    public bool IsThisHost(ProcessInfo process) => string.Equals(process.Host, _host, StringComparison.Ordinal);
+
     public RunStatus Effective(RunStatus recorded, ProcessInfo? process)
     {
         if (recorded != RunStatus.Running || process is null || !string.Equals(process.Host, _host, StringComparison.Ordinal))

@@ -19,10 +19,11 @@ public static class ManifestToml
         var sb = new StringBuilder(2048);
         void Line(string key, string value) => sb.Append(TomlText.Key(key)).Append(" = ").Append(value).Append('\n');
 
-        Line("schema", TomlText.Integer(run.Schema));
+        Line("schema", TomlText.Integer(RunRecord.SchemaVersion));
         Line("id", TomlText.String(run.Id));
         Line("name", TomlText.String(run.Name));
         Line("status", TomlText.String(StatusText(run.Status)));
+        Line("revision", TomlText.Integer(Math.Max(1, run.Revision)));
         if (run.ExitCode is { } exitCode) Line("exit_code", TomlText.Integer(exitCode));
         if (run.Error is { } error) Line("error", TomlText.String(error));
         Line("started_at", TomlText.DateTime(run.StartedAt));
@@ -75,7 +76,7 @@ public static class ManifestToml
         Table(sb, "metrics", run.Metrics.ToDictionary(p => p.Key, p => TomlText.Float(p.Value)));
         Table(sb, "tags", run.Tags.ToDictionary(p => p.Key, p => TomlText.String(p.Value)));
 
-        foreach (var artifact in run.Artifacts.OrderBy(a => a.Path, StringComparer.Ordinal))
+        foreach (var artifact in run.Artifacts.OrderBy(a => a.Path, CodePointOrder.Instance))
         {
             sb.Append("\n[[artifacts]]\n");
             Artifact(artifact);
@@ -105,7 +106,7 @@ public static class ManifestToml
     {
         // Always written, even empty, so a reader finds every table the schema names.
         sb.Append('\n').Append('[').Append(name).Append("]\n");
-        foreach (var (key, value) in values.OrderBy(p => p.Key, StringComparer.Ordinal))
+        foreach (var (key, value) in values.OrderBy(p => p.Key, CodePointOrder.Instance))
             sb.Append(TomlText.Key(key)).Append(" = ").Append(value).Append('\n');
     }
 
@@ -136,9 +137,16 @@ public static class ManifestToml
     private static RunRecord Parse(TomlTable root, string where)
     {
         var schema = Required<long>(root, "schema", where);
-        if (schema != RunRecord.SchemaVersion)
-            throw new CorruptDataException($"run {where}: manifest schema {schema} is not supported (this gittrack reads schema {RunRecord.SchemaVersion})",
+        if (schema is < 1 or > RunRecord.SchemaVersion)
+            throw new CorruptDataException($"run {where}: manifest schema {schema} is not supported (this gittrack reads schemas 1 to {RunRecord.SchemaVersion})",
                 "upgrade gittrack to read runs written by a newer version");
+        var revision = 0L;
+        if (schema >= 2)
+        {
+            revision = Required<long>(root, "revision", where);
+            if (revision is < 1 or > int.MaxValue)
+                throw Corrupt(where, $"revision {revision} is not a positive integer");
+        }
         var id = Required<string>(root, "id", where);
         if (!RunId.IsValid(id))
             throw Corrupt(where, $"manifest id '{id}' is not 24 lowercase hex digits");
@@ -148,8 +156,8 @@ public static class ManifestToml
         var statusText = Required<string>(root, "status", where);
         if (!TryParseStatus(statusText, out var status))
             throw Corrupt(where, $"unknown status '{statusText}'");
-        if (status == RunStatus.Crashed)
-            throw Corrupt(where, "status 'crashed' is derived on read and never written");
+        if (status == RunStatus.Crashed && schema < 2)
+            throw Corrupt(where, "status 'crashed' is never written in schema 1");
 
         var sourceTable = Required<TomlTable>(root, "source", where);
         var source = new SourceInfo
@@ -228,6 +236,7 @@ public static class ManifestToml
         return new RunRecord
         {
             Schema = (int)schema,
+            Revision = (int)revision,
             Id = id,
             Name = name,
             Status = status,

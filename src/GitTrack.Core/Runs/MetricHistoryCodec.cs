@@ -49,7 +49,7 @@ public static class MetricHistoryCodec
             }
             list.Add(point);
         }
-        order.Sort(StringComparer.Ordinal);
+        order.Sort(CodePointOrder.Instance);
 
         var output = new MemoryStream(points.Count * 10 + 64);
         output.Write(Magic);

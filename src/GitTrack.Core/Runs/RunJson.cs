@@ -32,6 +32,8 @@ public static class RunJson
         json.WriteString("note", run.Note);
         if (run.DeletedAt is { } removed)
             json.WriteString("removed_at", Time(removed));
+        if (run.OnlyOn is { } remote)
+            json.WriteString("only_on", remote);
         RunJsonValues.WriteParams(json, run.Params);
         RunJsonValues.WriteNumbers(json, "metrics", run.Metrics);
         RunJsonValues.WriteStrings(json, "tags", run.Tags);
@@ -43,7 +45,7 @@ public static class RunJson
     /// name), the runs started inside it (<paramref name="children"/>, oldest first) and when it was hidden.
     /// </summary>
     public static void WriteRecord(Utf8JsonWriter json, RunRecord run, IReadOnlyList<MetricSummary> history,
-        IReadOnlyList<string> children, DateTimeOffset? removedAt)
+        IReadOnlyList<string> children, DateTimeOffset? removedAt, string? onlyOn = null)
     {
         json.WriteStartObject();
         json.WriteNumber("schema", run.Schema);
@@ -68,6 +70,8 @@ public static class RunJson
             json.WriteStringValue(child);
         json.WriteEndArray();
         json.WriteString("removed_at", removedAt is { } removed ? Time(removed) : null);
+        if (onlyOn is not null)
+            json.WriteString("only_on", onlyOn);
 
         RunJsonValues.WriteSource(json, run.Source);
         WriteProcess(json, run.Process);

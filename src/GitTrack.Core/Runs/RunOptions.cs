@@ -28,8 +28,17 @@ public sealed record RunOptions
     /// <summary>Where the child's output is passed through to (the terminal); null discards it (it is still logged).</summary>
     public Stream? StandardOutput { get; init; }
     public Stream? StandardError { get; init; }
-    /// <summary>A checkpoint commit at most this often while new events arrive.</summary>
+    /// <summary>A local checkpoint at most this often while new events arrive (docs/format.md, "Checkpoints").</summary>
     public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromSeconds(5);
+    /// <summary>
+    /// With <c>--push-every</c>: how often the running run's state is committed to the runs branch and pushed
+    /// (null: only local checkpoints while it runs).
+    /// </summary>
+    public TimeSpan? PushEvery { get; init; }
+    /// <summary>The remote <see cref="PushEvery"/> pushes to (null: the default remote, as <c>gittrack push</c> picks it).</summary>
+    public string? PushRemote { get; init; }
+    /// <summary>How long a save that fails (a full disk) is retried before the run's end gives up (GITTRACK_SAVE_RETRY_SECONDS).</summary>
+    public TimeSpan SaveRetry { get; init; } = TimeSpan.FromSeconds(60);
     /// <summary>How often the events file is read while the child runs.</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(200);
     /// <summary>How often system metrics (CPU, memory, disk, network, GPUs: <c>system/...</c>) are sampled; zero turns sampling off.</summary>

@@ -7,9 +7,17 @@ namespace GitTrack.Core.Runs;
 /// </summary>
 public sealed record RunRecord
 {
-    public const int SchemaVersion = 1;
+    /// <summary>The manifest schema this version writes (docs/format.md); schema 1 is still read.</summary>
+    public const int SchemaVersion = 2;
 
+    /// <summary>The schema the manifest was read with (what is written is always <see cref="SchemaVersion"/>).</summary>
     public int Schema { get; init; } = SchemaVersion;
+    /// <summary>
+    /// How many times the recorder saved this manifest (1 when the run started, more with <c>--push-every</c>, then
+    /// the final save). When two copies of the branch hold different manifests for one run, merging keeps the later
+    /// state by this number (docs/format.md, "Merging"). 0 for a schema 1 manifest, which has none.
+    /// </summary>
+    public int Revision { get; init; } = 1;
     public required string Id { get; init; }
     public required string Name { get; init; }
     public RunStatus Status { get; init; }

@@ -1,53 +1,64 @@
+using System.Globalization;
 using GitTrack.Core.Cache;
 using GitTrack.Core.Errors;
 using GitTrack.Core.Runs.Capture;
 using GitTrack.Core.Storage;
+using GitTrack.Core.Storage.Git;
 
 namespace GitTrack.Core.Runs;
 
 /// <summary>
 /// One run being recorded, whoever produces its events: the child of <c>gittrack run</c> (through
-/// <see cref="RunRecorder"/>) or the .NET client's in-process <c>Run.Start</c>. Owns the run's scratch folder
-/// (<c>&lt;common dir&gt;/gittrack/active/&lt;id&gt;/</c>: events file, params file, log), turns events into
-/// checkpoint commits, and at <see cref="EndAsync"/> stores the log and artifacts and commits the final manifest.
+/// <see cref="RunRecorder"/>) or the .NET client's in-process <c>Run.Start</c>. Commits the run as started, keeps its
+/// checkpoints in its local folder (<see cref="ActiveRun"/>: no commit per checkpoint on the shared branch), and at
+/// <see cref="EndAsync"/> stores the log and artifacts and commits the final manifest with the whole history.
+/// Saving never abandons the command: a checkpoint that cannot be written (a full disk) is said once and retried,
+/// and the final save is retried before it gives up, leaving everything in the run's folder for the next gittrack.
 /// </summary>
 public sealed class RunSession : IDisposable
 {
     private readonly RunOptions _options;
     private readonly GitDirectories _directories;
     private readonly RunStore _store;
+    private readonly ActiveRun _active;
     private readonly EventsFileReader _events;
     private readonly EventAccumulator _accumulator = new();
+    // Points not yet appended to the local checkpoint file, and points not yet in a sealed segment blob.
     private readonly List<MetricPoint> _unsaved = [];
+    private readonly List<MetricPoint> _tail = [];
+    private readonly List<string> _sealed = [];
     private readonly Task<HostInfo> _host;
     private readonly Task<SortedDictionary<string, string>> _runtimes;
     private readonly Lock _lock = new();
+    private readonly HashSet<string> _warned = [];
     private readonly SortedDictionary<string, ArtifactEntry> _stored = new(StringComparer.Ordinal);
     private RunRecord _run;
     private DateTimeOffset _lastCheckpoint;
+    private DateTimeOffset _lastPush;
+    private Task? _push;
     private int _problemsShown;
     private bool _ended;
 
-    private RunSession(RunOptions options, GitDirectories directories, RunStore store, RunRecord run, string scratch,
+    private RunSession(RunOptions options, GitDirectories directories, RunStore store, ActiveRun active, RunRecord run,
         Task<HostInfo> host, Task<SortedDictionary<string, string>> runtimes)
     {
         _options = options;
         _directories = directories;
         _store = store;
+        _active = active;
         _run = run;
-        ScratchFolder = scratch;
         _host = host;
         _runtimes = runtimes;
-        _events = new EventsFileReader(EventsPath);
+        _events = new EventsFileReader(active.EventsPath);
         _events.Open(); // the file just created is the one read, whatever the command later puts at its path
-        _lastCheckpoint = DateTimeOffset.UtcNow;
+        _lastCheckpoint = _lastPush = DateTimeOffset.UtcNow;
     }
 
     public RunRecord Run => _run;
-    public string ScratchFolder { get; }
-    public string EventsPath => Path.Combine(ScratchFolder, "events.jsonl");
-    public string ParamsPath => Path.Combine(ScratchFolder, "params.json");
-    public string LogPath => Path.Combine(ScratchFolder, "output.log");
+    public string ScratchFolder => _active.Folder;
+    public string EventsPath => _active.EventsPath;
+    public string ParamsPath => _active.ParamsPath;
+    public string LogPath => _active.LogPath;
 
     /// <summary>Snapshots the code and commits the run as running. Throws when not in a repository with a commit.</summary>
     public static RunSession Begin(RunOptions options, string? gittrackVersion)
@@ -63,10 +74,12 @@ public sealed class RunSession : IDisposable
         // The snapshot is mostly waiting on git processes: open the store and gather the record meanwhile.
         var snapshot = Task.Run(() => WorkTreeSnapshot.Capture(directories));
         RunStore? store = null;
-        string? scratch = null;
+        ActiveRun? active = null;
         try
         {
             store = RunStore.Open(directories);
+            foreach (var notice in store.TakeNotices())
+                options.Warn?.Invoke(notice);
             store.PrepareToCommit();
             var startedAt = DateTimeOffset.UtcNow;
             var id = RunId.New(startedAt).Value;
@@ -76,10 +89,8 @@ public sealed class RunSession : IDisposable
             foreach (var skipped in source.SkippedFiles)
                 options.Warn?.Invoke($"left out of the code snapshot (untracked and over {WorkTreeSnapshot.DefaultMaxUntrackedBytes >> 20} MB; store it with --artifact): {skipped}");
 
-            scratch = Path.Combine(directories.GitTrackDir, "active", id);
-            Directory.CreateDirectory(scratch);
-            File.WriteAllBytes(Path.Combine(scratch, "events.jsonl"), []);
-            ParamsFileWriter.Write(Path.Combine(scratch, "params.json"), options.Params);
+            active = ActiveRun.Create(directories.GitTrackDir, id);
+            ParamsFileWriter.Write(active.ParamsPath, options.Params);
 
             var record = new RunRecord
             {
@@ -99,15 +110,18 @@ public sealed class RunSession : IDisposable
                 Tags = new SortedDictionary<string, string>(options.Tags.ToDictionary(), StringComparer.Ordinal),
             };
             record = store.Create(record);
-            return new RunSession(options, directories, store, record, scratch, host, runtimes);
+            var session = new RunSession(options, directories, store, active, record, host, runtimes);
+            // The first checkpoint is the run as started: recovery always finds a manifest here.
+            session.TryWriteCheckpoint(record);
+            return session;
         }
         catch
         {
-            // Never leave the snapshot's git processes running behind an error, nor an empty scratch folder.
+            // Never leave the snapshot's git processes running behind an error, nor an empty run folder.
             try { snapshot.Wait(); } catch (AggregateException) { }
             store?.Dispose();
-            if (scratch is not null)
-                try { Directory.Delete(scratch, recursive: true); } catch (IOException) { }
+            if (active is not null)
+                try { active.Delete(); } catch (IOException) { }
             throw;
         }
     }
@@ -146,7 +160,10 @@ public sealed class RunSession : IDisposable
         return environment;
     }
 
-    /// <summary>Reads new events; commits a checkpoint when something new arrived and the interval has passed.</summary>
+    /// <summary>
+    /// Reads new events; writes a local checkpoint when something new arrived and the interval has passed, and with
+    /// <c>--push-every</c> commits and pushes the run's state when that interval has passed.
+    /// </summary>
     public void Poll(bool final)
     {
         lock (_lock)
@@ -155,17 +172,112 @@ public sealed class RunSession : IDisposable
                 return;
             Ingest(final);
             // The change flag is taken only once a checkpoint is due: events that arrive early and are followed by
-            // silence still get their checkpoint when the interval is up. A full history segment of unsaved points
-            // is due at once, so a run logging millions of points commits them as it goes and its end stays quick.
-            bool due = DateTimeOffset.UtcNow - _lastCheckpoint >= _options.CheckpointInterval
-                || _unsaved.Count >= MetricHistoryCodec.DefaultMaxPointsPerSegment;
+            // silence still get their checkpoint when the interval is up. A full segment of unsaved points is due at
+            // once, so a run logging millions of points saves them as it goes and its end stays quick.
+            var now = DateTimeOffset.UtcNow;
+            bool due = now - _lastCheckpoint >= _options.CheckpointInterval || _unsaved.Count >= MetricHistoryCodec.DefaultMaxPointsPerSegment;
             if (!final && due && _accumulator.TakeChanged())
             {
-                _store.Save(Current(), _unsaved);
-                _unsaved.Clear();
-                _lastCheckpoint = DateTimeOffset.UtcNow;
+                if (TryWriteCheckpoint(Current()))
+                    _lastCheckpoint = now;
+                else
+                    _accumulator.MarkChanged(); // try again at the next poll
+            }
+            if (!final && _options.PushEvery is { } every && now - _lastPush >= every && _push is not { IsCompleted: false })
+            {
+                _lastPush = now;
+                PushProgress();
             }
         }
+    }
+
+    /// <summary>Saves the points and state gathered so far in the run's local folder; false (said once) when it cannot.</summary>
+    private bool TryWriteCheckpoint(RunRecord run)
+    {
+        try
+        {
+            _active.AppendHistory(_unsaved);
+            _unsaved.Clear();
+            _active.WriteCheckpoint(run);
+            _warned.Remove("checkpoint");
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            WarnOnce("checkpoint", $"could not save a checkpoint of {_run.Name} in {_active.Folder}: {e.Message}; the command goes on, and saving is retried");
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// With <c>--push-every</c>: commits the run's state as it is now ("progress") and pushes the runs branch in the
+    /// background, through a store of its own (libgit2 objects stay on one thread).
+    /// </summary>
+    private void PushProgress()
+    {
+        try
+        {
+            CommitProgress();
+        }
+        catch (GitTrackException e)
+        {
+            WarnOnce("push", $"could not commit the progress of {_run.Name} to push it: {e.Message}");
+            return;
+        }
+        var remote = _options.PushRemote;
+        _push = Task.Run(() => PushNow(remote));
+    }
+
+    /// <summary>Commits the run's state as it is now ("progress"); the caller holds the session's lock (or is a benchmark).</summary>
+    internal void CommitProgress()
+    {
+        var (sealedSegments, tail) = HistoryForCommit();
+        _run = _store.Save(Current(), tail, sealedSegments);
+    }
+
+    private void PushNow(string? remote)
+    {
+        try
+        {
+            using var store = RunStore.Open(_directories, recover: false);
+            RunSync.Push(store, remote ?? RunSync.DefaultRemote(store));
+        }
+        catch (Exception e) when (e is GitTrackException or IOException)
+        {
+            WarnOnce("push", $"could not push {_run.Name}: {e.Message} (it goes on recording; pushing is tried again)");
+        }
+    }
+
+    private void Ingest(bool final)
+    {
+        var batch = _events.ReadNew(final);
+        if (batch.IsEmpty)
+            return;
+        foreach (var notice in batch.Notices)
+            _options.Warn?.Invoke(notice);
+        _accumulator.Apply(batch, DateTimeOffset.UtcNow);
+        AddPoints(batch.Metrics);
+        const int maxShown = 20;
+        foreach (var problem in batch.Problems)
+        {
+            if (_problemsShown++ < maxShown)
+                _options.Warn?.Invoke($"{problem} (line skipped)");
+            else if (_problemsShown == maxShown + 1)
+                _options.Warn?.Invoke("more malformed events lines skipped; they are counted in the run's tags");
+        }
+    }
+
+    /// <summary>Adds points to the history (stamped now when they carry no time); the caller holds the lock.</summary>
+    private void AddPoints(IEnumerable<MetricPoint> points)
+    {
+        var now = DateTimeOffset.UtcNow;
+        foreach (var point in points)
+        {
+            var stamped = point.Timestamp is null ? point with { Timestamp = now } : point;
+            _unsaved.Add(stamped);
+            _tail.Add(stamped);
+        }
+        SealFullSegments();
     }
 
     /// <summary>
@@ -182,48 +294,9 @@ public sealed class RunSession : IDisposable
         {
             if (_ended)
                 return;
-            var now = DateTimeOffset.UtcNow;
-            _accumulator.Apply(batch, now);
-            _unsaved.AddRange(points.Select(p => p.Timestamp is null ? p with { Timestamp = now } : p));
+            _accumulator.Apply(batch, DateTimeOffset.UtcNow);
+            AddPoints(points);
         }
-    }
-
-    private void Ingest(bool final)
-    {
-        var batch = _events.ReadNew(final);
-        if (batch.IsEmpty)
-            return;
-        foreach (var notice in batch.Notices)
-            _options.Warn?.Invoke(notice);
-        _accumulator.Apply(batch, DateTimeOffset.UtcNow);
-        _unsaved.AddRange(batch.Metrics.Select(p => p.Timestamp is null ? p with { Timestamp = DateTimeOffset.UtcNow } : p));
-        const int maxShown = 20;
-        foreach (var problem in batch.Problems)
-        {
-            if (_problemsShown++ < maxShown)
-                _options.Warn?.Invoke($"{problem} (line skipped)");
-            else if (_problemsShown == maxShown + 1)
-                _options.Warn?.Invoke("more malformed events lines skipped; they are counted in the run's tags");
-        }
-    }
-
-    private RunRecord Current()
-    {
-        var parameters = new SortedDictionary<string, object>(_options.Params.ToDictionary(), StringComparer.Ordinal);
-        foreach (var (name, value) in _accumulator.Params)
-            parameters[name] = value;
-        var tags = new SortedDictionary<string, string>(_options.Tags.ToDictionary(), StringComparer.Ordinal);
-        foreach (var (name, value) in _accumulator.Tags)
-            tags[name] = value;
-        long problems = _accumulator.Problems.Count + _accumulator.UnlistedProblems;
-        if (problems > 0)
-            tags["gittrack.skipped_events"] = problems.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return _run with
-        {
-            Params = parameters,
-            Tags = tags,
-            Metrics = new SortedDictionary<string, double>(_accumulator.LastValues.ToDictionary(), StringComparer.Ordinal),
-        };
     }
 
     /// <summary>
@@ -237,9 +310,8 @@ public sealed class RunSession : IDisposable
         {
             if (_ended)
                 throw new InvalidOperationException($"run {_run.Id} has ended");
-            var now = DateTimeOffset.UtcNow;
-            _accumulator.Apply(batch, now);
-            _unsaved.AddRange(batch.Metrics.Select(p => p.Timestamp is null ? p with { Timestamp = now } : p));
+            _accumulator.Apply(batch, DateTimeOffset.UtcNow);
+            AddPoints(batch.Metrics);
         }
     }
 
@@ -255,21 +327,81 @@ public sealed class RunSession : IDisposable
             _stored[artifact.Path] = artifact;
     }
 
+    /// <summary>
+    /// Writes each full segment's worth of points as a blob as soon as it is complete, so the final commit has only
+    /// the last partial segment to write. The blobs are unreferenced until then; the final save checks they are
+    /// still there (a <c>git gc --prune=now</c> meanwhile) and writes them again from the local checkpoints if not.
+    /// </summary>
+    private void SealFullSegments()
+    {
+        const int size = MetricHistoryCodec.DefaultMaxPointsPerSegment;
+        while (_tail.Count >= size)
+        {
+            try
+            {
+                _sealed.Add(_store.WriteSegment(_tail.GetRange(0, size)));
+            }
+            catch (GitTrackException)
+            {
+                return; // kept in the tail: the final save writes it
+            }
+            _tail.RemoveRange(0, size);
+        }
+    }
+
+    private RunRecord Current()
+    {
+        var parameters = new SortedDictionary<string, object>(_options.Params.ToDictionary(), StringComparer.Ordinal);
+        foreach (var (name, value) in _accumulator.Params)
+            parameters[name] = value;
+        var tags = new SortedDictionary<string, string>(_options.Tags.ToDictionary(), StringComparer.Ordinal);
+        foreach (var (name, value) in _accumulator.Tags)
+            tags[name] = value;
+        long problems = _accumulator.Problems.Count + _accumulator.UnlistedProblems;
+        if (problems > 0)
+            tags["gittrack.skipped_events"] = problems.ToString(CultureInfo.InvariantCulture);
+        return _run with
+        {
+            Params = parameters,
+            Tags = tags,
+            Metrics = new SortedDictionary<string, double>(_accumulator.LastValues.ToDictionary(), StringComparer.Ordinal),
+        };
+    }
+
+    /// <summary>
+    /// The history for a commit: the sealed segment blobs, if all are still in the repository, and the points after
+    /// them; else everything again from the local checkpoints.
+    /// </summary>
+    private (IReadOnlyList<string> Sealed, IReadOnlyList<MetricPoint> Tail) HistoryForCommit()
+    {
+        if (_sealed.All(_store.HasObject))
+            return ([.. _sealed], [.. _tail]);
+        var all = _active.ReadHistory();
+        all.AddRange(_unsaved);
+        return ([], all);
+    }
+
     /// <summary>Reads the last events, stores the log and artifacts in the cache and commits the run as ended.</summary>
     public async Task<RunRecord> EndAsync(RunStatus status, int? exitCode, string? error, DateTimeOffset endedAt)
     {
         var host = await SafeAsync(_host).ConfigureAwait(false);
         var runtimes = await SafeAsync(_runtimes).ConfigureAwait(false);
+        if (_push is { } push)
+            await push.ConfigureAwait(false);
         lock (_lock)
         {
             if (_ended)
                 return _run;
             Ingest(final: true);
             var cache = ArtifactCache.Open(_directories);
-            var log = StoreLog(cache);
-            var artifacts = StoreArtifacts(cache);
+            var log = Retry("the run's log", () => StoreLog(cache, LogPath, _options.Warn), () => null);
+            var notStored = new List<string>();
+            var artifacts = StoreArtifacts(cache, notStored);
+            var ended = Current();
+            if (notStored.Count > 0)
+                ended = ended with { Tags = new SortedDictionary<string, string>(ended.Tags.ToDictionary(), StringComparer.Ordinal) { ["gittrack.artifacts_not_stored"] = string.Join(", ", notStored) } };
 
-            _run = Current() with
+            var final = ended with
             {
                 Status = status,
                 ExitCode = exitCode,
@@ -281,38 +413,89 @@ public sealed class RunSession : IDisposable
                 Artifacts = artifacts,
                 Log = log,
             };
-            _store.Save(_run, _unsaved);
-            _unsaved.Clear();
+            _run = Retry("the run", () =>
+            {
+                var (sealedSegments, tail) = HistoryForCommit();
+                return _store.Save(final, tail, sealedSegments);
+            }, () =>
+            {
+                // Impossible for now: keep the run as it ended beside its events, for the next gittrack to commit.
+                try { _active.AppendHistory(_unsaved); _unsaved.Clear(); _active.WriteFinal(final); } catch (IOException) { }
+                _active.Dispose();
+                throw new IOFaultException(IOFault.Other, $"could not save run {final.Name} ({final.Id[..RunId.ShortLength]}): {_lastFailure}",
+                    $"its events, log and final state are kept in {_active.Folder}; free space, then run any gittrack command (such as 'gittrack ls') to save it");
+            });
             _ended = true;
         }
         Cleanup();
+        if (_options.PushEvery is not null)
+            PushNow(_options.PushRemote);
         return _run;
+    }
+
+    private string _lastFailure = "";
+
+    /// <summary>
+    /// Runs <paramref name="save"/> until it succeeds or <see cref="RunOptions.SaveRetry"/> has passed (saying once
+    /// that it failed and why); then <paramref name="giveUp"/>.
+    /// </summary>
+    private T Retry<T>(string what, Func<T> save, Func<T> giveUp)
+    {
+        var deadline = DateTimeOffset.UtcNow + _options.SaveRetry;
+        var delay = TimeSpan.FromMilliseconds(250);
+        while (true)
+        {
+            try
+            {
+                return save();
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or IOFaultException)
+            {
+                _lastFailure = e.Message;
+                if (DateTimeOffset.UtcNow >= deadline)
+                    return giveUp();
+                WarnOnce("save " + what, $"could not save {what} of {_run.Name}: {e.Message}; retrying for up to {_options.SaveRetry.TotalSeconds:0} s");
+                Thread.Sleep(delay);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
+            }
+        }
     }
 
     /// <summary>
     /// The log gittrack wrote, stored in the cache. Read only as a regular file: the command may have put a named pipe
     /// or a link to a device at its path, which would block or never end.
     /// </summary>
-    private ArtifactEntry? StoreLog(ArtifactCache cache)
+    internal static ArtifactEntry? StoreLog(ArtifactCache cache, string logPath, Action<string>? warn)
     {
-        using var stream = RegularFile.OpenForReading(LogPath, out var kind, out _);
+        using var stream = RegularFile.OpenForReading(logPath, out var kind, out _);
         if (stream is null)
         {
             if (kind != FileKind.Missing)
-                _options.Warn?.Invoke($"the run's log file was replaced by {RegularFile.Describe(kind)}; the log is not stored");
+                warn?.Invoke($"the run's log file was replaced by {RegularFile.Describe(kind)}; the log is not stored");
             return null;
         }
         var key = cache.AddStream(stream);
         return new ArtifactEntry("output.log", key, stream.Position);
     }
 
-    private List<ArtifactEntry> StoreArtifacts(ArtifactCache cache)
+    private List<ArtifactEntry> StoreArtifacts(ArtifactCache cache, List<string> notStored)
     {
         var childFolder = Path.GetFullPath(_options.WorkingDirectory);
         var requested = _options.Artifacts.Select(p => Path.GetFullPath(p, childFolder))
             .Concat(_accumulator.Artifacts.Select(p => Path.GetFullPath(p, childFolder)))
             .Distinct(StringComparer.Ordinal);
         var entries = new SortedDictionary<string, ArtifactEntry>(StringComparer.Ordinal);
+        void Store(string file, string relative)
+        {
+            var entry = Retry<ArtifactEntry?>($"artifact {relative}", () => new ArtifactEntry(relative, cache.AddFile(file), new FileInfo(file).Length), () => null);
+            if (entry is null)
+            {
+                notStored.Add(relative);
+                _options.Warn?.Invoke($"artifact not stored: {relative}: {_lastFailure} (the file is still in the work tree)");
+            }
+            else
+                entries[relative] = entry;
+        }
         foreach (var path in requested)
         {
             var relative = RelativeToWorkTree(_directories.WorkTree, path);
@@ -325,7 +508,7 @@ public sealed class RunSession : IDisposable
             if (kind is not (FileKind.Regular or FileKind.Directory or FileKind.Missing))
                 _options.Warn?.Invoke($"artifact not stored: {relative} is {RegularFile.Describe(kind)}, not a file (reading it might never end)");
             else if (File.Exists(path))
-                entries[relative] = new ArtifactEntry(relative, cache.AddFile(path), new FileInfo(path).Length);
+                Store(path, relative);
             else if (Directory.Exists(path))
             {
                 foreach (var file in Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
@@ -337,8 +520,7 @@ public sealed class RunSession : IDisposable
                         _options.Warn?.Invoke($"artifact not stored: {RelativeToWorkTree(_directories.WorkTree, file)} is {RegularFile.Describe(RegularFile.KindOf(file))}, not a file");
                         continue;
                     }
-                    var fileRelative = RelativeToWorkTree(_directories.WorkTree, file);
-                    entries[fileRelative] = new ArtifactEntry(fileRelative, cache.AddFile(file), new FileInfo(file).Length);
+                    Store(file, RelativeToWorkTree(_directories.WorkTree, file));
                 }
             }
             else
@@ -347,6 +529,14 @@ public sealed class RunSession : IDisposable
         foreach (var (path, stored) in _stored)
             entries[path] = stored;
         return [.. entries.Values];
+    }
+
+    private void WarnOnce(string key, string message)
+    {
+        lock (_warned)
+            if (!_warned.Add(key))
+                return;
+        _options.Warn?.Invoke(message);
     }
 
     private static string RelativeToWorkTree(string workTree, string path)
@@ -372,17 +562,19 @@ public sealed class RunSession : IDisposable
         _events.Dispose();
         try
         {
-            Directory.Delete(ScratchFolder, recursive: true);
+            _active.Delete();
         }
         catch (IOException)
         {
-            // Left for a later gc; the run is already committed.
+            // The run is committed; a leftover folder is removed by the next gittrack (it finds the run ended).
+            _active.Dispose();
         }
     }
 
     public void Dispose()
     {
         _events.Dispose();
+        _active.Dispose();
         _store.Dispose();
     }
 }

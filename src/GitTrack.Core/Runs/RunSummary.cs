@@ -22,6 +22,11 @@ public sealed record RunSummary
     public string? Note { get; init; }
     /// <summary>When <c>gittrack rm</c> hid the run (its tombstone, docs/format.md), or null for a listed run.</summary>
     public DateTimeOffset? DeletedAt { get; init; }
+    /// <summary>
+    /// The remote whose copy of the runs branch is the only one holding this run (fetched, not yet pulled into the
+    /// local branch: <c>gittrack pull</c> brings it), or null when the local branch has it.
+    /// </summary>
+    public string? OnlyOn { get; init; }
     public IReadOnlyDictionary<string, object> Params { get; init; } = new SortedDictionary<string, object>(StringComparer.Ordinal);
     public IReadOnlyDictionary<string, double> Metrics { get; init; } = new SortedDictionary<string, double>(StringComparer.Ordinal);
     public IReadOnlyDictionary<string, string> Tags { get; init; } = new SortedDictionary<string, string>(StringComparer.Ordinal);

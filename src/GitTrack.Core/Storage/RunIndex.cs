@@ -1,7 +1,7 @@
 using System.Text;
 using GitTrack.Core.Errors;
 using GitTrack.Core.Runs;
-using LibGit2Sharp;
+using GitTrack.Core.Storage.Git;
 
 namespace GitTrack.Core.Storage;
 
@@ -19,8 +19,9 @@ internal sealed class RunIndex
     private static ReadOnlySpan<byte> Magic => "GTIX"u8;
     // 3: source commit and branch, parent, note and the rm tombstone time (what filters and nesting read).
     // 4: runs that could not be read, with the reason.
+    // 5: schema 2 (summaries folded from the run's edits); the same layout, rebuilt once so no schema 1 fold is kept.
     // (2 was used by two different layouts during development.) An index of another version is rebuilt.
-    private const int FormatVersion = 4;
+    private const int FormatVersion = 5;
 
     /// <summary>The commit the entries describe, or null for an empty index.</summary>
     public string? Tip { get; private set; }
@@ -31,11 +32,24 @@ internal sealed class RunIndex
 
     public IEnumerable<RunSummary> Runs => _runs.Values.Select(v => v.Summary);
 
+    /// <summary>How many runs the index holds.</summary>
+    public int Count => _runs.Count;
+
+    /// <summary>The tree id of a run's folder at <see cref="Tip"/>, or null when the run is not there.</summary>
+    public string? TreeOf(string id) => _runs.TryGetValue(id, out var run) ? run.Tree : null;
+
+    /// <summary>A run's summary at <see cref="Tip"/>, or null.</summary>
+    public RunSummary? Find(string id) => _runs.TryGetValue(id, out var run) ? run.Summary : null;
+
     /// <summary>Entries under <c>runs/</c> that are not readable runs, by path, with why; sorted by path.</summary>
     public IReadOnlyList<UnreadableRun> Unreadable =>
         [.. _unreadable.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => new UnreadableRun(p.Key, p.Value.Reason))];
 
     public static string PathIn(string gitTrackDir) => Path.Combine(gitTrackDir, "index", "runs.bin");
+
+    /// <summary>The index of a remote's copy of the runs branch (one file per remote).</summary>
+    public static string PathIn(string gitTrackDir, string remote) =>
+        Path.Combine(gitTrackDir, "index", $"remote-{Uri.EscapeDataString(remote)}.bin");
 
     /// <summary>Loads the index file, or an empty index when it is missing or unreadable (it is only a cache).</summary>
     public static RunIndex Load(string path)
@@ -54,9 +68,9 @@ internal sealed class RunIndex
     }
 
     /// <summary>Brings the index to <paramref name="tip"/>; returns true when anything changed (so it should be saved).</summary>
-    public bool UpdateTo(Repository repository, Commit? tip)
+    public bool UpdateTo(GitRepository git, string? tip)
     {
-        var tipId = tip?.Sha;
+        var tipId = tip;
         if (tipId == Tip)
             return false;
         var shardTrees = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -66,19 +80,20 @@ internal sealed class RunIndex
         var oldByShard = _runs.GroupBy(p => p.Key[..2], StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToArray(), StringComparer.Ordinal);
         var oldUnreadableByShard = _unreadable.GroupBy(p => ShardOfPath(p.Key), StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.ToArray(), StringComparer.Ordinal);
-        if (tip?[RunPath.RunsFolder] is { } runsEntry)
+        var runsEntry = tip is null ? null : git.EntryAt(git.ReadCommit(tip).Tree, RunPath.RunsFolder);
+        if (runsEntry is not null)
         {
-            if (runsEntry.TargetType != TreeEntryTargetType.Tree)
+            if (runsEntry.Kind != GitEntryKind.Tree)
                 throw new CorruptDataException($"'{RunPath.RunsFolder}' on the runs branch is not a folder", "check the runs branch with 'git fsck'");
-            foreach (var shard in (Tree)runsEntry.Target)
+            foreach (var shard in git.ReadTree(runsEntry.Id))
             {
                 var shardPath = $"{RunPath.RunsFolder}/{shard.Name}";
-                if (!RunPath.IsShardName(shard.Name) || shard.TargetType != TreeEntryTargetType.Tree)
+                if (!RunPath.IsShardName(shard.Name) || shard.Kind != GitEntryKind.Tree)
                 {
-                    unreadable[shardPath] = (shard.Target.Sha, "not a runs shard (two lowercase hex digits, a folder)");
+                    unreadable[shardPath] = (shard.Id, "not a runs shard (two lowercase hex digits, a folder)");
                     continue;
                 }
-                var shardSha = shard.Target.Sha;
+                var shardSha = shard.Id;
                 shardTrees[shard.Name] = shardSha;
                 if (_shardTrees.TryGetValue(shard.Name, out var oldShardSha) && oldShardSha == shardSha)
                 {
@@ -88,11 +103,11 @@ internal sealed class RunIndex
                         unreadable[path] = known;
                     continue;
                 }
-                foreach (var runEntry in (Tree)shard.Target)
+                foreach (var runEntry in git.ReadTree(shard.Id))
                 {
                     var id = runEntry.Name;
                     var path = $"{shardPath}/{id}";
-                    var runTreeSha = runEntry.Target.Sha;
+                    var runTreeSha = runEntry.Id;
                     // A run whose tree id is unchanged has an unchanged manifest: no need to read it again.
                     if (_runs.TryGetValue(id, out var known) && known.Tree == runTreeSha)
                     {
@@ -106,7 +121,8 @@ internal sealed class RunIndex
                     }
                     try
                     {
-                        runs[id] = (runTreeSha, RunSummary.Of(RunReader.ReadManifest(shard.Name, runEntry), RunTombstone.Read(id, (Tree)runEntry.Target)));
+                        var (run, hiddenAt) = RunReader.ReadFolder(git, shard.Name, runEntry).Folded;
+                        runs[id] = (runTreeSha, RunSummary.Of(run, hiddenAt));
                     }
                     catch (CorruptDataException e)
                     {

@@ -1,214 +1,161 @@
+using System.Runtime.InteropServices;
 using System.Text;
 using GitTrack.Core.Errors;
 using GitTrack.Core.Runs;
-using LibGit2Sharp;
+using GitTrack.Core.Storage.Git;
 
 namespace GitTrack.Core.Storage;
 
-/// <summary>Reads a run's folder from the runs branch's tree, checking its shape before anything uses it.</summary>
+/// <summary>
+/// One run's folder on the runs branch, read and checked (docs/format.md, "A run's folder"): the recorder's manifest,
+/// its history segments, the edits made since, and the schema 1 leftovers (<c>code</c>, <c>deleted</c>).
+/// <see cref="Folded"/> is the run as users see it.
+/// </summary>
+internal sealed record RunFolder
+{
+    public required string Id { get; init; }
+    /// <summary>The folder's tree id: equal ids mean equal folders.</summary>
+    public required string TreeId { get; init; }
+    public required IReadOnlyList<GitTreeEntry> Entries { get; init; }
+    public required RunRecord Manifest { get; init; }
+    public required string ManifestBlob { get; init; }
+    public IReadOnlyList<RunEdit> Edits { get; init; } = [];
+    /// <summary>A schema 1 <c>deleted</c> mark: when <c>gittrack rm</c> hid the run.</summary>
+    public DateTimeOffset? Tombstone { get; init; }
+
+    public GitTreeEntry? Entry(string name) => Entries.FirstOrDefault(e => e.Name == name);
+
+    /// <summary>The run with its edits applied, and when it was hidden (null when listed).</summary>
+    public (RunRecord Run, DateTimeOffset? HiddenAt) Folded => RunEdit.Fold(Manifest, Tombstone, Edits);
+
+    /// <summary>The Lamport clock the next edit of this run takes.</summary>
+    public long NextClock => Edits.Count == 0 ? 1 : Edits.Max(e => e.Clock) + 1;
+}
+
+/// <summary>Reads run folders and their metric histories from the runs branch, checking their shape before anything uses them.</summary>
 internal static class RunReader
 {
-    /// <summary>The manifest of the run folder <paramref name="runEntry"/> inside shard <paramref name="shard"/>.</summary>
-    public static RunRecord ReadManifest(string shard, TreeEntry runEntry)
+    /// <summary>The largest manifest a reader accepts: far above any real one, far below what would hurt.</summary>
+    public const int MaxManifestBytes = 16 << 20;
+
+    private static readonly UTF8Encoding StrictUtf8 = new(false, throwOnInvalidBytes: true);
+
+    /// <summary>The run folder <paramref name="runEntry"/> inside shard <paramref name="shard"/>.</summary>
+    public static RunFolder ReadFolder(GitRepository git, string shard, GitTreeEntry runEntry)
     {
         var id = runEntry.Name;
-        if (!RunId.IsValid(id) || !id.StartsWith(shard, StringComparison.Ordinal) || runEntry.TargetType != TreeEntryTargetType.Tree)
+        if (!RunId.IsValid(id) || !id.StartsWith(shard, StringComparison.Ordinal) || runEntry.Kind != GitEntryKind.Tree)
             throw new CorruptDataException($"unexpected entry 'runs/{shard}/{id}' on the runs branch",
                 "the runs branch was written by another tool or damaged; check it with 'git fsck'");
-        var tree = (Tree)runEntry.Target;
-        if (tree[RunPath.ManifestFile] is not { TargetType: TreeEntryTargetType.Blob } manifestEntry)
+        var entries = git.ReadTree(runEntry.Id);
+        var manifestEntry = entries.FirstOrDefault(e => e.Name == RunPath.ManifestFile);
+        if (manifestEntry is not { Kind: GitEntryKind.Blob })
             throw new CorruptDataException($"run {id}: manifest.toml is missing", "the runs branch was written by another tool or damaged");
-        var text = ReadText((Blob)manifestEntry.Target, id);
-        var run = ManifestToml.Read(text, id);
-        if (run.Id != id)
-            throw new CorruptDataException($"run {id}: its manifest says id '{run.Id}'", "the runs branch was written by another tool or damaged");
-        return run;
+        var text = Text(git.ReadBlob(manifestEntry.Id, MaxManifestBytes, $"the manifest of run {id}"), $"run {id}: manifest");
+        var manifest = ManifestToml.Read(text, id);
+        if (manifest.Id != id)
+            throw new CorruptDataException($"run {id}: its manifest says id '{manifest.Id}'", "the runs branch was written by another tool or damaged");
+
+        var edits = new List<RunEdit>();
+        if (entries.FirstOrDefault(e => e.Name == RunEdit.Folder) is { } editsEntry)
+        {
+            if (editsEntry.Kind != GitEntryKind.Tree)
+                throw new CorruptDataException($"run {id}: {RunEdit.Folder} is not a folder", "the runs branch was written by another tool or damaged");
+            foreach (var edit in git.ReadTree(editsEntry.Id))
+            {
+                var where = $"run {id}: {RunEdit.Folder}/{edit.Name}";
+                if (edit.Kind != GitEntryKind.Blob)
+                    throw new CorruptDataException($"{where} is not a file", "the runs branch was written by another tool or damaged");
+                edits.Add(RunEdit.Read(edit.Name, Text(git.ReadBlob(edit.Id, RunEdit.MaxBytes, where), where), where));
+            }
+        }
+        DateTimeOffset? tombstone = null;
+        if (entries.FirstOrDefault(e => e.Name == RunTombstone.FileName) is { } tombstoneEntry)
+            tombstone = RunTombstone.Read(id, git, tombstoneEntry);
+        if (entries.FirstOrDefault(e => e.Name == RunPath.HistoryFolder) is { Kind: not GitEntryKind.Tree })
+            throw new CorruptDataException($"run {id}: history is not a folder", "the runs branch was written by another tool or damaged");
+        return new RunFolder
+        {
+            Id = id,
+            TreeId = runEntry.Id,
+            Entries = entries,
+            Manifest = manifest,
+            ManifestBlob = manifestEntry.Id,
+            Edits = edits,
+            Tombstone = tombstone,
+        };
     }
 
-    /// <summary>Most threads one history read uses; each opens its own repository (libgit2 objects stay on one thread).</summary>
+    /// <summary>Most threads one history read uses.</summary>
     internal static int HistoryReaders { get; set; } = Math.Min(Environment.ProcessorCount, 8);
 
     /// <summary>
-    /// Every history segment of a run folder, in order, decoded and concatenated. With <paramref name="gitDir"/> given
-    /// and several segments, up to <see cref="HistoryReaders"/> threads load and decode segments side by side, each
-    /// through its own <see cref="Repository"/> opened on that folder.
+    /// The segments of a history folder in order. Names are a number and <c>.bin</c>; the numbers must run from 0
+    /// without a gap or a repeat (a gap means a lost or foreign file).
     /// </summary>
-    public static List<MetricPoint> ReadHistory(string id, Tree runTree, string? gitDir = null)
+    public static IReadOnlyList<GitTreeEntry> Segments(GitRepository git, string id, GitTreeEntry? historyEntry)
     {
-        if (runTree[RunPath.HistoryFolder] is not { } historyEntry)
+        if (historyEntry is null)
             return [];
-        if (historyEntry.TargetType != TreeEntryTargetType.Tree)
-            throw new CorruptDataException($"run {id}: history is not a folder", "the runs branch was written by another tool or damaged");
-        var segments = new List<(string Name, Blob Blob)>();
-        foreach (var segment in ((Tree)historyEntry.Target).OrderBy(e => e.Name, StringComparer.Ordinal))
+        var numbered = new List<(long Number, GitTreeEntry Entry)>();
+        foreach (var segment in git.ReadTree(historyEntry.Id))
         {
-            // Segments are numbered from 00000 without gaps; a gap means a lost or foreign file.
-            if (!RunPath.TryParseSegmentName(segment.Name, out var index) || index != segments.Count || segment.TargetType != TreeEntryTargetType.Blob)
+            if (!RunPath.TryParseSegmentName(segment.Name, out var number) || segment.Kind != GitEntryKind.Blob)
                 throw new CorruptDataException($"run {id}: unexpected history entry '{segment.Name}'", "the runs branch was written by another tool or damaged");
-            segments.Add((segment.Name, (Blob)segment.Target));
+            numbered.Add((number, segment));
         }
-        var readers = gitDir is null ? 1 : Math.Min(HistoryReaders, segments.Count);
-        return readers > 1 ? ReadSideBySide(id, segments, gitDir!, readers) : ReadInTurn(id, segments);
+        numbered.Sort((a, b) => a.Number.CompareTo(b.Number));
+        for (var i = 0; i < numbered.Count; i++)
+            if (numbered[i].Number != i)
+                throw new CorruptDataException($"run {id}: history segment {i} is missing or doubled ('{numbered[i].Entry.Name}')",
+                    "the runs branch was written by another tool or damaged");
+        return [.. numbered.Select(n => n.Entry)];
     }
 
-    private static List<MetricPoint> ReadInTurn(string id, List<(string Name, Blob Blob)> segments)
+    /// <summary>Every history segment of a run folder, in order, decoded and concatenated.</summary>
+    public static List<MetricPoint> ReadHistory(GitRepository git, RunFolder folder) =>
+        ReadHistory(git, folder.Id, Segments(git, folder.Id, folder.Entry(RunPath.HistoryFolder)));
+
+    /// <summary>
+    /// The given segments decoded and concatenated: bytes out of git side by side (up to <see cref="HistoryReaders"/>
+    /// threads), then each segment counted and decoded straight into its own stretch of one list.
+    /// </summary>
+    public static List<MetricPoint> ReadHistory(GitRepository git, string id, IReadOnlyList<GitTreeEntry> segments)
     {
-        // One allocation for the whole history: a point takes at least 9 bytes (flags and value) in its segment.
-        long bytes = 0;
-        foreach (var (_, blob) in segments)
-            bytes += blob.Size;
-        var points = new List<MetricPoint>((int)Math.Min(bytes / 9, Array.MaxLength));
-        foreach (var (name, blob) in segments)
-            ReadSegment(id, name, blob, points);
+        if (segments.Count == 0)
+            return [];
+        var buffers = git.ReadBlobs([.. segments.Select(s => s.Id)], HistoryReaders, $"the metric history of run {id}");
+        var counts = new int[buffers.Length];
+        var offsets = new int[buffers.Length];
+        var total = 0;
+        for (var i = 0; i < buffers.Length; i++)
+        {
+            counts[i] = MetricHistoryCodec.CountPoints(buffers[i]);
+            if (counts[i] < 0)
+            {
+                // Malformed: decoding it says how.
+                MetricHistoryCodec.Decode(buffers[i], $"{id}/{segments[i].Name}");
+                throw new CorruptDataException($"metric history {id}/{segments[i].Name} is malformed", "the runs branch was written by another tool or damaged; check it with 'git fsck'");
+            }
+            offsets[i] = total;
+            total = checked(total + counts[i]);
+        }
+        var points = new List<MetricPoint>(total);
+        CollectionsMarshal.SetCount(points, total);
+        Parallel.For(0, buffers.Length, new ParallelOptions { MaxDegreeOfParallelism = HistoryReaders }, i =>
+            MetricHistoryCodec.DecodeInto(buffers[i], $"{id}/{segments[i].Name}", CollectionsMarshal.AsSpan(points).Slice(offsets[i], counts[i])));
         return points;
     }
 
-    private static List<MetricPoint> ReadSideBySide(string id, List<(string Name, Blob Blob)> segments, string gitDir, int readers)
-    {
-        var buffers = new byte[]?[segments.Count];
-        var sizes = new int[segments.Count];
-        var counts = new int[segments.Count];
-        try
-        {
-            // First the bytes out of git and a count of each segment's points: the calling thread through the Blob
-            // objects of its own repository, each other thread through a repository of its own.
-            SideBySide(readers, segments.Count, (thread, next) =>
-            {
-                using var repository = thread == 0 ? null : new Repository(gitDir);
-                for (var i = next(); i < segments.Count; i = next())
-                {
-                    var blob = repository is null ? segments[i].Blob : repository.Lookup<Blob>(segments[i].Blob.Id)
-                        ?? throw new CorruptDataException($"run {id}: history segment {segments[i].Name} is missing", "the runs branch was damaged; check it with 'git fsck'");
-                    var size = sizes[i] = checked((int)blob.Size);
-                    var buffer = buffers[i] = System.Buffers.ArrayPool<byte>.Shared.Rent(size);
-                    using (var stream = blob.GetContentStream())
-                        stream.ReadExactly(buffer, 0, size);
-                    counts[i] = MetricHistoryCodec.CountPoints(buffer.AsSpan(0, size));
-                }
-            });
-            var total = 0;
-            var offsets = new int[segments.Count];
-            for (var i = 0; i < segments.Count; i++)
-            {
-                if (counts[i] < 0)
-                {
-                    // Malformed: decoding it says how.
-                    MetricHistoryCodec.Decode(buffers[i].AsSpan(0, sizes[i]), $"{id}/{segments[i].Name}");
-                    throw new CorruptDataException($"metric history {id}/{segments[i].Name} is malformed", "the runs branch was written by another tool or damaged; check it with 'git fsck'");
-                }
-                offsets[i] = total;
-                total = checked(total + counts[i]);
-            }
-            // Then every segment decoded straight into its own stretch of the one list.
-            var points = new List<MetricPoint>(total);
-            System.Runtime.InteropServices.CollectionsMarshal.SetCount(points, total);
-            SideBySide(readers, segments.Count, (_, next) =>
-            {
-                for (var i = next(); i < segments.Count; i = next())
-                    MetricHistoryCodec.DecodeInto(buffers[i].AsSpan(0, sizes[i]), $"{id}/{segments[i].Name}",
-                        System.Runtime.InteropServices.CollectionsMarshal.AsSpan(points).Slice(offsets[i], counts[i]));
-            });
-            return points;
-        }
-        finally
-        {
-            foreach (var buffer in buffers)
-                if (buffer is not null)
-                    System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
-
-    /// <summary>
-    /// Runs <paramref name="body"/> on <paramref name="threads"/> threads (thread 0 is the calling one), each taking
-    /// item indices from a shared counter until they run out or one of them failed; rethrows the first failure as is.
-    /// </summary>
-    private static void SideBySide(int threads, int items, Action<int, Func<int>> body)
-    {
-        var next = -1;
-        var failed = false;
-        int Next() => Volatile.Read(ref failed) ? items : Interlocked.Increment(ref next);
-        void Run(int thread)
-        {
-            try
-            {
-                body(thread, Next);
-            }
-            catch
-            {
-                Volatile.Write(ref failed, true);
-                throw;
-            }
-        }
-        var helpers = new Task[threads - 1];
-        for (var h = 0; h < helpers.Length; h++)
-        {
-            var thread = h + 1;
-            helpers[h] = Task.Run(() => Run(thread));
-        }
-        Exception? mine = null;
-        try
-        {
-            Run(0);
-        }
-        catch (Exception e)
-        {
-            mine = e;
-        }
-        try
-        {
-            Task.WaitAll(helpers);
-        }
-        catch (AggregateException e) when (mine is null)
-        {
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerExceptions[0]);
-        }
-        catch (AggregateException) when (mine is not null)
-        {
-        }
-        if (mine is not null)
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(mine);
-    }
-
-    /// <summary>Appends one segment's points to <paramref name="points"/>, its bytes read straight into a pooled buffer.</summary>
-    private static void ReadSegment(string id, string name, Blob blob, List<MetricPoint> points)
-    {
-        // Blob.Size loads the blob once and GetContentStream once more (LibGit2Sharp 0.32 has no single-load read
-        // that skips filters); copying through a growing MemoryStream would add two more copies.
-        var size = checked((int)blob.Size);
-        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(size);
-        try
-        {
-            using (var stream = blob.GetContentStream())
-                stream.ReadExactly(buffer, 0, size);
-            MetricHistoryCodec.DecodeInto(buffer.AsSpan(0, size), $"{id}/{name}", points);
-        }
-        finally
-        {
-            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
-
-    /// <summary>How many history segments a run folder holds (the next one is numbered this).</summary>
-    public static int SegmentCount(Tree runTree) =>
-        runTree[RunPath.HistoryFolder] is { TargetType: TreeEntryTargetType.Tree } history ? ((Tree)history.Target).Count : 0;
-
-    private static string ReadText(Blob blob, string id)
+    public static string Text(byte[] bytes, string where)
     {
         try
         {
-            return new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(ReadAll(blob));
+            return StrictUtf8.GetString(bytes);
         }
         catch (DecoderFallbackException e)
         {
-            throw new CorruptDataException($"run {id}: manifest is not UTF-8", "the runs branch was written by another tool or damaged", e);
+            throw new CorruptDataException($"{where} is not UTF-8", "the runs branch was written by another tool or damaged", e);
         }
-    }
-
-    private static byte[] ReadAll(Blob blob)
-    {
-        using var stream = blob.GetContentStream();
-        using var buffer = new MemoryStream();
-        stream.CopyTo(buffer);
-        return buffer.ToArray();
     }
 }

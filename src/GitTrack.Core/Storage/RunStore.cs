@@ -1,267 +1,302 @@
-using System.Globalization;
-using System.Text;
-using System.Text.RegularExpressions;
 using GitTrack.Core.Errors;
 using GitTrack.Core.Runs;
-using LibGit2Sharp;
-using NotFoundException = GitTrack.Core.Errors.NotFoundException;
+using GitTrack.Core.Storage.Git;
 
 namespace GitTrack.Core.Storage;
 
 /// <summary>
-/// The runs recorded in a repository, stored on the orphan runs branch (docs/format.md "Runs branch"). Each
-/// <see cref="Create"/> and <see cref="Save"/> is one commit on the branch, built from tree objects without
-/// touching HEAD, the index or the work tree, under an exclusive lock so concurrent recorders never lose a run.
-/// Reading validates what it reads and derives <see cref="RunStatus.Crashed"/> for runs whose recorder is gone.
+/// The runs recorded in a repository (docs/format.md, "Runs branch"). Reading sees the local runs branch merged with
+/// every remote-tracking copy of it (<c>refs/remotes/*/gittrack/runs</c>), so a fresh clone lists the team's runs
+/// before any pull, and overlays the local checkpoints of runs being recorded on this machine. Writing commits to the
+/// local branch only, built from tree objects without touching HEAD, the index or the work tree, under an exclusive
+/// lock. Everything read is validated first; a run whose recorder died is recovered (committed as it last was) the
+/// next time a store is opened on that machine.
 /// </summary>
 public sealed partial class RunStore : IDisposable
 {
     private static readonly TimeSpan LockTimeout = TimeSpan.FromSeconds(60);
-    private readonly Repository _repository;
+    private readonly GitRepository _git;
     private readonly GitDirectories _directories;
     private readonly CrashDetector _crashDetector;
-    // Asked of git once, on a pool thread, the first time a commit needs it (a git process costs milliseconds).
-    private readonly Lazy<Task<(string Name, string Email)?>> _identity;
+    private readonly List<string> _warnings = [];
 
-    private RunStore(GitDirectories directories, Repository repository, RunsBranch branch, CrashDetector crashDetector)
+    private RunStore(GitDirectories directories, GitRepository git, RunsBranch branch, CrashDetector crashDetector)
     {
         _directories = directories;
-        _repository = repository;
+        _git = git;
         Branch = branch;
         _crashDetector = crashDetector;
-        _identity = new(() => Task.Run(() => GitSettings.Identity(directories)));
     }
 
     /// <summary>The branch runs are committed to.</summary>
     public RunsBranch Branch { get; }
 
+    /// <summary>The repository, through the storage port (for the code diff, checkout and sharing).</summary>
+    public GitRepository Git => _git;
+
+    public GitDirectories Directories => _directories;
+
     /// <summary>
     /// What the last listing (<see cref="List"/>, and <see cref="Resolve"/> by name or prefix) left out: entries on the
-    /// branch that cannot be read as runs, each with why. Commands show them as warnings.
+    /// branches that cannot be read as runs, each with why. Commands show them as warnings.
     /// </summary>
     public IReadOnlyList<UnreadableRun> Skipped { get; private set; } = [];
 
-    public static RunStore Open(GitDirectories directories, CrashDetector? crashDetector = null)
+    /// <summary>
+    /// What the store did by itself that a user should hear of (a run recovered after its recorder died, a branch
+    /// reset past a pruned commit); commands print them as warnings. Taken once.
+    /// </summary>
+    public IReadOnlyList<string> TakeNotices()
+    {
+        var notices = _warnings.ToArray();
+        _warnings.Clear();
+        return notices;
+    }
+
+    /// <summary>
+    /// Opens the store. Unless <paramref name="recover"/> is false, runs recorded on this machine whose recorder is
+    /// gone are committed first (as they last were, status <c>crashed</c>, or as they ended when only their final
+    /// commit failed).
+    /// </summary>
+    public static RunStore Open(GitDirectories directories, CrashDetector? crashDetector = null, bool recover = true)
     {
         // git's answer for the branch setting is a process; it runs while libgit2 opens the repository.
         var configured = Task.Run(() => GitSettings.Get(directories, RunsBranch.ConfigKey));
-        Repository repository;
-        try
-        {
-            repository = new Repository(directories.GitDir);
-        }
-        catch (RepositoryNotFoundException e)
-        {
-            throw new InvalidInputException($"not a git repository: {directories.GitDir} ({e.Message})", "run gittrack inside a git repository");
-        }
+        var git = GitRepository.Open(directories);
+        RunStore store;
         try
         {
             var name = configured.GetAwaiter().GetResult();
             var branch = string.IsNullOrWhiteSpace(name) ? RunsBranch.Default : RunsBranch.Parse(name.Trim());
-            return new RunStore(directories, repository, branch, crashDetector ?? CrashDetector.ForThisMachine());
+            store = new RunStore(directories, git, branch, crashDetector ?? CrashDetector.ForThisMachine());
         }
         catch
         {
-            repository.Dispose();
+            git.Dispose();
             throw;
         }
+        if (recover)
+            store.RecoverAbandonedRuns();
+        return store;
     }
 
-    /// <summary>
-    /// Starts asking git for the identity commits are signed with, so the first commit does not wait for it (a
-    /// recorder calls this as it opens the store; otherwise the first commit asks).
-    /// </summary>
-    public void PrepareToCommit() => _ = _identity.Value;
+    /// <summary>Starts asking git for the identity commits are signed with (a recorder calls this as it opens the store).</summary>
+    public void PrepareToCommit() => _git.PrepareToCommit();
 
-    /// <summary>
-    /// Commits a new run (its first commit, normally with status running). When <see cref="RunRecord.Name"/> is empty
-    /// the next free <c>run_NNN</c> is assigned under the lock; returns the record as stored.
-    /// </summary>
-    public RunRecord Create(RunRecord run, IReadOnlyList<MetricPoint>? history = null)
+    // ----- sources: the local branch and its remote-tracking copies -----
+
+    /// <summary>A ref holding runs: the local branch (<see cref="Remote"/> null) or a remote's copy of it.</summary>
+    internal sealed record Source(string RefName, string? Remote);
+
+    internal Source Local => new(Branch.RefName, null);
+
+    /// <summary>The local branch first, then each remote-tracking copy (<c>refs/remotes/&lt;remote&gt;/&lt;branch&gt;</c>) by remote name.</summary>
+    internal IReadOnlyList<Source> Sources()
     {
-        ArgumentNullException.ThrowIfNull(run);
-        var id = ParseId(run.Id);
-        using var runsLock = RunsLock.Acquire(_directories.GitTrackDir, LockTimeout);
-        var tip = ReadTip();
-        if (tip?[RunPath.FolderOf(id)] is not null)
-            throw new ConflictException($"run {id} already exists on {Branch.Name}", "use a new run id");
-        var names = NameCounter.Load(_directories.GitTrackDir, tip?.Sha) ?? CountNames(tip);
-        if (string.IsNullOrEmpty(run.Name))
-            run = run with { Name = NameCounter.Format(names.Max + 1) };
-        Commit(tip, id, run, history ?? [], existingSegments: 0, "started");
-        return run;
+        var sources = new List<Source> { Local };
+        var suffix = "/" + Branch.Name;
+        foreach (var (name, _) in _git.ListRefs("refs/remotes/"))
+        {
+            if (!name.EndsWith(suffix, StringComparison.Ordinal))
+                continue;
+            var remote = name["refs/remotes/".Length..^suffix.Length];
+            if (remote.Length > 0 && !remote.Contains('/'))
+                sources.Add(new Source(name, remote));
+        }
+        return sources;
     }
 
-    /// <summary>
-    /// Commits a checkpoint or the end of an existing run: its manifest as given and <paramref name="appendedHistory"/>,
-    /// the points logged since the last save, as new history segments (earlier segments are never rewritten).
-    /// </summary>
-    public void Save(RunRecord run, IReadOnlyList<MetricPoint> appendedHistory)
-    {
-        ArgumentNullException.ThrowIfNull(run);
-        var id = ParseId(run.Id);
-        if (string.IsNullOrEmpty(run.Name))
-            throw new ArgumentException("a saved run has a name (Create assigns it)", nameof(run));
-        using var runsLock = RunsLock.Acquire(_directories.GitTrackDir, LockTimeout);
-        var tip = ReadTip();
-        if (tip?[RunPath.FolderOf(id)] is not { TargetType: TreeEntryTargetType.Tree } folder)
-            throw new NotFoundException($"run {id} is not on {Branch.Name}", "create it first");
-        var action = run.Status == RunStatus.Running ? "checkpoint" : ManifestToml.StatusText(run.Status);
-        Commit(tip, id, run, appendedHistory, RunReader.SegmentCount((Tree)folder.Target), action);
-    }
+    /// <summary>The remote-tracking ref of <paramref name="remote"/>'s runs branch.</summary>
+    public string RemoteTrackingRef(string remote) => $"refs/remotes/{remote}/{Branch.Name}";
 
-    private void Commit(Commit? tip, RunId id, RunRecord run, IReadOnlyList<MetricPoint> history, int existingSegments, string action)
+    /// <summary>The tip of a source, or null when it has no commit. A local tip pruned away is reset from the reflog.</summary>
+    internal string? TipOf(Source source)
     {
-        if (run.Status == RunStatus.Crashed)
-            throw new ArgumentException("crashed is derived on read and never written", nameof(run));
-        var text = ManifestToml.Write(run);
         try
         {
-            // What we write must be what we accept on read, so a bad path or id never reaches the branch.
-            ManifestToml.Read(text, id.Value);
+            return _git.ResolveCommit(source.RefName);
         }
-        catch (CorruptDataException e)
+        catch (MissingTipException missing) when (source.Remote is null)
         {
-            throw new InvalidInputException($"run {id} cannot be recorded: {e.Message}", "fix the value named above");
+            return RecoverPrunedTip(missing);
         }
-        if (_repository.Lookup<Tree>(run.Source.Tree) is not { } code)
-            throw new InvalidInputException($"run {id}: code snapshot tree {run.Source.Tree} is not in the repository", "capture it with WorkTreeSnapshot first");
-
-        var database = _repository.ObjectDatabase;
-        // TreeDefinition loads only the trees on the paths we add to (root, runs/, the shard, the run), so a
-        // commit writes four or five small trees however many runs the branch holds.
-        var definition = tip is null ? new TreeDefinition() : TreeDefinition.From(tip);
-        var manifestBlob = database.CreateBlob(new MemoryStream(Encoding.UTF8.GetBytes(text)));
-        definition.Add(RunPath.ManifestOf(id), manifestBlob, Mode.NonExecutableFile);
-        definition.Add(RunPath.CodeOf(id), code);
-        var segment = existingSegments;
-        foreach (var bytes in MetricHistoryCodec.EncodeSegments(history))
+        catch (MissingTipException missing)
         {
-            var blob = database.CreateBlob(new MemoryStream(bytes));
-            definition.Add($"{RunPath.HistoryOf(id)}/{RunPath.SegmentName(segment++)}", blob, Mode.NonExecutableFile);
+            _warnings.Add($"{missing.Message}; its runs are left out (run 'gittrack pull {source.Remote}' to fetch it again)");
+            return null;
         }
-        CommitTree(tip, definition, run.Name, $"run {run.Name} ({id.Short}): {action}\n");
     }
 
-    /// <summary>Writes <paramref name="definition"/> as the next commit on the branch; the caller holds RunsLock.</summary>
-    private void CommitTree(Commit? tip, TreeDefinition definition, string runName, string message)
-    {
-        var database = _repository.ObjectDatabase;
-        var tree = database.CreateTree(definition);
-        var now = DateTimeOffset.Now;
-        // The user's own git identity signs the commit, so 'git log gittrack/runs' shows who changed what.
-        var signature = _identity.Value.GetAwaiter().GetResult() is var (name, email)
-            ? new Signature(name, email, now)
-            : new Signature("gittrack", "gittrack@localhost", now);
-        var commit = database.CreateCommit(signature, signature, message, tree, tip is null ? [] : [tip], prettifyMessage: false);
-        // Safe without compare-and-swap only because every writer holds RunsLock from ReadTip to here.
-        UpdateBranch(commit.Id, $"gittrack: {message.TrimEnd()}");
-
-        var names = NameCounter.Load(_directories.GitTrackDir, tip?.Sha) ?? CountNames(tip);
-        names.Bump(runName).Save(_directories.GitTrackDir, commit.Sha);
-    }
+    /// <summary>The local branch's tip (null before the first run).</summary>
+    public string? TipId => TipOf(Local);
 
     /// <summary>
-    /// Changes a recorded run's manifest (tags, note, name) as one commit whose message says what changed
-    /// (<paramref name="action"/>). The change is applied to the manifest as it is at the tip, under the lock, so it
-    /// never undoes a concurrent recorder's checkpoint. Returns the run as stored.
+    /// The branch points at a commit <c>git gc --prune=now</c> removed (it ran while a run was being committed, which
+    /// git documents as unsafe). The newest commit in the branch's reflog that is still whole becomes the tip again;
+    /// runs changed after it are committed again by their recorders or recovered from their checkpoints. Said as a notice.
     /// </summary>
-    public RunRecord Change(string id, Func<RunRecord, RunRecord> change, string action)
+    private string? RecoverPrunedTip(MissingTipException missing)
     {
-        ArgumentNullException.ThrowIfNull(change);
-        var runId = ParseId(id);
-        using var runsLock = RunsLock.Acquire(_directories.GitTrackDir, LockTimeout);
-        var tip = ReadTip();
-        if (tip?[RunPath.FolderOf(runId)] is not { } entry)
-            throw NotFound(id);
-        var before = RunReader.ReadManifest(RunPath.ShardOf(runId), entry);
-        var after = change(before);
-        if (after.Id != before.Id || after.Status != before.Status)
-            throw new ArgumentException("a change keeps the run's id and status", nameof(change));
-        if (after.Name != before.Name)
+        using var runsLock = Lock();
+        try
         {
-            if (after.Name.Length == 0 || after.Name.Any(char.IsControl) || after.Name.Trim() != after.Name)
-                throw new InvalidInputException($"'{after.Name}' is not a usable run name", "give a name without control characters or surrounding spaces");
-            if (LoadIndex(tip).Runs.FirstOrDefault(r => r.Name == after.Name && r.Id != before.Id) is { } other)
-                throw new InvalidInputException($"the name '{after.Name}' is already used by run {other.Id[..RunId.ShortLength]}",
-                    "choose another name, or rename that run first");
+            // Another process may have repaired it meanwhile.
+            return _git.ResolveCommit(Branch.RefName);
         }
-        if (ManifestToml.Write(after) == ManifestToml.Write(before))
-            return before;
-        Commit(tip, runId, after, [], 0, action);
-        return after;
-    }
-
-    /// <summary>
-    /// Hides a run from listings by adding its tombstone (docs/format.md), one commit; the run's data stays on the
-    /// branch and <see cref="Restore"/> brings it back. Removing a removed run changes nothing.
-    /// </summary>
-    public void Remove(string id) => SetTombstone(id, DateTimeOffset.UtcNow);
-
-    /// <summary>Takes a removed run's tombstone away, one commit; restoring a listed run changes nothing.</summary>
-    public void Restore(string id) => SetTombstone(id, null);
-
-    private void SetTombstone(string id, DateTimeOffset? deletedAt)
-    {
-        var runId = ParseId(id);
-        using var runsLock = RunsLock.Acquire(_directories.GitTrackDir, LockTimeout);
-        var tip = ReadTip();
-        if (tip?[RunPath.FolderOf(runId)] is not { TargetType: TreeEntryTargetType.Tree } entry)
-            throw NotFound(id);
-        var run = RunReader.ReadManifest(RunPath.ShardOf(runId), entry);
-        var current = RunTombstone.Read(runId.Value, (Tree)entry.Target);
-        if ((current is null) == (deletedAt is null))
-            return;
-        var definition = TreeDefinition.From(tip);
-        var path = $"{RunPath.FolderOf(runId)}/{RunTombstone.FileName}";
-        if (deletedAt is { } at)
-            definition.Add(path, _repository.ObjectDatabase.CreateBlob(new MemoryStream(Encoding.UTF8.GetBytes(RunTombstone.Format(at)))), Mode.NonExecutableFile);
-        else
-            definition.Remove(path);
-        CommitTree(tip, definition, run.Name, $"run {run.Name} ({runId.Short}): {(deletedAt is null ? "restored" : "removed")}\n");
-    }
-
-    private void UpdateBranch(ObjectId commit, string logMessage)
-    {
-        // git itself (gc packing refs, a fetch into the branch) may hold the ref's own .lock for a moment;
-        // our commit is already written, so wait a little and try again rather than lose the run.
-        for (var attempt = 0; ; attempt++)
+        catch (MissingTipException)
         {
-            try
-            {
-                _repository.Refs.Add(Branch.RefName, commit, logMessage, allowOverwrite: true);
-                return;
-            }
-            catch (LockedFileException) when (attempt < 50)
-            {
-                Thread.Sleep(20 + Random.Shared.Next(20));
-            }
+        }
+        foreach (var candidate in _git.ReflogTargets(Branch.RefName))
+        {
+            if (candidate == missing.Commit || !IsWhole(candidate))
+                continue;
+            _git.SetRef(Branch.RefName, candidate, $"gittrack: reset past pruned commit {missing.Commit}");
+            _warnings.Add($"{Branch.Name} pointed at commit {missing.Commit[..12]}, which is not in the repository (pruned by 'git gc --prune=now'?); "
+                + $"it was reset to {candidate[..12]}, the newest whole commit in its reflog");
+            return candidate;
+        }
+        throw missing;
+    }
+
+    private bool IsWhole(string commit)
+    {
+        try
+        {
+            var tree = _git.ReadCommit(commit).Tree;
+            _git.ReadTree(tree);
+            return true;
+        }
+        catch (GitTrackException)
+        {
+            return false;
         }
     }
+
+    // ----- reading -----
 
     /// <summary>Every run, newest first, with crashed runs shown as such; removed runs only when <paramref name="includeRemoved"/>.</summary>
-    public IReadOnlyList<RunSummary> List(bool includeRemoved = false)
-    {
-        var tip = ReadTip();
-        var index = LoadIndex(tip);
-        return index.Runs
+    public IReadOnlyList<RunSummary> List(bool includeRemoved = false) =>
+        [.. View().Values
             .Where(run => includeRemoved || run.DeletedAt is null)
-            .Select(run => run.Status == RunStatus.Running ? run with { Status = _crashDetector.Effective(run.Status, run.Process) } : run)
             .OrderByDescending(run => run.StartedAt)
-            .ThenBy(run => run.Id, StringComparer.Ordinal)
-            .ToArray();
+            .ThenBy(run => run.Id, StringComparer.Ordinal)];
+
+    /// <summary>
+    /// Every run of every source, merged by id: a run on several sources with different folders is read and merged
+    /// as a pull would merge it; a run only on a remote's copy says so (<see cref="RunSummary.OnlyOn"/>).
+    /// </summary>
+    private Dictionary<string, RunSummary> View()
+    {
+        var skipped = new List<UnreadableRun>();
+        var merged = new Dictionary<string, RunSummary>(StringComparer.Ordinal);
+        var trees = new Dictionary<string, string>(StringComparer.Ordinal);
+        var differing = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var source in Sources())
+        {
+            var index = LoadIndex(source);
+            skipped.AddRange(source.Remote is null ? index.Unreadable : index.Unreadable.Select(u => u with { Path = $"{source.Remote}/{u.Path}" }));
+            foreach (var run in index.Runs)
+            {
+                if (!merged.TryGetValue(run.Id, out var known))
+                {
+                    merged[run.Id] = source.Remote is null ? run : run with { OnlyOn = source.Remote };
+                    trees[run.Id] = index.TreeOf(run.Id)!;
+                }
+                else if (trees[run.Id] != index.TreeOf(run.Id))
+                    differing.Add(run.Id);
+            }
+        }
+        foreach (var id in differing)
+        {
+            var folder = ReadFolder(id);
+            if (folder is not null)
+            {
+                var (run, hiddenAt) = folder.Value.Folder.Folded;
+                merged[id] = RunSummary.Of(run, hiddenAt) with { OnlyOn = merged[id].OnlyOn };
+            }
+        }
+        foreach (var (id, run) in merged)
+            if (run.Status == RunStatus.Running)
+                merged[id] = Live(run);
+        Skipped = skipped;
+        return merged;
     }
 
-    /// <summary>The run with exactly this id.</summary>
+    /// <summary>A running run as this machine knows it: its local checkpoint when it records here, its crash derived.</summary>
+    private RunSummary Live(RunSummary run)
+    {
+        if (run.Process is null || !_crashDetector.IsThisHost(run.Process))
+            return run;
+        if (ActiveRun.Find(_directories.GitTrackDir, run.Id) is { } active)
+        {
+            if (!active.IsRecording())
+                return run with { Status = RunStatus.Crashed };
+            if (active.ReadCheckpoint() is { } checkpoint)
+                return RunSummary.Of(checkpoint with { Name = run.Name, Note = run.Note, Tags = MergeTags(checkpoint.Tags, run) }, run.DeletedAt) with { OnlyOn = run.OnlyOn };
+            return run;
+        }
+        return run with { Status = _crashDetector.Effective(run.Status, run.Process) };
+    }
+
+    // Tags a checkpoint holds come from the command's events; edits made since the run started win over them.
+    private static IReadOnlyDictionary<string, string> MergeTags(IReadOnlyDictionary<string, string> checkpoint, RunSummary branch)
+    {
+        var tags = new SortedDictionary<string, string>(checkpoint.ToDictionary(), StringComparer.Ordinal);
+        foreach (var (key, value) in branch.Tags)
+            tags[key] = value;
+        return tags;
+    }
+
+    /// <summary>The run with exactly this id (its edits applied, a running run as its last local checkpoint).</summary>
     public RunRecord Get(string id)
     {
         var runId = ParseId(id);
-        var tip = ReadTip();
-        var shard = RunPath.ShardOf(runId);
-        if (tip?[RunPath.FolderOf(runId)] is not { } entry)
-            throw NotFound(id);
-        var run = RunReader.ReadManifest(shard, entry);
+        var (folder, _) = ReadFolder(runId.Value) ?? throw NotFound(id);
+        return LiveRecord(folder);
+    }
+
+    private RunRecord LiveRecord(RunFolder folder)
+    {
+        var (run, _) = folder.Folded;
+        if (run.Status != RunStatus.Running || run.Process is null || !_crashDetector.IsThisHost(run.Process))
+            return run;
+        if (ActiveRun.Find(_directories.GitTrackDir, run.Id) is { } active)
+        {
+            if (!active.IsRecording())
+                return run with { Status = RunStatus.Crashed };
+            if (active.ReadCheckpoint() is { } checkpoint)
+                return RunEdit.Fold(checkpoint, folder.Tombstone, folder.Edits).Run;
+            return run;
+        }
         return run with { Status = _crashDetector.Effective(run.Status, run.Process) };
+    }
+
+    /// <summary>
+    /// A run's folder as every source holds it, merged (the local branch's alone when no remote differs), and the
+    /// remote it is only on (null when it is on the local branch); null when no source has it.
+    /// </summary>
+    internal (RunFolder Folder, string? OnlyOn)? ReadFolder(string id)
+    {
+        RunFolder? result = null;
+        string? onlyOn = null;
+        var onLocal = false;
+        foreach (var source in Sources())
+        {
+            if (TipOf(source) is not { } tip)
+                continue;
+            var entry = _git.EntryAt(_git.ReadCommit(tip).Tree, RunPath.FolderOf(id));
+            if (entry is null)
+                continue;
+            if (result is not null && result.TreeId == entry.Id)
+                continue;
+            var folder = RunReader.ReadFolder(_git, id[..2], entry);
+            if (source.Remote is null)
+                onLocal = true;
+            else
+                onlyOn ??= source.Remote;
+            result = result is null ? folder : RunsBranchMerge.MergeRead(result, folder);
+        }
+        return result is null ? null : (result, onLocal ? null : onlyOn);
     }
 
     /// <summary>
@@ -271,8 +306,8 @@ public sealed partial class RunStore : IDisposable
     public RunRecord Resolve(string text, bool includeRemoved = false)
     {
         ArgumentNullException.ThrowIfNull(text);
-        if (RunId.IsValid(text) && ReadTip()?[RunPath.FolderOf(RunId.Parse(text))] is not null)
-            return Get(text);
+        if (RunId.IsValid(text) && ReadFolder(text) is { } exact)
+            return LiveRecord(exact.Folder);
         var runs = List(includeRemoved);
         var isPrefix = text.Length >= 4 && RunId.IsValid(text.PadRight(RunId.Length, '0'));
         var matches = runs.Where(r => r.Name == text || (isPrefix && r.Id.StartsWith(text, StringComparison.Ordinal))).ToArray();
@@ -280,7 +315,7 @@ public sealed partial class RunStore : IDisposable
         {
             1 => Get(matches[0].Id),
             0 => throw NotFound(text),
-            _ => throw new AmbiguousException($"'{text}' matches {matches.Length} runs", 
+            _ => throw new AmbiguousException($"'{text}' matches {matches.Length} runs",
                 matches.Select(r => $"{r.Id[..RunId.ShortLength]}  {r.Name}  {r.StartedAt.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z").ToArray(),
                 "give more digits of the id, or the full id"),
         };
@@ -290,118 +325,50 @@ public sealed partial class RunStore : IDisposable
     public DateTimeOffset? RemovedAt(string id)
     {
         var runId = ParseId(id);
-        if (ReadTip()?[RunPath.FolderOf(runId)] is not { TargetType: TreeEntryTargetType.Tree } entry)
-            throw NotFound(id);
-        return RunTombstone.Read(runId.Value, (Tree)entry.Target);
+        var (folder, _) = ReadFolder(runId.Value) ?? throw NotFound(id);
+        return folder.Folded.HiddenAt;
     }
 
-    /// <summary>A run's full metric history, in logging order per metric.</summary>
+    /// <summary>The remote a run is only on (not yet pulled into the local branch), or null when it is local.</summary>
+    public string? OnlyOn(string id) => (ReadFolder(ParseId(id).Value) ?? throw NotFound(id)).OnlyOn;
+
+    /// <summary>
+    /// A run's full metric history, in logging order per metric: from its local checkpoints while it records here,
+    /// else from the branch.
+    /// </summary>
     public IReadOnlyList<MetricPoint> ReadHistory(string id)
     {
         var runId = ParseId(id);
-        if (ReadTip()?[RunPath.FolderOf(runId)] is not { TargetType: TreeEntryTargetType.Tree } entry)
-            throw NotFound(id);
-        return RunReader.ReadHistory(runId.Value, (Tree)entry.Target, _directories.GitDir);
+        var (folder, _) = ReadFolder(runId.Value) ?? throw NotFound(id);
+        if (folder.Manifest.Status == RunStatus.Running && ActiveRun.Find(_directories.GitTrackDir, runId.Value) is { } active
+            && File.Exists(active.HistoryPath))
+            return active.ReadHistory();
+        return RunReader.ReadHistory(_git, folder);
     }
 
-    /// <summary>The commit id at the branch tip, or null when no run was recorded yet.</summary>
-    public string? TipId => ReadTip()?.Sha;
-
-    private Commit? ReadTip()
+    private RunIndex LoadIndex(Source source)
     {
-        // Looked up afresh each time: another process may have moved the branch since we last looked.
-        var reference = _repository.Refs[Branch.RefName];
-        if (reference is null)
-            return null;
-        return reference.ResolveToDirectReference()?.Target as Commit
-            ?? throw new CorruptDataException($"{Branch.RefName} does not point at a commit", "check it with 'git show-ref'");
-    }
-
-    private RunIndex LoadIndex(Commit? tip)
-    {
-        var path = RunIndex.PathIn(_directories.GitTrackDir);
+        var path = source.Remote is null ? RunIndex.PathIn(_directories.GitTrackDir) : RunIndex.PathIn(_directories.GitTrackDir, source.Remote);
         var index = RunIndex.Load(path);
-        if (index.UpdateTo(_repository, tip))
+        if (index.UpdateTo(_git, TipOf(source)))
         {
             try
             {
                 index.Save(path);
             }
-            catch (IOException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 // The index is only a cache; a read-only repository still lists its runs.
             }
-            catch (UnauthorizedAccessException)
-            {
-            }
         }
-        Skipped = index.Unreadable;
         return index;
-    }
-
-    private NameCounter CountNames(Commit? tip)
-    {
-        var max = LoadIndex(tip).Runs.Select(r => NameCounter.NumberOf(r.Name)).DefaultIfEmpty(0).Max();
-        return new NameCounter(max);
     }
 
     private static RunId ParseId(string id) => RunId.TryParse(id, out var runId) ? runId
         : throw new InvalidInputException($"'{id}' is not a run id (24 lowercase hex digits)", "see 'gittrack ls' for run ids");
 
-    private static NotFoundException NotFound(string text) =>
+    private static Errors.NotFoundException NotFound(string text) =>
         new($"no run matches '{text}'", "see 'gittrack ls' for runs");
 
-    public void Dispose() => _repository.Dispose();
-
-    /// <summary>
-    /// The highest <c>run_NNN</c> number on the branch at a given tip, kept in <c>gittrack/index/names</c> so that
-    /// naming a run costs one small file read instead of a look at every run. Recomputed from the index whenever
-    /// the tip it was saved for is not the current tip (someone else moved the branch).
-    /// </summary>
-    private sealed partial class NameCounter(long max)
-    {
-        public long Max { get; private set; } = max;
-
-        public static string Format(long number) => $"run_{number:D3}";
-
-        public static long NumberOf(string name)
-        {
-            var match = NamePattern().Match(name);
-            return match.Success && long.TryParse(match.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 0;
-        }
-
-        public NameCounter Bump(string name)
-        {
-            Max = Math.Max(Max, NumberOf(name));
-            return this;
-        }
-
-        private static string PathIn(string gitTrackDir) => Path.Combine(gitTrackDir, "index", "names");
-
-        public static NameCounter? Load(string gitTrackDir, string? tip)
-        {
-            try
-            {
-                var parts = File.ReadAllText(PathIn(gitTrackDir)).Split(' ');
-                return parts.Length == 2 && parts[0] == (tip ?? "none") && long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var max)
-                    ? new NameCounter(max) : null;
-            }
-            catch (IOException)
-            {
-                return null;
-            }
-        }
-
-        public void Save(string gitTrackDir, string tip)
-        {
-            var path = PathIn(gitTrackDir);
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            var temp = $"{path}.{Environment.ProcessId}.tmp";
-            File.WriteAllText(temp, FormattableString.Invariant($"{tip} {Max}"));
-            File.Move(temp, path, overwrite: true);
-        }
-
-        [GeneratedRegex("^run_([0-9]{1,18})$")]
-        private static partial Regex NamePattern();
-    }
+    public void Dispose() => _git.Dispose();
 }

@@ -1,7 +1,7 @@
 using GitTrack.Core.Errors;
 using GitTrack.Core.Hashing;
 using GitTrack.Core.Runs;
-using LibGit2Sharp;
+using GitTrack.Core.Storage.Git;
 
 namespace GitTrack.Core.Storage;
 
@@ -15,11 +15,13 @@ namespace GitTrack.Core.Storage;
 public sealed class RunsRefs : IDisposable
 {
     private const string RemotesPrefix = "refs/remotes/";
-    private readonly Repository _repository;
+    /// <summary>A manifest larger than this is not a manifest; its keys are not collected (RunReader refuses it too).</summary>
+    private const long MaxManifestBytes = 16L << 20;
+    private readonly GitRepository _git;
 
-    private RunsRefs(Repository repository, RunsBranch branch)
+    private RunsRefs(GitRepository git, RunsBranch branch)
     {
-        _repository = repository;
+        _git = git;
         Branch = branch;
     }
 
@@ -28,20 +30,13 @@ public sealed class RunsRefs : IDisposable
     public static RunsRefs Open(GitDirectories directories, RunsBranch branch)
     {
         ArgumentNullException.ThrowIfNull(directories);
-        try
-        {
-            return new RunsRefs(new Repository(directories.GitDir), branch);
-        }
-        catch (RepositoryNotFoundException e)
-        {
-            throw new InvalidInputException($"not a git repository: {directories.GitDir} ({e.Message})", "run gittrack inside a git repository");
-        }
+        return new RunsRefs(GitRepository.Open(directories), branch);
     }
 
     /// <summary>The remote-tracking refs of the runs branch (<c>refs/remotes/origin/gittrack/runs</c>...), sorted.</summary>
     public IReadOnlyList<string> RemoteRefs() =>
-        [.. _repository.Refs.FromGlob(RemotesPrefix + "*")
-            .Select(r => r.CanonicalName)
+        [.. _git.ListRefs(RemotesPrefix)
+            .Select(r => r.Name)
             .Where(name => name.EndsWith("/" + Branch.Name, StringComparison.Ordinal) && name.Length > RemotesPrefix.Length + Branch.Name.Length + 1)
             .Order(StringComparer.Ordinal)];
 
@@ -57,65 +52,62 @@ public sealed class RunsRefs : IDisposable
         if (remotes)
             refs.AddRange(RemoteRefs());
         var keys = new HashSet<Blake3Hash>();
-        var seenTrees = new HashSet<ObjectId>();
+        var seenTrees = new HashSet<string>(StringComparer.Ordinal);
         var runIds = new HashSet<string>(StringComparer.Ordinal);
         var read = new List<string>();
         foreach (var name in refs)
         {
-            if (_repository.Refs[name]?.ResolveToDirectReference()?.Target is not Commit tip)
+            string? tip;
+            try
+            {
+                tip = _git.ResolveCommit(name);
+            }
+            catch (MissingTipException)
+            {
+                tip = null; // a tip pruned away references nothing that can still be read
+            }
+            if (tip is null)
                 continue;
             read.Add(name);
-            if (tip[RunPath.RunsFolder] is not { TargetType: TreeEntryTargetType.Tree } runsEntry)
+            if (_git.EntryAt(_git.ReadCommit(tip).Tree, RunPath.RunsFolder) is not { Kind: GitEntryKind.Tree } runsEntry)
                 continue;
-            foreach (var shard in (Tree)runsEntry.Target)
+            foreach (var shard in _git.ReadTree(runsEntry.Id))
             {
-                if (shard.TargetType != TreeEntryTargetType.Tree)
+                if (shard.Kind != GitEntryKind.Tree)
                     continue;
-                foreach (var run in (Tree)shard.Target)
+                foreach (var run in _git.ReadTree(shard.Id))
                 {
                     if (except is not null && except.Contains(run.Name))
                         continue;
                     runIds.Add(run.Name);
-                    if (run.TargetType != TreeEntryTargetType.Tree || !seenTrees.Add(run.Target.Id))
+                    if (run.Kind != GitEntryKind.Tree || !seenTrees.Add(run.Id))
                         continue;
-                    if (((Tree)run.Target)[RunPath.ManifestFile] is { TargetType: TreeEntryTargetType.Blob } manifest)
-                        AddKeys((Blob)manifest.Target, shard.Name, run, keys);
+                    if (_git.EntryAt(run.Id, RunPath.ManifestFile) is { Kind: GitEntryKind.Blob } manifest
+                        && _git.BlobSize(manifest.Id) <= MaxManifestBytes)
+                        AddKeys(_git.ReadBlob(manifest.Id, MaxManifestBytes, $"the manifest of run {run.Name}"), run.Name, keys);
                 }
             }
         }
         return new ReferencedObjects(keys, runIds.Count, read);
     }
 
-    private static void AddKeys(Blob blob, string shard, TreeEntry run, HashSet<Blake3Hash> keys)
+    private static void AddKeys(byte[] bytes, string id, HashSet<Blake3Hash> keys)
     {
-        var size = checked((int)blob.Size);
-        var bytes = System.Buffers.ArrayPool<byte>.Shared.Rent(Math.Max(size, 1));
+        ScanKeys(bytes, keys);
+        // A TOML escape could spell a key without its digits in the text: read such a manifest properly as well.
+        if (!bytes.AsSpan().Contains((byte)'\\'))
+            return;
         try
         {
-            using (var stream = blob.GetContentStream())
-                stream.ReadExactly(bytes, 0, size);
-            var text = bytes.AsSpan(0, size);
-            ScanKeys(text, keys);
-            // A TOML escape could spell a key without its digits in the text: read such a manifest properly as well.
-            if (text.Contains((byte)'\\'))
-            {
-                try
-                {
-                    var record = RunReader.ReadManifest(shard, run);
-                    foreach (var artifact in record.Artifacts)
-                        keys.Add(artifact.Key);
-                    if (record.Log is { } log)
-                        keys.Add(log.Key);
-                }
-                catch (CorruptDataException)
-                {
-                    // Unreadable: what the scan found is all it can reference.
-                }
-            }
+            var record = ManifestToml.Read(new System.Text.UTF8Encoding(false, true).GetString(bytes), id);
+            foreach (var artifact in record.Artifacts)
+                keys.Add(artifact.Key);
+            if (record.Log is { } log)
+                keys.Add(log.Key);
         }
-        finally
+        catch (Exception e) when (e is CorruptDataException or System.Text.DecoderFallbackException)
         {
-            System.Buffers.ArrayPool<byte>.Shared.Return(bytes);
+            // Unreadable: what the scan found is all it can reference.
         }
     }
 
@@ -139,7 +131,7 @@ public sealed class RunsRefs : IDisposable
 
     private static bool IsLowerHex(byte b) => b is >= (byte)'0' and <= (byte)'9' or >= (byte)'a' and <= (byte)'f';
 
-    public void Dispose() => _repository.Dispose();
+    public void Dispose() => _git.Dispose();
 }
 
 /// <summary>What <see cref="RunsRefs.Collect"/> found: the referenced keys, how many runs, and which refs were read.</summary>

@@ -77,7 +77,8 @@ internal static partial class RunsApi
             var history = MetricSummary.Of(data.History(record.Id));
             var children = data.Children(record.Id);
             var removedAt = data.RemovedAt(record.Id);
-            return Json(http, json => RunJson.WriteRecord(json, record, history, children, removedAt));
+            var onlyOn = data.OnlyOn(record.Id);
+            return Json(http, json => RunJson.WriteRecord(json, record, history, children, removedAt, onlyOn));
         });
 
         app.MapGet("/api/runs/{run}/metrics", (HttpContext http, string run) =>

@@ -62,6 +62,12 @@ internal sealed class RunsData : IDisposable
             return _store.RemovedAt(id);
     }
 
+    public string? OnlyOn(string id)
+    {
+        lock (_lock)
+            return _store.OnlyOn(id);
+    }
+
     public RunRecord Resolve(string text, bool includeRemoved = false)
     {
         lock (_lock)

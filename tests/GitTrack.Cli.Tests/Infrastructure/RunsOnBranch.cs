@@ -84,9 +84,13 @@ public static class RunsOnBranch
         return store.ReadHistory(id);
     }
 
-    /// <summary>Commit subjects on the branch, newest first.</summary>
+    /// <summary>
+    /// Commit subjects on the branch's own line (first parents: not the code snapshot commits), newest first, without
+    /// the branch's root commit.
+    /// </summary>
     public static string[] Subjects(TempGitRepo repo) =>
-        repo.Git("log", "--format=%s", Branch).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        [.. repo.Git("log", "--first-parent", "--format=%s", Branch).Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Where(s => s != "gittrack: runs branch")];
 
     /// <summary>Every blob reachable from the branch (manifests, histories, the code snapshots), as text.</summary>
     public static IEnumerable<(string Path, string Content)> AllBlobs(TempGitRepo repo)

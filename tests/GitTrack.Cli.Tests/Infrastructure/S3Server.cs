@@ -100,8 +100,8 @@ public sealed class S3Server : IDisposable
     /// <summary>Skips the test, saying why, when Node or the server's packages are missing (.ci/run installs both).</summary>
     public static void SkipUnlessAvailable()
     {
-        Skip.IfNot(ProcessRunner.IsOnPath("node"), "Node.js is not installed");
-        Skip.IfNot(Directory.Exists(Path.Combine(ServerDir, "node_modules", "s3rver")),
+        Requirement.That(ProcessRunner.IsOnPath("node"), "Node.js is not installed");
+        Requirement.That(Directory.Exists(Path.Combine(ServerDir, "node_modules", "s3rver")),
             "s3rver is not installed (npm ci in tests/s3-server; .ci/run does)");
     }
 

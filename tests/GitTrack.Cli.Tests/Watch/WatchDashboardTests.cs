@@ -69,7 +69,7 @@ public sealed partial class WatchDashboardTests : IDisposable
     [InlineData(160, 48, 80, 24, "C-c")]
     public void The_dashboard_follows_runs_redraws_on_resize_and_restores_the_terminal(int width, int height, int newWidth, int newHeight, string quit)
     {
-        Skip.IfNot(TmuxSession.Available, "tmux is not installed (.ci/run installs it)");
+        Requirement.That(TmuxSession.Available, "tmux is not installed (.ci/run installs it)");
         StartRun("first");
         var tmux = StartWatch(width, height);
 
@@ -110,7 +110,7 @@ public sealed partial class WatchDashboardTests : IDisposable
     [SkippableFact]
     public void Keys_switch_the_chart_metric_and_list_themselves()
     {
-        Skip.IfNot(TmuxSession.Available, "tmux is not installed (.ci/run installs it)");
+        Requirement.That(TmuxSession.Available, "tmux is not installed (.ci/run installs it)");
         StartRun("first");
         var tmux = StartWatch(100, 30);
         // Once the system samples are in there is more than one metric to move to.

@@ -58,11 +58,39 @@ public sealed class ManifestTomlTests
         var run = SampleRuns.Full();
         var text = ManifestToml.Write(run);
         Assert.Equal(text, ManifestToml.Write(run));
-        Assert.StartsWith("schema = 1\n", text, StringComparison.Ordinal);
+        Assert.StartsWith("schema = 2\n", text, StringComparison.Ordinal);
         var paramsSection = text[text.IndexOf("[params]", StringComparison.Ordinal)..text.IndexOf("[metrics]", StringComparison.Ordinal)];
         var keys = paramsSection.Split('\n').Skip(1).Where(l => l.Contains(" = ", StringComparison.Ordinal)).ToArray();
         Assert.Equal("big = 1e+300", keys[0]);
         Assert.Contains("\"model.max_depth\" = 6", paramsSection, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_schema_1_manifest_is_read_with_revision_0_and_may_not_say_crashed()
+    {
+        var text = ManifestToml.Write(SampleRuns.Full()).Replace("schema = 2\n", "schema = 1\n", StringComparison.Ordinal)
+            .Replace("revision = 1\n", "", StringComparison.Ordinal);
+        var run = ManifestToml.Read(text, SampleRuns.Full().Id);
+        Assert.Equal(1, run.Schema);
+        Assert.Equal(0, run.Revision);
+        // Written again, it is schema 2 (what is written is always the current schema).
+        Assert.StartsWith("schema = 2\n", ManifestToml.Write(run), StringComparison.Ordinal);
+        var crashed = text.Replace($"status = \"{ManifestToml.StatusText(SampleRuns.Full().Status)}\"", "status = \"crashed\"", StringComparison.Ordinal);
+        var error = Assert.Throws<CorruptDataException>(() => ManifestToml.Read(crashed, "r1"));
+        Assert.Contains("never written in schema 1", error.Message, StringComparison.Ordinal);
+        // Schema 2 writes crashed: a run recovered after its recorder died.
+        var recovered = ManifestToml.Read(ManifestToml.Write(SampleRuns.Full() with { Status = RunStatus.Crashed }), SampleRuns.Full().Id);
+        Assert.Equal(RunStatus.Crashed, recovered.Status);
+    }
+
+    [Fact]
+    public void Table_keys_are_sorted_by_code_point_as_their_utf8_bytes_sort()
+    {
+        // U+FF21 (fullwidth A) is below U+1F680 (rocket) as a code point and in UTF-8, above it in UTF-16 code units.
+        var run = SampleRuns.Full() with { Tags = new SortedDictionary<string, string>(StringComparer.Ordinal) { ["\uFF21"] = "1", ["\U0001F680"] = "2", ["a"] = "3" } };
+        var text = ManifestToml.Write(run);
+        var tags = text[text.IndexOf("[tags]", StringComparison.Ordinal)..].Split('\n').Skip(1).TakeWhile(l => l.Length > 0).ToArray();
+        Assert.Equal(["a = \"3\"", "\"\uFF21\" = \"1\"", "\"\U0001F680\" = \"2\""], tags);
     }
 
     [SkippableFact]
@@ -94,10 +122,11 @@ public sealed class ManifestTomlTests
     }
 
     [Theory]
-    [InlineData("schema = 1\n", "schema = 2\n", "schema 2 is not supported")]
-    [InlineData("schema = 1\n", "", "required field 'schema'")]
+    [InlineData("schema = 2\n", "schema = 3\n", "schema 3 is not supported")]
+    [InlineData("schema = 2\n", "", "required field 'schema'")]
+    [InlineData("revision = 1\n", "", "required field 'revision'")]
+    [InlineData("revision = 1\n", "revision = 0\n", "revision 0 is not a positive integer")]
     [InlineData("status = \"failed\"\n", "status = \"sleeping\"\n", "unknown status")]
-    [InlineData("status = \"failed\"\n", "status = \"crashed\"\n", "derived on read")]
     [InlineData("name = \"run_007\"\n", "", "required field 'name'")]
     [InlineData("path = \"plot.png\"", "path = \"/etc/passwd\"", "not a relative path")]
     [InlineData("path = \"plot.png\"", "path = \"../outside.png\"", "not a relative path")]

@@ -23,7 +23,7 @@ public sealed class RunJsonTests
 
         var json = Write(w => RunJson.WriteRecord(w, run, history, ["child-1", "child-2"], removed));
 
-        Assert.Equal(1, json.GetProperty("schema").GetInt32());
+        Assert.Equal(2, json.GetProperty("schema").GetInt32());
         Assert.Equal("failed", json.GetProperty("status").GetString());
         var loss = json.GetProperty("history").GetProperty("val/loss");
         Assert.Equal(2, loss.GetProperty("count").GetInt32());

@@ -133,7 +133,7 @@ public sealed class RunChangeTests : IDisposable
 
         Assert.Equal(parent.Id, child.Parent);
         Assert.Equal(SampleRuns.ZeroCommit, child.SourceCommit);
-        Assert.Equal(4, BitConverter.ToInt32(File.ReadAllBytes(path), 4));
+        Assert.Equal(5, BitConverter.ToInt32(File.ReadAllBytes(path), 4));
     }
 
     private string HashText(string text)

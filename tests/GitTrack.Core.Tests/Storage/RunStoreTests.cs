@@ -41,21 +41,26 @@ public sealed class RunStoreTests : IDisposable
         Assert.Equal(ManifestToml.Write(created), ManifestToml.Write(back));
         Assert.Equal(statusBefore, _repo.Git("status", "--porcelain=v2", "--branch"));
         Assert.Equal(headBefore, _repo.Git("rev-parse", "HEAD"));
-        Assert.Equal($"run run_001 ({run.Id[..8]}): started", _repo.Git("log", "-1", "--format=%s", "gittrack/runs").Trim());
+        // A finished record (an import) is one commit that says how it ended.
+        Assert.Equal($"run run_001 ({run.Id[..8]}): {ManifestToml.StatusText(run.Status)}", _repo.Git("log", "-1", "--first-parent", "--format=%s", "gittrack/runs").Trim());
     }
 
     [Fact]
-    public void Runs_are_stored_sharded_with_manifest_history_and_code_tree()
+    public void Runs_are_stored_sharded_with_manifest_and_history_and_the_code_as_a_second_parent()
     {
         using var store = Open();
         var run = store.Create(NewRun(0, status: RunStatus.Running), [new MetricPoint("loss", 1, 0, T0)]);
         var folder = $"runs/{run.Id[..2]}/{run.Id}";
         var listing = _repo.Git("ls-tree", "gittrack/runs", $"{folder}/");
-        Assert.Contains($"040000 tree {_tree}\t{folder}/code", listing, StringComparison.Ordinal);
+        Assert.DoesNotContain("code", listing, StringComparison.Ordinal);
         Assert.Contains($"\t{folder}/manifest.toml", listing, StringComparison.Ordinal);
         Assert.Contains($"\t{folder}/history", listing, StringComparison.Ordinal);
-        Assert.Equal("README.md\n", _repo.Git("ls-tree", "--name-only", $"gittrack/runs:{folder}/code"));
         Assert.Contains("status = \"running\"", _repo.Git("show", $"gittrack/runs:{folder}/manifest.toml"), StringComparison.Ordinal);
+        // The code snapshot is the tree of the started commit's second parent, so it is reachable (it travels with
+        // the branch) but never in the branch's own tree (checking the branch out does not write it).
+        Assert.Equal(_tree, _repo.Git("rev-parse", "gittrack/runs^2^{tree}").Trim());
+        Assert.Equal("README.md\nruns\n", _repo.Git("ls-tree", "--name-only", "gittrack/runs"));
+        Assert.Equal("", _repo.Git("log", "--format=%P", "-1", "gittrack/runs^2").Trim());
     }
 
     [Fact]
@@ -73,13 +78,15 @@ public sealed class RunStoreTests : IDisposable
     }
 
     [Fact]
-    public void Checkpoints_append_history_segments_and_the_end_updates_the_manifest()
+    public void A_save_replaces_the_history_and_the_end_updates_the_manifest_and_revision()
     {
         using var store = Open();
-        var run = store.Create(NewRun(0, status: RunStatus.Running), [new MetricPoint("loss", 3, 0, T0)]);
-        store.Save(run with { Metrics = Metric("loss", 2) }, [new MetricPoint("loss", 2, 1, T0.AddSeconds(1)), new MetricPoint("acc", 0.5, 1, null)]);
-        store.Save(run with { Status = RunStatus.Completed, ExitCode = 0, EndedAt = T0.AddMinutes(5), Metrics = Metric("loss", 1) },
-            [new MetricPoint("loss", 1, 2, T0.AddSeconds(2))]);
+        MetricPoint[] points = [new("loss", 3, 0, T0), new("loss", 2, 1, T0.AddSeconds(1)), new("acc", 0.5, 1, null), new("loss", 1, 2, T0.AddSeconds(2))];
+        var run = store.Create(NewRun(0, status: RunStatus.Running), points[..1]);
+        Assert.Equal(1, run.Revision);
+        var progress = store.Save(run with { Metrics = Metric("loss", 2) }, points[..3]);
+        Assert.Equal(2, progress.Revision);
+        store.Save(run with { Status = RunStatus.Completed, ExitCode = 0, EndedAt = T0.AddMinutes(5), Metrics = Metric("loss", 1) }, points);
 
         var history = store.ReadHistory(run.Id);
         Assert.Equal([3.0, 2.0, 1.0], history.Where(p => p.Name == "loss").Select(p => p.Value));
@@ -88,10 +95,11 @@ public sealed class RunStoreTests : IDisposable
         var back = store.Get(run.Id);
         Assert.Equal(RunStatus.Completed, back.Status);
         Assert.Equal(TimeSpan.FromMinutes(5), back.Duration);
-        Assert.Equal("00000.bin\n00001.bin\n00002.bin\n",
+        Assert.Equal(3, back.Revision);
+        Assert.Equal("000000.bin\n",
             _repo.Git("ls-tree", "--name-only", $"gittrack/runs:runs/{run.Id[..2]}/{run.Id}/history/"));
-        var log = _repo.Git("log", "--format=%s", "gittrack/runs").Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal([$"run run_001 ({run.Id[..8]}): completed", $"run run_001 ({run.Id[..8]}): checkpoint", $"run run_001 ({run.Id[..8]}): started"], log);
+        var log = _repo.Git("log", "--first-parent", "--format=%s", "gittrack/runs").Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal([$"run run_001 ({run.Id[..8]}): completed", $"run run_001 ({run.Id[..8]}): progress", $"run run_001 ({run.Id[..8]}): started", "gittrack: runs branch"], log);
     }
 
     [Fact]
@@ -196,9 +204,10 @@ public sealed class RunStoreTests : IDisposable
                 // Each thread has its own RunStore and so its own libgit2 repository, as separate processes would.
                 using var store = Open();
                 start.Wait();
-                var run = store.Create(NewRun(i, status: RunStatus.Running), [new MetricPoint("loss", i, 0, T0)]);
-                store.Save(run with { Metrics = Metric("loss", i) }, [new MetricPoint("loss", i, 1, T0)]);
-                store.Save(run with { Status = RunStatus.Completed, ExitCode = 0, EndedAt = T0.AddHours(1) }, []);
+                MetricPoint[] points = [new("loss", i, 0, T0), new("loss", i, 1, T0)];
+                var run = store.Create(NewRun(i, status: RunStatus.Running), points[..1]);
+                store.Save(run with { Metrics = Metric("loss", i) }, points);
+                store.Save(run with { Status = RunStatus.Completed, ExitCode = 0, EndedAt = T0.AddHours(1) }, points);
                 ids[i] = run.Id;
             }
             catch (Exception e)
@@ -219,7 +228,9 @@ public sealed class RunStoreTests : IDisposable
         Assert.All(listed, r => Assert.Equal(RunStatus.Completed, r.Status));
         Assert.Equal(Enumerable.Range(1, writers).Select(n => $"run_{n:D3}"), listed.Select(r => r.Name).Order(StringComparer.Ordinal));
         Assert.All(ids, id => Assert.Equal(2, reader.ReadHistory(id).Count));
-        Assert.Equal((writers * 3).ToString(System.Globalization.CultureInfo.InvariantCulture), _repo.Git("rev-list", "--count", "gittrack/runs").Trim());
+        // The branch's root, three commits per run, and each run's code snapshot commit (the started commit's second parent).
+        Assert.Equal((1 + writers * 3).ToString(System.Globalization.CultureInfo.InvariantCulture), _repo.Git("rev-list", "--first-parent", "--count", "gittrack/runs").Trim());
+        Assert.Equal((1 + writers * 4).ToString(System.Globalization.CultureInfo.InvariantCulture), _repo.Git("rev-list", "--count", "gittrack/runs").Trim());
         _repo.Git("fsck", "--strict", "--no-progress");
     }
 
@@ -247,7 +258,7 @@ public sealed class RunStoreTests : IDisposable
         var run = store.Create(NewRun(0, status: RunStatus.Running), [new MetricPoint("loss", 1, 0, T0)]);
         store.Save(run with { Status = RunStatus.Completed, ExitCode = 0, EndedAt = T0.AddMinutes(5) },
             Enumerable.Range(0, 70_000).Select(i => new MetricPoint("loss", i, i, T0)).ToArray());
-        var path = $"runs/{run.Id[..2]}/{run.Id}/history/00002.bin";
+        var path = $"runs/{run.Id[..2]}/{run.Id}/history/000001.bin";
         // Same bytes less the last one, committed on the branch in place of the real segment.
         using (var repository = new LibGit2Sharp.Repository(_repo.Root))
         {
@@ -263,7 +274,7 @@ public sealed class RunStoreTests : IDisposable
         }
 
         var error = Assert.Throws<CorruptDataException>(() => store.ReadHistory(run.Id));
-        Assert.Contains($"{run.Id}/00002.bin", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"{run.Id}/000001.bin", error.Message, StringComparison.Ordinal);
     }
 
     private void HistoryReadsBackExactly()
@@ -276,12 +287,12 @@ public sealed class RunStoreTests : IDisposable
             i % 5 == 0 ? null : i - 35_000L,
             i % 7 == 0 ? null : T0.AddMilliseconds(i * 3L - 100_000))).ToArray();
         var run = store.Create(NewRun(0, status: RunStatus.Running), first);
-        store.Save(run with { Status = RunStatus.Completed, ExitCode = 0, EndedAt = T0.AddMinutes(5) }, later);
+        store.Save(run with { Status = RunStatus.Completed, ExitCode = 0, EndedAt = T0.AddMinutes(5) }, [.. first, .. later]);
 
         var history = store.ReadHistory(run.Id);
 
-        // Segment 00000 holds the two first points; the 70,000 later ones fill 00001 (65,536 points) and 00002.
-        Assert.Equal("00000.bin\n00001.bin\n00002.bin\n",
+        // The whole history in logging order, cut into segments of 65,536 points: 000000 full, 000001 the rest.
+        Assert.Equal("000000.bin\n000001.bin\n",
             _repo.Git("ls-tree", "--name-only", $"gittrack/runs:runs/{run.Id[..2]}/{run.Id}/history/"));
         Assert.Equal(first.Length + later.Length, history.Count);
         foreach (var name in new[] { "acc", "loss", "val/loss" })
@@ -307,7 +318,7 @@ public sealed class RunStoreTests : IDisposable
         var good = store.Create(NewRun(1));
         var run = store.Create(NewRun(0));
         var folder = $"runs/{run.Id[..2]}/{run.Id}";
-        var text = _repo.Git("show", $"gittrack/runs:{folder}/manifest.toml").Replace("schema = 1", "schema = 99", StringComparison.Ordinal);
+        var text = _repo.Git("show", $"gittrack/runs:{folder}/manifest.toml").Replace("schema = 2", "schema = 99", StringComparison.Ordinal);
         var blobPath = _repo.WriteFile("tampered.toml", text);
         var blob = _repo.Git("hash-object", "-w", blobPath).Trim();
         File.Delete(blobPath);

@@ -1,3 +1,4 @@
+using GitTrack.Tests.Shared;
 using GitTrack.Core.Runs.SystemMetrics;
 
 namespace GitTrack.Core.Tests.SystemMetrics;
@@ -53,7 +54,7 @@ public sealed class GpuMonitorTests
     [SkippableFact]
     public void One_long_lived_nvidia_smi_feeds_the_monitor_until_it_is_disposed()
     {
-        Skip.If(OperatingSystem.IsWindows(), "a shell script stands in for nvidia-smi");
+        Requirement.That(!OperatingSystem.IsWindows(), "a shell script stands in for nvidia-smi");
         using var fake = FakeNvidiaSmi.Create("h100x4.txt");
         GpuMonitor monitor = GpuMonitor.Start(TimeSpan.FromMilliseconds(200), fake.Path);
         try

@@ -1,3 +1,4 @@
+using GitTrack.Tests.Shared;
 using GitTrack.Core.Runs.SystemMetrics;
 
 namespace GitTrack.Core.Tests.SystemMetrics;
@@ -93,7 +94,7 @@ public sealed class SystemReaderTests : IDisposable
     [SkippableFact]
     public void On_this_machine_the_reader_measures_this_process()
     {
-        Skip.IfNot(OperatingSystem.IsLinux(), "reads /proc");
+        Requirement.That(OperatingSystem.IsLinux(), "reads /proc");
         var reader = new SystemReader(Environment.ProcessId);
         reader.Read();
         var spin = DateTime.UtcNow + TimeSpan.FromMilliseconds(300);

@@ -1,3 +1,4 @@
+using GitTrack.Tests.Shared;
 using GitTrack.Core.Runs;
 using GitTrack.Core.Runs.SystemMetrics;
 
@@ -14,7 +15,7 @@ public sealed class SystemSamplerTests
     [SkippableFact]
     public async Task Samples_reach_the_sink_every_interval_with_the_gpus_until_stopped()
     {
-        Skip.IfNot(OperatingSystem.IsLinux(), "reads /proc");
+        Requirement.That(OperatingSystem.IsLinux(), "reads /proc");
         using var fake = FakeNvidiaSmi.Create("h100x4.txt");
         var batches = new List<IReadOnlyList<MetricPoint>>();
         var sampler = SystemSampler.Start(TimeSpan.FromMilliseconds(100), Environment.ProcessId, points => { lock (batches) batches.Add(points); },
@@ -52,7 +53,7 @@ public sealed class SystemSamplerTests
     [SkippableFact]
     public async Task A_sink_that_throws_costs_its_samples_only()
     {
-        Skip.IfNot(OperatingSystem.IsLinux(), "reads /proc");
+        Requirement.That(OperatingSystem.IsLinux(), "reads /proc");
         var calls = 0;
         var sampler = SystemSampler.Start(TimeSpan.FromMilliseconds(50), rootPid: null, _ =>
         {

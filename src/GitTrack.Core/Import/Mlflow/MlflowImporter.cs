@@ -406,14 +406,12 @@ public sealed partial class MlflowImporter
     }
 
     /// <summary>
-    /// Writes one finished run with its whole history, hidden when deleted in MLflow. SEAM (#12): today a Create and a
-    /// Save (and a Remove), two or three commits; the reworked RunStore adds a finished run in one.
+    /// Writes one finished run with its whole history as one commit, then, when it was deleted in MLflow, hides it
+    /// (an edit, as <c>gittrack rm</c> makes).
     /// </summary>
     private static RunRecord AddFinishedRun(RunStore store, RunRecord run, IReadOnlyList<MetricPoint> history, bool hidden)
     {
-        var created = store.Create(run with { Status = RunStatus.Running, EndedAt = null, Error = null, Artifacts = [], Metrics = new SortedDictionary<string, double>(StringComparer.Ordinal) });
-        var stored = run with { Name = created.Name };
-        store.Save(stored, history);
+        var stored = store.Create(run, history);
         if (hidden)
             store.Remove(run.Id);
         return stored;

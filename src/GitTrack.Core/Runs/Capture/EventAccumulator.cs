@@ -62,6 +62,9 @@ public sealed class EventAccumulator
     }
 
     /// <summary>Whether anything was applied since the last call (resets the flag).</summary>
+    /// <summary>Marks that something is still unsaved (a checkpoint that could not be written is tried again).</summary>
+    public void MarkChanged() => _changed = true;
+
     public bool TakeChanged()
     {
         var changed = _changed;
