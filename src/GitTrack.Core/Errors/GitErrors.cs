@@ -103,6 +103,12 @@ public static partial class GitErrors
         return normalized.EndsWith("/index.lock", StringComparison.Ordinal) ? "the git index" : Path.GetFileName(normalized[..^".lock".Length]);
     }
 
+    /// <summary>The one error for a git object that should be in the repository and is not (damaged, or pruned).</summary>
+    public static CorruptDataException MissingObject(string id) => new(
+        $"the repository is missing git object {id}",
+        "it is damaged or was pruned: 'git fsck' lists what is missing; fetch the runs branch again from a remote that has it "
+        + "(git fetch origin gittrack/runs:gittrack/runs)");
+
     private static CorruptDataException Missing(string message, Exception exception)
     {
         var id = ObjectId().Match(message) is { Success: true } match ? match.Value : null;

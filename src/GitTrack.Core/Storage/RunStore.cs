@@ -131,6 +131,34 @@ public sealed partial class RunStore : IDisposable
     public string? TipId => TipOf(Local);
 
     /// <summary>
+    /// A token that changes whenever what a reader shows may have changed: the local branch, a remote-tracking copy
+    /// (a fetch), or a run recording on this machine (its local checkpoint, which is not a commit). The web UI and
+    /// <c>gittrack watch</c> poll it to refresh. Cheap: reference reads and a few file stats.
+    /// </summary>
+    public string Version
+    {
+        get
+        {
+            var text = new System.Text.StringBuilder();
+            foreach (var source in Sources())
+                text.Append(source.RefName).Append('=').Append(TipOf(source)).Append('\n');
+            var root = ActiveRun.RootIn(_directories.GitTrackDir);
+            if (Directory.Exists(root))
+                foreach (var folder in Directory.EnumerateDirectories(root).Order(StringComparer.Ordinal))
+                {
+                    text.Append(Path.GetFileName(folder));
+                    foreach (var file in (string[])["checkpoint.toml", "history.bin", "final.toml"])
+                    {
+                        var info = new FileInfo(Path.Combine(folder, file));
+                        text.Append(':').Append(info.Exists ? $"{info.LastWriteTimeUtc.Ticks}/{info.Length}" : "-");
+                    }
+                    text.Append('\n');
+                }
+            return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text.ToString())))[..40];
+        }
+    }
+
+    /// <summary>
     /// The branch points at a commit <c>git gc --prune=now</c> removed (it ran while a run was being committed, which
     /// git documents as unsafe). The newest commit in the branch's reflog that is still whole becomes the tip again;
     /// runs changed after it are committed again by their recorders or recovered from their checkpoints. Said as a notice.

@@ -31,7 +31,7 @@ internal sealed class RunsData : IDisposable
 
     public string? Tip
     {
-        get { lock (_lock) return _store.TipId; }
+        get { lock (_lock) return _store.Version; }
     }
 
     /// <summary>
@@ -42,7 +42,7 @@ internal sealed class RunsData : IDisposable
     {
         lock (_lock)
         {
-            var tip = _store.TipId;
+            var tip = _store.Version;
             if (_list is { } cached && cached.Tip == tip && DateTime.UtcNow - cached.At < TimeSpan.FromSeconds(5))
                 return (tip, cached.Runs, cached.Skipped);
             var runs = _store.List();
@@ -79,7 +79,7 @@ internal sealed class RunsData : IDisposable
     {
         lock (_lock)
         {
-            var key = $"{_store.TipId}:{id}";
+            var key = $"{_store.Version}:{id}";
             for (var node = _histories.First; node is not null; node = node.Next)
             {
                 if (node.Value.Key != key)
@@ -105,7 +105,7 @@ internal sealed class RunsData : IDisposable
         string key;
         lock (_lock)
         {
-            key = $"{_store.TipId}:{run.Id}:{axis}:{maxPoints}";
+            key = $"{_store.Version}:{run.Id}:{axis}:{maxPoints}";
             if (_series.TryGetValue(key, out var cached))
                 return cached;
         }

@@ -22,7 +22,7 @@ public sealed class StoreRunSource : IRunSource
         _store = RunStore.Open(directories);
     }
 
-    public string? Version => _store.TipId;
+    public string? Version => _store.Version;
 
     public IReadOnlyList<RunSummary> List() => _store.List();
 

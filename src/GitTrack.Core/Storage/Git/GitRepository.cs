@@ -114,14 +114,14 @@ public sealed class GitRepository : IDisposable
 
     public GitCommit ReadCommit(string id) => Guard($"reading commit {Short(id)}", () =>
     {
-        var commit = _repository.Lookup<Commit>(id) ?? throw new CorruptDataException($"commit {id} is missing", "check the repository with 'git fsck'");
+        var commit = _repository.Lookup<Commit>(id) ?? throw MissingObject(id);
         return new GitCommit(commit.Sha, commit.Tree.Sha, [.. commit.Parents.Select(p => p.Sha)], commit.Message, commit.Committer.When);
     });
 
     /// <summary>The entries of a tree, in git's order.</summary>
     public IReadOnlyList<GitTreeEntry> ReadTree(string treeId) => Guard($"reading tree {Short(treeId)}", () =>
     {
-        var tree = _repository.Lookup<Tree>(treeId) ?? throw new CorruptDataException($"tree {treeId} is missing or not a tree", "check the repository with 'git fsck'");
+        var tree = _repository.Lookup<Tree>(treeId) ?? throw MissingObject(treeId);
         var entries = new GitTreeEntry[tree.Count];
         var i = 0;
         foreach (var entry in tree)
@@ -132,7 +132,7 @@ public sealed class GitRepository : IDisposable
     /// <summary>The entry at a slash-separated <paramref name="path"/> inside a tree, or null.</summary>
     public GitTreeEntry? EntryAt(string treeId, string path) => Guard($"reading tree {Short(treeId)}", () =>
     {
-        var tree = _repository.Lookup<Tree>(treeId) ?? throw new CorruptDataException($"tree {treeId} is missing or not a tree", "check the repository with 'git fsck'");
+        var tree = _repository.Lookup<Tree>(treeId) ?? throw MissingObject(treeId);
         return tree[path] is { } entry ? Entry(entry) : null;
     });
 
@@ -154,7 +154,7 @@ public sealed class GitRepository : IDisposable
     /// </summary>
     public byte[] ReadBlob(string id, long maxBytes, string what) => Guard($"reading {what}", () =>
     {
-        var blob = _repository.Lookup<Blob>(id) ?? throw new CorruptDataException($"{what} (blob {Short(id)}) is missing", "check the repository with 'git fsck'");
+        var blob = _repository.Lookup<Blob>(id) ?? throw MissingObject(id);
         if (blob.Size > maxBytes)
             throw new CorruptDataException($"{what} is {blob.Size} bytes, more than the {maxBytes} allowed", "the runs branch was written by another tool or damaged");
         var bytes = new byte[blob.Size];
@@ -191,7 +191,7 @@ public sealed class GitRepository : IDisposable
                         result[i] = ReadBlob(ids[i], int.MaxValue - 64, what);
                         continue;
                     }
-                    var blob = repository.Lookup<Blob>(ids[i]) ?? throw new CorruptDataException($"{what} (blob {Short(ids[i])}) is missing", "check the repository with 'git fsck'");
+                    var blob = repository.Lookup<Blob>(ids[i]) ?? throw GitErrors.MissingObject(ids[i]);
                     var bytes = new byte[blob.Size];
                     using var stream = blob.GetContentStream();
                     stream.ReadExactly(bytes);
@@ -230,14 +230,14 @@ public sealed class GitRepository : IDisposable
     {
         var definition = baseTree is null || baseTree == EmptyTree
             ? new TreeDefinition()
-            : TreeDefinition.From(_repository.Lookup<Tree>(baseTree) ?? throw new CorruptDataException($"tree {baseTree} is missing", "check the repository with 'git fsck'"));
+            : TreeDefinition.From(_repository.Lookup<Tree>(baseTree) ?? throw MissingObject(baseTree));
         foreach (var edit in edits)
         {
             if (edit.Id is null)
                 definition.Remove(edit.Path);
             else if (edit.Kind == GitEntryKind.Tree)
                 // libgit2 takes a folder only as a tree object, not as an id with a mode.
-                definition.Add(edit.Path, _repository.Lookup<Tree>(edit.Id) ?? throw new CorruptDataException($"tree {edit.Id} is missing", "check the repository with 'git fsck'"));
+                definition.Add(edit.Path, _repository.Lookup<Tree>(edit.Id) ?? throw MissingObject(edit.Id!));
             else if (edit.Kind == GitEntryKind.GitLink)
                 definition.AddGitLink(edit.Path, new ObjectId(edit.Id));
             else
@@ -258,8 +258,8 @@ public sealed class GitRepository : IDisposable
         {
             var now = when ?? DateTimeOffset.Now;
             var signature = identity is var (name, email) ? new Signature(name, email, now) : new Signature("gittrack", "gittrack@localhost", now);
-            var treeObject = _repository.Lookup<Tree>(tree) ?? throw new CorruptDataException($"tree {tree} is missing", "check the repository with 'git fsck'");
-            var parentCommits = parents.Select(p => _repository.Lookup<Commit>(p) ?? throw new CorruptDataException($"commit {p} is missing", "check the repository with 'git fsck'")).ToArray();
+            var treeObject = _repository.Lookup<Tree>(tree) ?? throw MissingObject(tree);
+            var parentCommits = parents.Select(p => _repository.Lookup<Commit>(p) ?? throw MissingObject(p)).ToArray();
             return _repository.ObjectDatabase.CreateCommit(signature, signature, message, treeObject, parentCommits, prettifyMessage: false).Sha;
         });
     }
@@ -308,6 +308,14 @@ public sealed class GitRepository : IDisposable
             throw GitErrors.Translate(e) ?? e;
         }
     }
+
+    /// <summary>
+    /// A missing object, or (when the id names something of another type) a wrong one: both are damage git fsck reports.
+    /// </summary>
+    private CorruptDataException MissingObject(string id) =>
+        _repository.ObjectDatabase.Contains(new ObjectId(id))
+            ? new CorruptDataException($"git object {id} is not of the type expected here", "the runs branch was written by another tool or damaged; check it with 'git fsck'")
+            : GitErrors.MissingObject(id);
 
     private static string Short(string id) => id.Length > 8 ? id[..8] : id;
 
