@@ -45,7 +45,9 @@ public sealed class ArtifactCache
 
     /// <summary>
     /// Stores the file at <paramref name="path"/> and returns its key. A file whose path, size and times (and on
-    /// Linux inode and change time) match the stat index is not read again, as long as its object still exists.
+    /// Linux inode and change time) match the stat index is not read again, as long as its object is still the file
+    /// the index saw after checking it (same size, times and inode): an object changed on disk since is checked again,
+    /// and replaced when damaged.
     /// </summary>
     public Blake3Hash AddFile(string path, IProgress<long>? progress = null, CancellationToken cancellation = default)
     {
@@ -58,10 +60,10 @@ public sealed class ArtifactCache
 
         var before = FileStamp.Of(fullPath);
         var index = StatIndexLoaded();
-        if (index.Lookup(fullPath, before) is { } known && Contains(known))
+        if (index.Lookup(fullPath, before) is { } known && ObjectStamp(known.Key) == known.Object)
         {
             progress?.Report(before.Size);
-            return known;
+            return known.Key;
         }
 
         long startedNs = (DateTime.UtcNow - DateTime.UnixEpoch).Ticks * 100;
@@ -75,9 +77,9 @@ public sealed class ArtifactCache
         // Remember only what is certain: the file did not change while it was read, and its modification time is
         // old enough that a later write cannot leave the same time behind (git's "racily clean" problem).
         var after = FileStamp.Of(fullPath);
-        if (after == before && before.MtimeNs < startedNs - RacyWindow.Ticks * 100)
+        if (after == before && before.MtimeNs < startedNs - RacyWindow.Ticks * 100 && ObjectStamp(key) is { } objectStamp)
         {
-            index.Record(fullPath, before, key);
+            index.Record(fullPath, before, key, objectStamp);
             try
             {
                 index.Save();
@@ -255,6 +257,20 @@ public sealed class ArtifactCache
     }
 
     private StatIndex StatIndexLoaded() => _statIndex ??= StatIndex.Load(StatIndexPath);
+
+    /// <summary>The object's stamp (one statx), or null when it is missing.</summary>
+    private FileStamp? ObjectStamp(Blake3Hash key)
+    {
+        var path = PathOf(key);
+        try
+        {
+            return File.Exists(path) ? FileStamp.Of(path) : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
 
     private string ExistingPathOf(Blake3Hash key)
     {
