@@ -1,4 +1,5 @@
 using System.CommandLine;
+using GitTrack.Cli.Rendering;
 using GitTrack.Core.Runs;
 using GitTrack.Core.Storage;
 
@@ -23,7 +24,7 @@ public static class RmCommand
             foreach (var run in resolved)
             {
                 store.Remove(run.Id);
-                context.Out.WriteLine($"removed {run.Name} ({run.Id}); 'gittrack restore {run.Id}' brings it back");
+                context.Out.WriteLine(TerminalText.Escape($"removed {run.Name} ({run.Id}); 'gittrack restore {run.Id}' brings it back"));
             }
             return (int)ExitCode.Ok;
         });
