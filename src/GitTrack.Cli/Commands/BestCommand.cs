@@ -66,7 +66,7 @@ public static class BestCommand
                     "see 'gittrack ls --columns name,metrics.*' for the metrics runs have");
             }
             var table = LsCommand.Render(ranked, name);
-            context.Error.WriteLine($"best by {name} ({(higherIsBetter ? "highest" : "lowest")} last value) of {matching.Count} matching runs:");
+            context.Error.WriteLine(TerminalText.Escape($"best by {name} ({(higherIsBetter ? "highest" : "lowest")} last value) of {matching.Count} matching runs:"));
             table.Write(context.Out, context.UseColor);
             return (int)ExitCode.Ok;
         });

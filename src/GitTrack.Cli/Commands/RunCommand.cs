@@ -1,4 +1,5 @@
 using System.CommandLine;
+using GitTrack.Cli.Rendering;
 using System.Globalization;
 using System.Reflection;
 using GitTrack.Core.Runs;
@@ -43,7 +44,7 @@ public static class RunCommand
                 Artifacts = parseResult.GetValue(artifact) ?? [],
                 StandardOutput = context.OpenStandardOutput?.Invoke(),
                 StandardError = context.OpenStandardError?.Invoke(),
-                Warn = message => context.Error.WriteLine($"gittrack: warning: {message}"),
+                Warn = message => context.Error.WriteLine(ErrorReporter.Warning(message)),
                 CheckpointInterval = CheckpointInterval(),
                 PythonPathAddition = PythonClient.Folder(),
                 SystemInterval = SystemInterval(),
@@ -63,7 +64,7 @@ public static class RunCommand
             var duration = recorded.Duration is { } d ? $" in {FormatDuration(d)}" : "";
             var status = recorded.Status.ToString().ToLowerInvariant();
             var why = recorded.Error is { } error ? $": {error}" : recorded.ExitCode is { } code && code != 0 ? $" (exit code {code})" : "";
-            context.Error.WriteLine($"gittrack: {recorded.Name} ({recorded.Id[..8]}) {status}{duration}{why}; see: gittrack show {recorded.Name}");
+            context.Error.WriteLine(TerminalText.Escape($"gittrack: {recorded.Name} ({recorded.Id[..8]}) {status}{duration}{why}; see: gittrack show {recorded.Name}"));
             return outcome.ExitCode;
         });
         return run;
@@ -98,10 +99,9 @@ public static class RunCommand
         var result = new SortedDictionary<string, string>(StringComparer.Ordinal);
         foreach (var tag in tags)
         {
-            int eq = tag.IndexOf('=');
-            if (eq <= 0)
-                throw new Core.Errors.InvalidInputException($"bad --tag '{tag}': expected KEY=VALUE", "for example --tag dataset=v2");
-            result[tag[..eq].Trim()] = tag[(eq + 1)..];
+            // The same rule as 'gittrack tag' (RunEdits); the value is masked with the rest of the record.
+            var (key, value) = RunEdits.ParseTag(tag);
+            result[key] = value;
         }
         return result;
     }

@@ -43,7 +43,7 @@ internal static class RunSelection
     public static void WarnSkipped(RunStore store, TextWriter warnings)
     {
         foreach (var skipped in store.Skipped)
-            warnings.WriteLine($"gittrack: warning: skipped {store.Branch.Name}:{skipped.Path}: {skipped.Reason} " +
-                $"(inspect it with 'git show {store.Branch.Name}:{skipped.Path}'; fix or remove it there)");
+            warnings.WriteLine(ErrorReporter.Warning($"skipped {store.Branch.Name}:{skipped.Path}: {skipped.Reason} " +
+                $"(inspect it with 'git show {store.Branch.Name}:{skipped.Path}'; fix or remove it there)"));
     }
 }

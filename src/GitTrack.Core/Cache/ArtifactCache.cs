@@ -23,6 +23,9 @@ public sealed class ArtifactCache
     internal static readonly TimeSpan StaleTempAge = TimeSpan.FromHours(1);
     /// <summary>A file modified this recently may change again within the clock's granularity: not remembered.</summary>
     internal static readonly TimeSpan RacyWindow = TimeSpan.FromSeconds(1);
+
+    /// <summary>An add of content already stored refreshes the object's time when it is older than this (gc's grace period counts from it).</summary>
+    internal static readonly TimeSpan RefreshAfter = TimeSpan.FromMinutes(1);
     internal const int MinPrefixLength = 4;
 
     /// <summary>Objects fetched side by side when many are wanted at once.</summary>
@@ -64,7 +67,9 @@ public sealed class ArtifactCache
 
     /// <summary>
     /// Stores the file at <paramref name="path"/> and returns its key. A file whose path, size and times (and on
-    /// Linux inode and change time) match the stat index is not read again, as long as its object still exists.
+    /// Linux inode and change time) match the stat index is not read again, as long as its object is still the file
+    /// the index saw after checking it (same size, times and inode): an object changed on disk since is checked again,
+    /// and replaced when damaged.
     /// </summary>
     public Blake3Hash AddFile(string path, IProgress<long>? progress = null, CancellationToken cancellation = default)
     {
@@ -77,11 +82,20 @@ public sealed class ArtifactCache
 
         var before = FileStamp.Of(fullPath);
         var index = StatIndexLoaded();
-        if (index.Lookup(fullPath, before) is { } known && Contains(known))
+        if (index.Lookup(fullPath, before) is { } known && ObjectStamp(known.Key) == known.Object)
         {
-            Touch(known);
+            // The add refreshes the object's time for gc (Touch), which changes its stamp: the index then remembers
+            // the new one, or the next add would take the object for changed. An object written or refreshed within
+            // the last minute is left as it is (gc keeps it anyway), so repeated adds rewrite nothing.
+            long nowNs = (DateTime.UtcNow - DateTime.UnixEpoch).Ticks * 100;
+            if (known.Object.MtimeNs < nowNs - RefreshAfter.Ticks * 100)
+            {
+                Touch(known.Key);
+                if (ObjectStamp(known.Key) is { } touched)
+                    SaveIndexEntry(index, fullPath, before, known.Key, touched);
+            }
             progress?.Report(before.Size);
-            return known;
+            return known.Key;
         }
 
         long startedNs = (DateTime.UtcNow - DateTime.UnixEpoch).Ticks * 100;
@@ -95,19 +109,22 @@ public sealed class ArtifactCache
         // Remember only what is certain: the file did not change while it was read, and its modification time is
         // old enough that a later write cannot leave the same time behind (git's "racily clean" problem).
         var after = FileStamp.Of(fullPath);
-        if (after == before && before.MtimeNs < startedNs - RacyWindow.Ticks * 100)
-        {
-            index.Record(fullPath, before, key);
-            try
-            {
-                index.Save();
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                // The index only saves time; an add that stored its object has succeeded.
-            }
-        }
+        if (after == before && before.MtimeNs < startedNs - RacyWindow.Ticks * 100 && ObjectStamp(key) is { } objectStamp)
+            SaveIndexEntry(index, fullPath, before, key, objectStamp);
         return key;
+    }
+
+    private static void SaveIndexEntry(StatIndex index, string fullPath, FileStamp stamp, Blake3Hash key, FileStamp objectStamp)
+    {
+        index.Record(fullPath, stamp, key, objectStamp);
+        try
+        {
+            index.Save();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The index only saves time; an add that stored its object has succeeded.
+        }
     }
 
     /// <summary>Stores everything <paramref name="content"/> yields (read to its end, not disposed) and returns its key.</summary>
@@ -312,6 +329,20 @@ public sealed class ArtifactCache
                 break; // enough to say it is ambiguous
         }
         return found;
+    }
+
+    /// <summary>The object's stamp (one statx), or null when it is missing.</summary>
+    private FileStamp? ObjectStamp(Blake3Hash key)
+    {
+        var path = PathOf(key);
+        try
+        {
+            return File.Exists(path) ? FileStamp.Of(path) : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 
     private string ExistingPathOf(Blake3Hash key, ObjectNeed? need)

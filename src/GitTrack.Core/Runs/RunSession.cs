@@ -23,14 +23,16 @@ public sealed class RunSession : IDisposable
     private readonly Task<SortedDictionary<string, string>> _runtimes;
     private readonly Lock _lock = new();
     private readonly SortedDictionary<string, ArtifactEntry> _stored = new(StringComparer.Ordinal);
+    private readonly SecretMasking _masking;
     private RunRecord _run;
     private DateTimeOffset _lastCheckpoint;
     private int _problemsShown;
     private bool _ended;
 
     private RunSession(RunOptions options, GitDirectories directories, RunStore store, RunRecord run, string scratch,
-        Task<HostInfo> host, Task<SortedDictionary<string, string>> runtimes)
+        Task<HostInfo> host, Task<SortedDictionary<string, string>> runtimes, SecretMasking masking)
     {
+        _masking = masking;
         _options = options;
         _directories = directories;
         _store = store;
@@ -71,10 +73,14 @@ public sealed class RunSession : IDisposable
             var startedAt = DateTimeOffset.UtcNow;
             var id = RunId.New(startedAt).Value;
             var process = RecorderProcess.Current();
-            var environment = EnvironmentCapture.Capture(EnvironmentOfChild(options.ExtraEnvironment));
+            // What is recorded is masked; the command still gets the real values (GITTRACK_PARAMS, argv, env).
+            var masking = new SecretMasking();
+            var environment = EnvironmentCapture.Capture(EnvironmentOfChild(options.ExtraEnvironment), masking);
             var source = snapshot.GetAwaiter().GetResult();
             foreach (var skipped in source.SkippedFiles)
-                options.Warn?.Invoke($"left out of the code snapshot (untracked and over {WorkTreeSnapshot.DefaultMaxUntrackedBytes >> 20} MB; store it with --artifact): {skipped}");
+                options.Warn?.Invoke(source.SecretFiles.Contains(skipped)
+                    ? $"left out of the code snapshot (untracked, and named like a file of secrets; git config gittrack.secretFiles changes the list): {skipped}"
+                    : $"left out of the code snapshot (untracked and over {WorkTreeSnapshot.DefaultMaxUntrackedBytes >> 20} MB; store it with --artifact): {skipped}");
 
             scratch = Path.Combine(directories.GitTrackDir, "active", id);
             Directory.CreateDirectory(scratch);
@@ -98,8 +104,8 @@ public sealed class RunSession : IDisposable
                 Params = new SortedDictionary<string, object>(options.Params.ToDictionary(), StringComparer.Ordinal),
                 Tags = new SortedDictionary<string, string>(options.Tags.ToDictionary(), StringComparer.Ordinal),
             };
-            record = store.Create(record);
-            return new RunSession(options, directories, store, record, scratch, host, runtimes);
+            record = store.Create(masking.Record(record));
+            return new RunSession(options, directories, store, record, scratch, host, runtimes, masking);
         }
         catch
         {
@@ -218,12 +224,12 @@ public sealed class RunSession : IDisposable
         long problems = _accumulator.Problems.Count + _accumulator.UnlistedProblems;
         if (problems > 0)
             tags["gittrack.skipped_events"] = problems.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return _run with
+        return _masking.Record(_run with
         {
             Params = parameters,
             Tags = tags,
             Metrics = new SortedDictionary<string, double>(_accumulator.LastValues.ToDictionary(), StringComparer.Ordinal),
-        };
+        });
     }
 
     /// <summary>
@@ -266,10 +272,8 @@ public sealed class RunSession : IDisposable
                 return _run;
             Ingest(final: true);
             var cache = ArtifactCache.Open(_directories);
-            var log = StoreLog(cache);
             var artifacts = StoreArtifacts(cache);
-
-            _run = Current() with
+            var ended = Current() with
             {
                 Status = status,
                 ExitCode = exitCode,
@@ -279,8 +283,12 @@ public sealed class RunSession : IDisposable
                 Host = host,
                 Runtimes = runtimes ?? _run.Runtimes,
                 Artifacts = artifacts,
-                Log = log,
             };
+            ended = _masking.Record(ended); // the error, set above
+            // Masked last: the record's masking found every secret value the log should lose too.
+            LogMasking.Apply(LogPath, _masking.Found);
+            var log = StoreLog(cache);
+            _run = ended with { Log = log };
             _store.Save(_run, _unsaved);
             _unsaved.Clear();
             _ended = true;
@@ -321,6 +329,12 @@ public sealed class RunSession : IDisposable
                 _options.Warn?.Invoke($"artifact outside the repository not stored: {path} (save artifacts inside the work tree)");
                 continue;
             }
+            if (WorkTreePath.Problem(relative) is { } problem && relative.Length > 0)
+            {
+                // Never recorded: a reader refuses it (docs/format.md), so it would cost the whole run.
+                _options.Warn?.Invoke($"artifact not stored: {relative} ({problem})");
+                continue;
+            }
             var kind = RegularFile.KindOf(path, followLinks: true);
             if (kind is not (FileKind.Regular or FileKind.Directory or FileKind.Missing))
                 _options.Warn?.Invoke($"artifact not stored: {relative} is {RegularFile.Describe(kind)}, not a file (reading it might never end)");
@@ -338,6 +352,11 @@ public sealed class RunSession : IDisposable
                         continue;
                     }
                     var fileRelative = RelativeToWorkTree(_directories.WorkTree, file);
+                    if (WorkTreePath.Problem(fileRelative) is { } fileProblem)
+                    {
+                        _options.Warn?.Invoke($"artifact not stored: {fileRelative} ({fileProblem})");
+                        continue;
+                    }
                     entries[fileRelative] = new ArtifactEntry(fileRelative, cache.AddFile(file), new FileInfo(file).Length);
                 }
             }
