@@ -15,7 +15,7 @@ public sealed class TextTable(IReadOnlyList<string> columns)
 
     public int RowCount => _rows.Count;
 
-    public IReadOnlyList<string> Headers => headers;
+    public IReadOnlyList<string> Headers => _headers;
 
     /// <summary>The cells of row <paramref name="index"/>, as added.</summary>
     public IReadOnlyList<string> Row(int index) => _rows[index];
