@@ -85,15 +85,9 @@ public sealed class ArtifactCache
         if (index.Lookup(fullPath, before) is { } known && ObjectStamp(known.Key) == known.Object)
         {
             // The add refreshes the object's time for gc (Touch), which changes its stamp: the index then remembers
-            // the new one, or the next add would take the object for changed. An object written or refreshed within
-            // the last minute is left as it is (gc keeps it anyway), so repeated adds rewrite nothing.
-            long nowNs = (DateTime.UtcNow - DateTime.UnixEpoch).Ticks * 100;
-            if (known.Object.MtimeNs < nowNs - RefreshAfter.Ticks * 100)
-            {
-                Touch(known.Key);
-                if (ObjectStamp(known.Key) is { } touched)
-                    SaveIndexEntry(index, fullPath, before, known.Key, touched);
-            }
+            // the new one, or the next add would take the object for changed.
+            if (Touch(known.Key) && ObjectStamp(known.Key) is { } touched)
+                SaveIndexEntry(index, fullPath, before, known.Key, touched);
             progress?.Report(before.Size);
             return known.Key;
         }
@@ -132,7 +126,7 @@ public sealed class ArtifactCache
     {
         SweepStaleTemporaries();
         var key = ObjectWriter.Write(content, ObjectsRoot, progress, cancellation).Key;
-        Touch(key);
+        _ = Touch(key);
         return key;
     }
 
@@ -141,15 +135,23 @@ public sealed class ArtifactCache
     /// <c>gittrack gc</c>'s grace period counts from the last add: a recorder that is about to commit a run
     /// referencing an old, unreferenced object never sees it collected in between.
     /// </summary>
-    private void Touch(Blake3Hash key)
+    private bool Touch(Blake3Hash key)
     {
         try
         {
-            File.SetLastWriteTimeUtc(PathOf(key), DateTime.UtcNow);
+            var path = PathOf(key);
+            var now = DateTime.UtcNow;
+            // Written or refreshed within the last minute: left as it is (gc keeps it anyway), so repeated adds of the
+            // same content change nothing on disk, and the stat index's record of the object stays true.
+            if (File.GetLastWriteTimeUtc(path) > now - RefreshAfter)
+                return false;
+            File.SetLastWriteTimeUtc(path, now);
+            return true;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // Another user's object in a shared cache: the grace period then counts from its first add.
+            return false;
         }
     }
 
