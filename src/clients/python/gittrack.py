@@ -13,6 +13,7 @@ says the script is not being tracked, so the same script runs everywhere.
 """
 
 import atexit
+import collections
 import json
 import math
 import os
@@ -31,11 +32,15 @@ _FLUSH_LINES = 65536      # and a buffer never grows past this many lines
 
 
 class _Writer:
-    """Buffers event lines and appends them to the events file at most every second."""
+    """Buffers event lines and appends them to the events file at most every second.
+
+    The buffer is a deque: threads append to its right while flush() takes lines from its left, both atomic, so a
+    line appended while a flush runs stays for the next one (a list swapped out by the flush could take a line
+    after it was written, and lose it)."""
 
     def __init__(self, path):
         self._path = path
-        self._lines = []
+        self._lines = collections.deque()
         self._file = None
         self._lock = threading.Lock()
         self._last_flush = time.monotonic()
@@ -52,14 +57,16 @@ class _Writer:
 
     def flush(self):
         with self._lock:
-            # Swapping the list is atomic under the GIL, so add() needs no lock.
-            lines, self._lines = self._lines, []
+            lines = self._lines
+            count = len(lines)
             self._last_flush = time.monotonic()
-            if not lines:
+            if not count:
                 return
+            popleft = lines.popleft
+            text = "".join([popleft() for _ in range(count)])
             if self._file is None:
                 self._file = open(self._path, "a", encoding="utf-8")
-            self._file.write("".join(lines))
+            self._file.write(text)
             self._file.flush()
 
     def _flush_periodically(self):
@@ -160,17 +167,72 @@ def run_id():
     return os.environ.get("GITTRACK_RUN_ID") or None
 
 
+class _Params(dict):
+    """The run's params: a dict whose ``get(name, default)`` and ``setdefault(name, default)`` record a default the run
+    lacks as the run's param, as MLflow's and W&B's config APIs do. gittrack keeps a value given with ``--param``, a
+    params file or ``log_param`` over any default, and the first default read of a name (docs/protocol.md). Only a
+    bool, int, float or str default is recorded; ``None``, lists and objects are returned but not recorded."""
+
+    __slots__ = ()
+
+    def get(self, name, default=None):
+        try:
+            return self[name]
+        except KeyError:
+            if default is not None:
+                _record_default(name, default)
+            return default
+
+    def setdefault(self, name, default=None):
+        if name not in self and default is not None:
+            _record_default(name, default)
+        return dict.setdefault(self, name, default)
+
+
+def _record_default(name, value):
+    writer = _writer
+    if writer is None or not isinstance(name, str) or not name:
+        return
+    try:
+        text = _param_value(value, name)
+    except TypeError:
+        return
+    writer.add('{"type":"param","name":%s,"value":%s,"default":true}\n' % (_json_name(name, "param"), text))
+
+
 def params():
-    """The run's params as a dict (dotted names for nested ones), or {} when not tracked."""
+    """The run's params as a dict (dotted names for nested ones), or an empty one when not tracked.
+
+    ``params().get("epochs", 30)`` returns 30 when the run has no ``epochs``, and records 30 as the run's param."""
     path = os.environ.get("GITTRACK_PARAMS")
     if not path:
-        return {}
+        return _Params()
     with open(path, encoding="utf-8") as f:
-        return json.load(f)
+        return _Params(json.load(f))
+
+
+def _step(step, name):
+    """A step as an int: ints, numpy integers, floats without a fraction (3.0); anything else is a TypeError,
+    as the protocol refuses it (``%d`` would silently turn 3.7 into 3)."""
+    kind = type(step)
+    if kind is not bool:
+        if kind is float:
+            if step.is_integer():
+                return int(step)
+        elif hasattr(step, "__index__"):
+            return step.__index__()
+        elif hasattr(step, "item") and getattr(step, "ndim", 0) == 0 and getattr(step, "size", 1) == 1:
+            try:
+                return _step(step.item(), name)
+            except TypeError:
+                pass
+    raise TypeError(f"gittrack: metric {name!r}: step must be an integer, got {step!r} ({kind.__name__})")
 
 
 def log_metric(name, value, step=None):
     """Logs one value of a metric; ``step`` (an int) places it on the x axis."""
+    if step is not None and type(step) is not int:
+        step = _step(step, name)
     writer = _writer
     if writer is None:
         _untracked()

@@ -4,6 +4,7 @@
 //
 //   GITTRACK_UI_URL=http://127.0.0.1:PORT/ node e2e/run.mjs checks '{"xss":"<img ...>","a":"run_001","b":"run_002"}'
 //   GITTRACK_UI_URL=... node e2e/run.mjs edits '{"run":"ID","note":"...","tag":"k=v","name":"new-name"}'   (server with --allow-edits)
+//   GITTRACK_UI_URL=... node e2e/run.mjs params '{"a":"RUN","b":"RUN","key":"x"}'   (a param's text in the table, run view, compare)
 //   GITTRACK_UI_URL=... node e2e/run.mjs timing '{"big":"RUN_WITH_1M_POINTS"}'   (docs/benchmarks.md "Web UI")
 //
 // GITTRACK_SCREENSHOTS=DIR saves docs/ui-*.png style screenshots of the views.
@@ -39,6 +40,7 @@ try {
   else if (mode === "timing") await timing(page, args);
   else if (mode === "grow") await grow(page, args);
   else if (mode === "edits") await edits(page, args);
+  else if (mode === "params") await params(page, args);
   else throw new Error(`unknown mode ${mode}`);
 } catch (error) {
   result.error = String(error?.stack ?? error);
@@ -220,4 +222,25 @@ async function edits(page, { run, note, tag, name }) {
   await page.waitForSelector("#runs-table");
   await page.waitForFunction((n) => ![...document.querySelectorAll("#runs-table a.run-link")].some((l) => l.textContent === n), name, { timeout: 20000 });
   s.namesAfterHide = await page.locator("#runs-table a.run-link").allTextContents();
+}
+
+// How a param reads on the page: the runs table's column, the run view's params table and the compare table.
+async function params(page, { a, b, key }) {
+  const s = result.steps;
+  await page.goto(url);
+  await page.waitForSelector("#runs-table tr.run-row");
+  const column = await page.locator(`#runs-table th[data-column="p:${key}"]`).evaluate((th) => [...th.parentElement.children].indexOf(th));
+  s.table = await page.locator("#runs-table tr.run-row").evaluateAll((rows, i) => Object.fromEntries(rows.map((r) =>
+    [r.querySelector("a.run-link").textContent, r.children[i].textContent])), column);
+  await page.locator("#runs-table a.run-link", { hasText: a }).first().click();
+  await page.waitForSelector("#run-params");
+  s.run = await page.locator("#run-params tr").evaluateAll((rows) => Object.fromEntries(rows.map((r) =>
+    [r.querySelector("th").textContent, r.querySelector("td").textContent])));
+  await page.goto(url);
+  await page.waitForSelector("#runs-table tr.run-row");
+  for (const name of [a, b]) await page.locator("#runs-table tr.run-row", { has: page.locator("a.run-link", { hasText: name }) }).first().locator("input.select-run").check();
+  await page.click("#compare-button");
+  await page.waitForSelector("#compare-table");
+  s.compare = await page.locator("#compare-table tr", { has: page.locator("th", { hasText: new RegExp(`^${key}$`) }) }).locator("td").allTextContents();
+  s.compareDiffers = await page.locator("#compare-table tr.differs th").allTextContents();
 }
