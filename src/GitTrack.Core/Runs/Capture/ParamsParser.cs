@@ -74,21 +74,17 @@ public static partial class ParamsParser
         try
         {
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.SequentialScan);
-            var buffer = new byte[Math.Min(MaxFileBytes + 1L, stream.CanSeek ? Math.Max(stream.Length, 0) + 1 : MaxFileBytes + 1L)];
-            var total = 0;
-            while (total < buffer.Length)
+            using var content = new MemoryStream();
+            var chunk = new byte[81920];
+            int read;
+            while ((read = stream.Read(chunk, 0, chunk.Length)) > 0)
             {
-                var read = stream.Read(buffer, total, buffer.Length - total);
-                if (read == 0)
-                    break;
-                total += read;
-                if (total == buffer.Length && buffer.Length <= MaxFileBytes)
-                    Array.Resize(ref buffer, (int)Math.Min(MaxFileBytes + 1L, buffer.Length * 2L));
+                content.Write(chunk, 0, read);
+                if (content.Length > MaxFileBytes)
+                    throw new InvalidInputException($"params file {path} is over {MaxFileBytes >> 20} MiB",
+                        "a params file holds settings; pass large data as a file path param or an --artifact");
             }
-            if (total > MaxFileBytes)
-                throw new InvalidInputException($"params file {path} is over {MaxFileBytes >> 20} MiB",
-                    "a params file holds settings; pass large data as a file path param or an --artifact");
-            return new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetString(buffer, 0, total).TrimStart('\uFEFF');
+            return Encoding.UTF8.GetString(content.GetBuffer(), 0, (int)content.Length).TrimStart('\uFEFF');
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
