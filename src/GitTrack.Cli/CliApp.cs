@@ -42,6 +42,8 @@ public static class CliApp
         var root = BuildRoot(context);
         if (args.Length == 0)
             args = ["--help"];
+        // gittrack run [OPTIONS] CMD ARGS...: the options after CMD are the command's (TrailingCommandLine).
+        args = TrailingCommandLine.Separate(root, args);
         var parseResult = root.Parse(args);
         if (parseResult.Errors.Count > 0)
         {

@@ -168,4 +168,26 @@ public sealed class UiBrowserTests : IDisposable
         foreach (var status in s.GetProperty("traversal").EnumerateObject())
             Assert.True(status.Value.GetInt32() is 400 or 404, $"{status.Name} answered {status.Value}");
     }
+
+    [SkippableFact]
+    public void Page_shows_a_float_param_as_a_float_in_the_table_the_run_and_the_comparison()
+    {
+        SkipUnlessBrowserAvailable();
+        foreach (var (name, x, n) in new[] { ("ones", "1.0", "1"), ("halves", "2.5", "1") })
+        {
+            var result = GitTrackProcess.Run(_repo, "run", "-n", name, "-p", $"x={x}", "-p", $"n={n}", "-p", "same=1.0", "--", "true");
+            Assert.True(result.ExitCode == 0, result.Stderr);
+        }
+        using var ui = new UiProcess(_repo);
+
+        var s = RunScript(ui, "params", new { a = "ones", b = "halves", key = "x" }).GetProperty("steps");
+
+        Assert.Equal("1.0", s.GetProperty("table").GetProperty("ones").GetString());
+        Assert.Equal("2.5", s.GetProperty("table").GetProperty("halves").GetString());
+        Assert.Equal("1.0", s.GetProperty("run").GetProperty("x").GetString());
+        Assert.Equal("1", s.GetProperty("run").GetProperty("n").GetString());
+        Assert.Equal("1.0", s.GetProperty("run").GetProperty("same").GetString());
+        Assert.Equal(["1.0", "2.5"], s.GetProperty("compare").EnumerateArray().Select(c => c.GetString()!).Order());
+        Assert.Contains("x", s.GetProperty("compareDiffers").EnumerateArray().Select(c => c.GetString()));
+    }
 }

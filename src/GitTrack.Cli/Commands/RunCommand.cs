@@ -7,7 +7,10 @@ using GitTrack.Core.Runs.Capture;
 
 namespace GitTrack.Cli.Commands;
 
-/// <summary><c>gittrack run [options] -- CMD [ARGS...]</c>: runs a command and records it as a run.</summary>
+/// <summary>
+/// <c>gittrack run [options] [--] CMD [ARGS...]</c>: runs a command and records it as a run. Options after the
+/// command's first word are the command's (<see cref="TrailingCommandLine"/>).
+/// </summary>
 public static class RunCommand
 {
     public static Command Create(CommandContext context)
@@ -20,7 +23,7 @@ public static class RunCommand
         var artifact = new Option<string[]>("--artifact", "-a") { Description = "A file or folder to store with the run when it ends; repeatable" };
         var mlflow = new Option<bool>("--mlflow") { Description = "Serve MLflow's tracking API to the command (MLFLOW_TRACKING_URI): unchanged MLflow scripts record into this run (also: git config gittrack.mlflow true)" };
         var mlflowOverride = new Option<bool>("--mlflow-override") { Description = "With --mlflow: set MLFLOW_TRACKING_URI even when the environment already has one" };
-        var command = new Argument<string[]>("command") { Description = "The command to run, after '--'", Arity = ArgumentArity.ZeroOrMore };
+        var command = new Argument<string[]>("command") { Description = "The command to run and its arguments; options after its first word are its own ('--' before it is allowed, not needed)", Arity = ArgumentArity.ZeroOrMore };
 
         var run = new Command("run", "Run a command and record it (params, metrics, logs, artifacts, code) as a run")
         {
@@ -28,7 +31,7 @@ public static class RunCommand
         };
         run.SetAction(parseResult =>
         {
-            var argv = parseResult.GetValue(command) ?? [];
+            var argv = TrailingCommandLine.CommandLineOf(parseResult.GetValue(command) ?? [], "run");
             var fileParams = parseResult.GetValue(paramsFile) is { } file
                 ? ParamsParser.ReadFile(context.FullPath(file))
                 : new SortedDictionary<string, object>(StringComparer.Ordinal);
@@ -67,7 +70,7 @@ public static class RunCommand
             context.Error.WriteLine(TerminalText.Escape($"gittrack: {recorded.Name} ({recorded.Id[..8]}) {status}{duration}{why}; see: gittrack show {recorded.Name}"));
             return outcome.ExitCode;
         });
-        return run;
+        return TrailingCommandLine.Mark(run);
     }
 
     /// <summary>GITTRACK_CHECKPOINT_SECONDS (a positive number, fractions allowed), else the default 5 s.</summary>

@@ -218,6 +218,8 @@ public sealed class RunSession : IDisposable
         var parameters = new SortedDictionary<string, object>(_options.Params.ToDictionary(), StringComparer.Ordinal);
         foreach (var (name, value) in _accumulator.Params)
             parameters[name] = value;
+        foreach (var (name, value) in _accumulator.DefaultParams)
+            parameters.TryAdd(name, value); // a default read in code never overrides a value the run was given
         var tags = new SortedDictionary<string, string>(_options.Tags.ToDictionary(), StringComparer.Ordinal);
         foreach (var (name, value) in _accumulator.Tags)
             tags[name] = value;

@@ -5,6 +5,7 @@
 //   GITTRACK_UI_URL=http://127.0.0.1:PORT/ node e2e/run.mjs checks '{"xss":"<img ...>","a":"run_001","b":"run_002"}'
 //   GITTRACK_UI_URL=... node e2e/run.mjs edits '{"run":"ID","note":"...","tag":"k=v","name":"new-name"}'   (server with --allow-edits)
 //   GITTRACK_UI_URL=... node e2e/run.mjs system '{"running":"RUN_NAME","ended":"RUN_NAME"}'   (system metrics: table column, run section)
+//   GITTRACK_UI_URL=... node e2e/run.mjs params '{"a":"RUN","b":"RUN","key":"x"}'   (a param's text in the table, run view, compare)
 //   GITTRACK_UI_URL=... node e2e/run.mjs timing '{"big":"RUN_WITH_1M_POINTS"}'   (docs/benchmarks.md "Web UI")
 //
 // GITTRACK_SCREENSHOTS=DIR saves docs/ui-*.png style screenshots of the views.
@@ -41,6 +42,7 @@ try {
   else if (mode === "grow") await grow(page, args);
   else if (mode === "edits") await edits(page, args);
   else if (mode === "system") await system(page, args);
+  else if (mode === "params") await params(page, args);
   else throw new Error(`unknown mode ${mode}`);
 } catch (error) {
   result.error = String(error?.stack ?? error);
@@ -242,4 +244,25 @@ async function system(page, { running, ended }) {
   s.mainCharts = await page.locator("#charts .chart-title").allTextContents();
   s.metricRows = await page.locator("#run-metrics th").allTextContents();
   if (shots) await page.screenshot({ path: join(shots, "ui-system.png"), fullPage: true });
+}
+
+// How a param reads on the page: the runs table's column, the run view's params table and the compare table.
+async function params(page, { a, b, key }) {
+  const s = result.steps;
+  await page.goto(url);
+  await page.waitForSelector("#runs-table tr.run-row");
+  const column = await page.locator(`#runs-table th[data-column="p:${key}"]`).evaluate((th) => [...th.parentElement.children].indexOf(th));
+  s.table = await page.locator("#runs-table tr.run-row").evaluateAll((rows, i) => Object.fromEntries(rows.map((r) =>
+    [r.querySelector("a.run-link").textContent, r.children[i].textContent])), column);
+  await page.locator("#runs-table a.run-link", { hasText: a }).first().click();
+  await page.waitForSelector("#run-params");
+  s.run = await page.locator("#run-params tr").evaluateAll((rows) => Object.fromEntries(rows.map((r) =>
+    [r.querySelector("th").textContent, r.querySelector("td").textContent])));
+  await page.goto(url);
+  await page.waitForSelector("#runs-table tr.run-row");
+  for (const name of [a, b]) await page.locator("#runs-table tr.run-row", { has: page.locator("a.run-link", { hasText: name }) }).first().locator("input.select-run").check();
+  await page.click("#compare-button");
+  await page.waitForSelector("#compare-table");
+  s.compare = await page.locator("#compare-table tr", { has: page.locator("th", { hasText: new RegExp(`^${key}$`) }) }).locator("td").allTextContents();
+  s.compareDiffers = await page.locator("#compare-table tr.differs th").allTextContents();
 }

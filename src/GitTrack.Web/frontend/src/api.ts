@@ -16,6 +16,8 @@ export interface RunSummary {
   note: string | null;
   removed_at?: string;
   params: Record<string, Scalar>;
+  /** Each param's type: JSON numbers cannot tell a float 1.0 from an integer 1 once parsed. */
+  param_types: Record<string, "integer" | "float" | "boolean" | "string">;
   metrics: Record<string, number | string>;
   tags: Record<string, string>;
 }

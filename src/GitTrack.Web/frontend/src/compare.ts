@@ -1,6 +1,6 @@
 // The compare view: the chosen runs overlaid on one chart per metric, params and metrics side by side with the
 // differences marked, a scatter of a param against a metric, and the code diff between two of the runs.
-import { h, clear, formatValue } from "./dom";
+import { h, clear, formatValue, formatParam } from "./dom";
 import { api, type CompareData, type Series } from "./api";
 import { lineChart, scatterChart, palette } from "./charts";
 import { chartControlBar, type ChartControls } from "./run";
@@ -24,17 +24,19 @@ export async function compareView(host: HTMLElement, ids: string[], controls: Ch
   const drawTable = () => {
     clear(table);
     table.appendChild(h("tr", {}, h("th", {}, ""), ...runs().map((r) => h("th", {}, r.name))));
-    const section = (title: string, pick: (r: (typeof data.runs)[0]["run"]) => Record<string, unknown>) => {
+    type Run = (typeof data.runs)[0]["run"];
+    const section = (title: string, pick: (r: Run) => Record<string, unknown>,
+      format: (r: Run, key: string, value: unknown) => string = (_r, _key, value) => formatValue(value)) => {
       const keys = [...new Set(runs().flatMap((r) => Object.keys(pick(r))))].sort();
       if (keys.length === 0) return;
       table.appendChild(h("tr", { class: "section" }, h("th", { colspan: runs().length + 1 }, title)));
       for (const key of keys) {
-        const values = runs().map((r) => formatValue(pick(r)[key]));
+        const values = runs().map((r) => format(r, key, pick(r)[key]));
         const differs = new Set(values).size > 1;
         table.appendChild(h("tr", { class: differs ? "differs" : "" }, h("th", {}, key), ...values.map((v) => h("td", {}, v))));
       }
     };
-    section("params", (r) => r.params);
+    section("params", (r) => r.params, (r, key, value) => formatParam(value, r.param_types?.[key]));
     section("metrics (last)", (r) => r.metrics);
     section("tags", (r) => r.tags);
   };

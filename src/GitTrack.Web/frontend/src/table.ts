@@ -1,6 +1,6 @@
 // The runs table: sortable columns (params and metrics included), nested runs under their parents (collapsible),
 // a selection of runs to compare. Only the rows in view are in the DOM, so 10,000 runs scroll as 30.
-import { h, clear, formatValue, formatDuration, formatTime, statusBadge } from "./dom";
+import { h, clear, formatValue, formatParam, formatDuration, formatTime, statusBadge } from "./dom";
 import type { RunSummary, Scalar } from "./api";
 import { isSystemMetric, showsSystemColumn, systemUse } from "./system";
 
@@ -177,6 +177,7 @@ export function runsTable(host: HTMLElement, state: TableState, callbacks: Table
         case "status": td.appendChild(statusBadge(run.status)); break;
         case "started": td.textContent = formatTime(run.started_at); break;
         case "duration": td.textContent = formatDuration(run.duration_s); break;
+        case "param": td.textContent = formatParam(valueOf(run, column), run.param_types?.[column.key!]); break;
         default: td.textContent = formatValue(valueOf(run, column));
       }
       tr.appendChild(td);
