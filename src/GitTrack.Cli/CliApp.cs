@@ -12,6 +12,7 @@ public static class CliApp
         root.Subcommands.Add(VersionCommand.Create(context));
         root.Subcommands.Add(HookCommand.Create(context));
         root.Subcommands.Add(RunCommand.Create(context));
+        root.Subcommands.Add(SweepCommand.Create(context));
         root.Subcommands.Add(LsCommand.Create(context));
         root.Subcommands.Add(ShowCommand.Create(context));
         root.Subcommands.Add(CacheCommand.Create(context));
