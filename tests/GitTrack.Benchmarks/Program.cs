@@ -14,6 +14,7 @@ IBenchmark[] benchmarks =
     new DiffBenchmark(),
     new CheckoutBenchmark(),
     new HistoryBenchmark(),
+    new SweepBenchmark(),
 ];
 
 if (args.Length == 0 || args[0] is "-h" or "--help" or "list")

@@ -207,6 +207,7 @@ public sealed class SweepTests : IDisposable
         // Trials wait for a release file: without it they run until signalled.
         _repo.WriteFile("wait.sh", """
             #!/bin/sh
+            trap 'exit 130' INT TERM
             touch "$OUT/started.$$"
             while [ ! -f "$OUT/release" ]; do sleep 0.1; done
             echo '{"type":"metric","name":"loss","value":1}' >> "$GITTRACK_EVENTS"

@@ -38,7 +38,7 @@ export async function manyView(host: HTMLElement, source: ManySource, query: URL
   const load = async () => {
     if (source.kind === "sweep") {
       parent = await api.run(source.id);
-      runs = (await api.runs(`parent = ${parent.id}`)).runs;
+      runs = (await api.runs(`parent = "${parent.id}"`)).runs;
     } else if (source.kind === "filter") {
       runs = (await api.runs(source.filter)).runs;
     } else {
