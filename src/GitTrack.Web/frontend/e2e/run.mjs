@@ -8,8 +8,11 @@
 //   GITTRACK_UI_URL=... node e2e/run.mjs sweep '{"sweep":"PARENT_ID","param":"lr","metric":"loss","once":"final_acc"}'   (a recorded sweep)
 //
 // GITTRACK_SCREENSHOTS=DIR saves docs/ui-*.png style screenshots of the views.
+// GITTRACK_UI_PAGE_DIR=DIR serves the page's files from DIR (a `vite build` output, such as ../wwwroot) instead of the
+// copy embedded in the server, to try a page change without rebuilding gittrack.
 import { chromium } from "playwright-core";
 import { join } from "node:path";
+import { readFileSync, existsSync } from "node:fs";
 import { execFileSync, spawn } from "node:child_process";
 
 const url = process.env.GITTRACK_UI_URL;
@@ -27,6 +30,15 @@ const browser = await chromium.launch({
 const result = { dialogs: [], consoleErrors: [], steps: {} };
 try {
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const pageDir = process.env.GITTRACK_UI_PAGE_DIR;
+  if (pageDir)
+    await context.route((u) => !u.pathname.startsWith("/api/"), async (route) => {
+      const path = new URL(route.request().url()).pathname;
+      const file = join(pageDir, path === "/" ? "index.html" : path);
+      if (!existsSync(file)) return route.continue();
+      const type = file.endsWith(".js") ? "text/javascript" : file.endsWith(".css") ? "text/css" : "text/html";
+      await route.fulfill({ status: 200, contentType: type, body: readFileSync(file) });
+    });
   const page = await context.newPage();
   page.on("dialog", async (dialog) => {
     result.dialogs.push(dialog.message());
@@ -264,6 +276,7 @@ async function sweep(page, context, { sweep, param, metric, once }) {
   s.scatterCount = Number(await scatter.getAttribute("data-count"));
   const marks = JSON.parse(await scatter.getAttribute("data-marks"));
   const canvas = scatter.locator("canvas");
+  await scatter.scrollIntoViewIfNeeded();
   const box = await canvas.boundingBox();
   s.hovered = [];
   s.paintedMarks = 0;
@@ -283,6 +296,7 @@ async function sweep(page, context, { sweep, param, metric, once }) {
   await page.mouse.move(0, 0);
 
   // Brushing the param's axis over its upper half keeps only the runs there, in the plot and in the table.
+  await pc.scrollIntoViewIfNeeded();
   const axisX = Number(await page.locator(`#parcoords .pc-axis[data-key="p:${param}"]`).getAttribute("data-x"));
   const top = Number(await pc.getAttribute("data-top"));
   const bottom = Number(await pc.getAttribute("data-bottom"));

@@ -28,7 +28,8 @@ export function barChart(title: string, bars: Bar[], height = 240): HTMLElement 
     // Bars grow from zero when zero is near the data, else from the axis' bottom (a loss of 0.91..0.93 stays readable).
     const low = Math.min(...values), high = Math.max(...values);
     const fromZero = low >= 0 ? low <= high * 0.5 || low === high : high <= 0 || high >= low * 0.5;
-    const sy = scale(fromZero ? [...values, 0] : values, hgt - MARGIN.bottom, MARGIN.top + 4, false);
+    // Away from zero the axis starts a little below the lowest value, so the lowest bar still shows.
+    const sy = scale(fromZero ? [...values, 0] : [...values, low - (high - low) * 0.15], hgt - MARGIN.bottom, MARGIN.top + 4, false);
     drawYAxis(ctx, sy, MARGIN.left, MARGIN.top, hgt - MARGIN.bottom);
     const base = fromZero ? sy.to(0) : hgt - MARGIN.bottom;
     const slot = (width - MARGIN.left - MARGIN.right) / Math.max(1, bars.length);

@@ -16,7 +16,7 @@ export async function compareView(host: HTMLElement, ids: string[], controls: Ch
   const legend = h("div", { class: "legend", id: "compare-legend" });
   const table = h("table", { class: "kv compare", id: "compare-table" });
   const charts = h("div", { id: "charts" });
-  const scatterBox = h("div", { id: "scatter" });
+  const scatterBox = h("div", { id: "scatter", class: "charts" });
   const diffBox = h("div", { id: "diff" });
 
   const drawLegend = () => {

@@ -84,6 +84,9 @@ export async function manyView(host: HTMLElement, source: ManySource, query: URL
   const renderTable = runsTable(tableHost, tableState, { onChange: () => undefined, onLayout: writeState });
   const showTable = () => {
     const shown = active ? runs.filter((_, i) => active![i]) : runs;
+    // As tall as its rows, up to 15 of them; the rest scroll.
+    const scroller = tableHost.querySelector<HTMLElement>(".scroller");
+    if (scroller) scroller.style.height = `${Math.min(15, Math.max(3, shown.length)) * 28 + 40}px`;
     renderTable(shown);
     brushNote.textContent = active ? `${shown.length} of ${runs.length} runs inside the brushes (click an axis to clear its brush)` : `${runs.length} runs; drag along an axis to brush`;
   };

@@ -70,7 +70,8 @@ export interface Scale {
   ticks(): number[];
 }
 
-export function scale(values: number[], a: number, b: number, allowLog = true): Scale {
+/** A scale over `values` onto [a, b]; `pad` widens the range by that fraction at each end (so marks stay off the axes). */
+export function scale(values: number[], a: number, b: number, allowLog = true, pad = 0): Scale {
   const finite = values.filter((v) => Number.isFinite(v));
   let min = finite.length ? Math.min(...finite) : 0;
   let max = finite.length ? Math.max(...finite) : 1;
@@ -82,9 +83,15 @@ export function scale(values: number[], a: number, b: number, allowLog = true): 
     max += pad;
   }
   if (log) {
-    const lmin = Math.log10(min), lmax = Math.log10(max);
+    const span = Math.log10(max) - Math.log10(min);
+    const lmin = Math.log10(min) - span * pad, lmax = Math.log10(max) + span * pad;
+    min = Math.pow(10, lmin);
+    max = Math.pow(10, lmax);
     return { min, max, log, to: (v) => a + ((Math.log10(v) - lmin) / (lmax - lmin)) * (b - a), ticks: () => logTicks(min, max) };
   }
+  const span = max - min;
+  min -= span * pad;
+  max += span * pad;
   return { min, max, log, to: (v) => a + ((v - min) / (max - min)) * (b - a), ticks: () => ticks(min, max) };
 }
 

@@ -16,6 +16,11 @@ export interface ScatterPoint {
 const MARGIN = { left: 58, right: 14, top: 12, bottom: 38 };
 const RADIUS = 4.5;
 
+/** The k-th sideways offset for marks on one spot: 0, +6, -6, +12, -12 ... pixels. */
+function dodge(k: number): number {
+  return k <= 0 ? 0 : (k % 2 === 1 ? 1 : -1) * Math.ceil(k / 2) * (RADIUS + 1.5);
+}
+
 export function scatterPlot(xLabel: string, yLabel: string, points: ScatterPoint[], height = 260): HTMLElement {
   const box = h("div", { class: "chart scatter", "data-x": xLabel, "data-y": yLabel });
   box.appendChild(h("div", { class: "chart-title" }, `${yLabel} against ${xLabel}`, h("span", { class: "muted" }, `  ${points.length} runs`)));
@@ -27,8 +32,8 @@ export function scatterPlot(xLabel: string, yLabel: string, points: ScatterPoint
   area.appendChild(canvasHolder);
 
   responsiveCanvas(canvasHolder, height, ({ ctx, width, height: hgt }) => {
-    const sx = scale(points.map((p) => p.x), MARGIN.left + 8, width - MARGIN.right - 8);
-    const sy = scale(points.map((p) => p.y), hgt - MARGIN.bottom - 6, MARGIN.top + 6, false);
+    const sx = scale(points.map((p) => p.x), MARGIN.left, width - MARGIN.right, true, 0.06);
+    const sy = scale(points.map((p) => p.y), hgt - MARGIN.bottom, MARGIN.top, false, 0.08);
     drawYAxis(ctx, sy, MARGIN.left, MARGIN.top, hgt - MARGIN.bottom);
     // The x axis, its ticks below it.
     ctx.strokeStyle = "#bbb";
@@ -45,8 +50,16 @@ export function scatterPlot(xLabel: string, yLabel: string, points: ScatterPoint
       ctx.fillText(formatNumber(t), x, hgt - MARGIN.bottom + 5);
     }
     ctx.fillText(xLabel + (sx.log ? " (log)" : ""), (MARGIN.left + width - MARGIN.right) / 2, hgt - 15);
-    // Every run is a mark of its own; marks on the same spot are drawn translucent so they add up visibly.
-    marks = points.map((point) => ({ x: sx.to(point.x), y: sy.to(point.y), point }));
+    // Every run is a mark of its own. Runs with the same value (a grid repeats each value) that would land on the same
+    // spot are moved a few pixels aside in turn, so each shows; hover still names every run near the spot.
+    marks = [];
+    const spots: { x: number; y: number }[] = [];
+    for (const point of points) {
+      const x = sx.to(point.x), y = sy.to(point.y);
+      const k = spots.filter((p) => Math.abs(p.x - x) < RADIUS && Math.abs(p.y - y) < RADIUS).length;
+      spots.push({ x, y });
+      marks.push({ x: x + dodge(k), y, point });
+    }
     for (const mark of marks) {
       ctx.beginPath();
       ctx.arc(mark.x, mark.y, RADIUS, 0, Math.PI * 2);
