@@ -140,7 +140,16 @@ async function poll() {
     const { tip } = await api.version();
     live.textContent = "live";
     live.className = "ok";
-    if (lastTip !== undefined && tip !== lastTip && refresh) await refresh();
+    // While the reader works in the run editor, the view is not drawn again under them (their input and the
+    // editor's answer would be lost); the change is shown once they leave it.
+    const editing = !!document.activeElement?.closest("section.editor");
+    if (lastTip !== undefined && tip !== lastTip && refresh) {
+      if (editing) {
+        window.setTimeout(() => void poll(), 2000);
+        return;
+      }
+      await refresh();
+    }
     lastTip = tip;
   } catch {
     live.textContent = "server stopped";
