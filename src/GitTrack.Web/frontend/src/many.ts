@@ -40,7 +40,8 @@ export async function manyView(host: HTMLElement, source: ManySource, query: URL
       parent = await api.run(source.id);
       runs = (await api.runs(`parent = "${parent.id}"`)).runs;
     } else if (source.kind === "filter") {
-      runs = (await api.runs(source.filter)).runs;
+      // A sweep's own run holds its spaces, not values: its trials stand for it.
+      runs = (await api.runs(source.filter)).runs.filter((r) => !Object.prototype.hasOwnProperty.call(r.tags, "sweep.mode"));
     } else {
       const wanted = new Set(source.ids);
       runs = (await api.runs("")).runs.filter((r) => wanted.has(r.id));
