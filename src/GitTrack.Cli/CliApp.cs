@@ -13,6 +13,7 @@ public static class CliApp
         VersionCommand.UseForVersionOption(root, context);
         root.Subcommands.Add(HookCommand.Create(context));
         root.Subcommands.Add(RunCommand.Create(context));
+        root.Subcommands.Add(SweepCommand.Create(context));
         root.Subcommands.Add(LsCommand.Create(context));
         root.Subcommands.Add(ShowCommand.Create(context));
         root.Subcommands.Add(LogCommand.Create(context));

@@ -36,7 +36,7 @@ internal static class RunSelection
             throw new Core.Errors.InvalidInputException($"--limit {limit} is negative", "give a count of 0 or more");
         var runs = store.List(includeRemoved);
         WarnSkipped(store, warnings);
-        return RunQuery.Select(runs, RunSummaryFields.Instance, filter, sort, limit, QueryContext.System);
+        return RunQuery.Select(runs, RunSummaryFields.Instance, filter, sort, limit, QueryContext.WithNames(runs));
     }
 
     /// <summary>One warning line per entry of the runs branch the last listing could not read.</summary>

@@ -24,7 +24,8 @@ internal static partial class RunsApi
     public const int MaxPointsPerSeries = 2000;
     private const int MaxPatchBytes = 1 << 20;
     private const int MaxLogBytes = 4 << 20;
-    private const int MaxCompared = 20;
+    // A sweep's curves are overlaid in one request; the page asks for fewer points per series as the runs grow.
+    private const int MaxCompared = 200;
 
     public static void Map(IEndpointRouteBuilder app, RunsData data, UiOptions options, string token)
     {

@@ -1,8 +1,11 @@
-// The compare view: the chosen runs overlaid on one chart per metric, params and metrics side by side with the
-// differences marked, a scatter of a param against a metric, and the code diff between two of the runs.
+// The compare view: the chosen runs overlaid on one chart per metric (in a grid, system/ metrics apart), params and
+// metrics side by side with the differences marked, a scatter of a param against a metric (one mark per run), and
+// the code diff between two of the runs. "parallel coordinates" opens the same runs in the many-runs view.
 import { h, clear, formatValue, formatParam } from "./dom";
-import { api, type CompareData, type Series } from "./api";
-import { lineChart, scatterChart, palette } from "./charts";
+import { api, type CompareData } from "./api";
+import { palette } from "./charts";
+import { chartGrid } from "./grid";
+import { scatterPlot } from "./scatter";
 import { chartControlBar, type ChartControls } from "./run";
 
 export async function compareView(host: HTMLElement, ids: string[], controls: ChartControls): Promise<() => Promise<void>> {
@@ -12,8 +15,8 @@ export async function compareView(host: HTMLElement, ids: string[], controls: Ch
 
   const legend = h("div", { class: "legend", id: "compare-legend" });
   const table = h("table", { class: "kv compare", id: "compare-table" });
-  const charts = h("div", { class: "charts", id: "charts" });
-  const scatterBox = h("div", { id: "scatter" });
+  const charts = h("div", { id: "charts" });
+  const scatterBox = h("div", { id: "scatter", class: "charts" });
   const diffBox = h("div", { id: "diff" });
 
   const drawLegend = () => {
@@ -43,16 +46,7 @@ export async function compareView(host: HTMLElement, ids: string[], controls: Ch
 
   const drawCharts = () => {
     clear(charts);
-    const names = [...new Set(data.runs.flatMap((r) => r.series.map((s) => s.name)))].sort();
-    const width = Math.max(320, Math.min(760, (host.clientWidth || 1000) / 2 - 24));
-    for (const name of names) {
-      const lines: { label: string; series: Series }[] = [];
-      for (const r of data.runs) {
-        const series = r.series.find((s) => s.name === name);
-        lines.push({ label: r.run.name, series: series ?? { name, count: 0, x: [], y: [] } });
-      }
-      charts.appendChild(lineChart(name, lines, controls, width));
-    }
+    charts.appendChild(chartGrid(data.runs.map((r) => ({ id: r.run.id, label: r.run.name, series: r.series })), controls));
   };
 
   // Numeric params against numeric metrics, one point per run.
@@ -76,8 +70,8 @@ export async function compareView(host: HTMLElement, ids: string[], controls: Ch
     }
     const points = runs()
       .filter((r) => typeof r.params[xSelect.value] === "number" && typeof r.metrics[ySelect.value] === "number")
-      .map((r) => ({ x: r.params[xSelect.value] as number, y: r.metrics[ySelect.value] as number, label: r.name }));
-    scatterBox.appendChild(scatterChart(xSelect.value, ySelect.value, points, Math.min(760, host.clientWidth || 760)));
+      .map((r) => ({ id: r.id, x: r.params[xSelect.value] as number, y: r.metrics[ySelect.value] as number, label: r.name }));
+    scatterBox.appendChild(scatterPlot(xSelect.value, ySelect.value, points));
   };
   xSelect.addEventListener("change", drawScatter);
   ySelect.addEventListener("change", drawScatter);
@@ -124,7 +118,8 @@ export async function compareView(host: HTMLElement, ids: string[], controls: Ch
   };
 
   host.append(
-    h("h2", {}, `compare ${data.runs.length} runs`),
+    h("div", { class: "run-header" }, h("h2", {}, `compare ${data.runs.length} runs`),
+      h("a", { href: `#/plot?ids=${data.runs.map((r) => r.run.id).join(",")}`, id: "plot-link" }, "parallel coordinates")),
     legend,
     h("section", {}, h("h3", {}, "params and metrics"), h("p", { class: "muted" }, "rows that differ are marked"), table),
     h("section", {}, h("h3", {}, "charts"), chartControlBar(controls, () => void redraw()), charts),

@@ -73,7 +73,8 @@ function keyValues(title: string, values: Record<string, unknown>, id: string,
 export async function runView(host: HTMLElement, id: string, controls: ChartControls, session: Session): Promise<void> {
   const run = await api.run(id);
   clear(host);
-  const header = h("div", { class: "run-header" }, h("h2", { id: "run-name" }, run.name), statusBadge(run.status), h("code", { class: "muted" }, run.id));
+  const header = h("div", { class: "run-header" }, h("h2", { id: "run-name" }, run.name), statusBadge(run.status), h("code", { class: "muted" }, run.id),
+    run.tags["sweep.mode"] ? h("a", { href: `#/sweep/${run.id}`, id: "sweep-link" }, "sweep view: parallel coordinates of its trials") : null);
   const summary = fields([
     ["status", run.status + (run.exit_code !== null ? ` (exit code ${run.exit_code})` : "")],
     ["error", run.error],
