@@ -2,7 +2,8 @@
 # The README's first Quickstart command. Builds gittrack and the .NET training example (docs/examples/dotnet-train),
 # makes a scratch git repository holding the example's code and data, trains the model three times under
 # `gittrack run` with different hyperparameters, then lists the runs, compares two of them, picks the best and
-# restores one run's exact code and model into a new worktree.
+# restores one run's exact code and model into a new worktree; finally sweeps two hyperparameters with
+# `gittrack sweep` (a 2 x 2 grid, two trials at a time) and picks the best trial.
 # Needs the .NET 10 SDK and git; takes about a minute, most of it building.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -57,6 +58,13 @@ gittrack checkout wide --worktree "$restored"
 echo "restored into $restored:"
 ls "$restored"
 
+bold "== gittrack sweep -p lr=0.1,0.5 -p hidden=4,16 -j 2 -- dotnet train.dll   (a grid of 4 trials, 2 at a time)"
+gittrack sweep --name moons-sweep -p lr=0.1,0.5 -p hidden=4,16 -p epochs=15 -j 2 --metric val_accuracy -- dotnet "$train_dll"
+
+bold "== gittrack best moons-sweep   (the sweep's best trial; 'gittrack ls' shows the trials under the sweep)"
+gittrack best moons-sweep
+gittrack ls --filter 'parent = moons-sweep' --columns name,status,params.lr,params.hidden,metrics.val_accuracy
+
 bold "== where it lives"
 echo "git log --oneline gittrack/runs   # a commit when each run starts, at checkpoints, and when it ends:"
 git log --oneline -6 gittrack/runs
@@ -65,6 +73,7 @@ cat <<EOF
 The scratch project is $scratch; try, inside it:
   dotnet $gittrack_dll show wide-fast     # one run in full
   dotnet $gittrack_dll ls --json          # the same list for scripts
+  dotnet $gittrack_dll ui                 # the web page: the sweep as parallel coordinates, scatters, curves
   git status                                 # clean: runs live only on gittrack/runs
 Remove it with: rm -rf $scratch $restored
 To use gittrack in your own projects, install the native build (it starts in milliseconds; see the README):

@@ -13,6 +13,7 @@ public static class CliApp
         VersionCommand.UseForVersionOption(root, context);
         root.Subcommands.Add(HookCommand.Create(context));
         root.Subcommands.Add(RunCommand.Create(context));
+        root.Subcommands.Add(SweepCommand.Create(context));
         root.Subcommands.Add(LsCommand.Create(context));
         root.Subcommands.Add(ShowCommand.Create(context));
         root.Subcommands.Add(LogCommand.Create(context));
@@ -46,6 +47,8 @@ public static class CliApp
         var root = BuildRoot(context);
         if (args.Length == 0)
             args = ["--help"];
+        // gittrack run [OPTIONS] CMD ARGS...: the options after CMD are the command's (TrailingCommandLine).
+        args = TrailingCommandLine.Separate(root, args);
         var parseResult = root.Parse(args);
         if (parseResult.Errors.Count > 0)
         {

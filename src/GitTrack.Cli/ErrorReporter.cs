@@ -1,3 +1,4 @@
+using GitTrack.Cli.Rendering;
 using GitTrack.Core.Errors;
 
 namespace GitTrack.Cli;
@@ -28,12 +29,13 @@ public static class ErrorReporter
             case AmbiguousException ambiguous:
                 error.WriteLine(Line(ambiguous.Message, ambiguous.Hint));
                 foreach (var candidate in ambiguous.Candidates)
-                    error.WriteLine($"  {candidate}");
+                    error.WriteLine($"  {TerminalText.Escape(candidate)}");
                 break;
             case QuerySyntaxException syntax:
                 // The one-line message first (as for every error), then the expression with a caret under the problem.
                 error.WriteLine(Line(syntax.Message, syntax.Hint));
-                error.WriteLine($"  {syntax.DisplayExpression}");
+                // Tabs stay, so the caret below still lines up; anything else a terminal would act on is escaped.
+                error.WriteLine($"  {string.Join('\t', syntax.DisplayExpression.Split('\t').Select(TerminalText.Escape))}");
                 error.WriteLine($"  {syntax.CaretLine}");
                 break;
             case GitTrackException known:
@@ -55,6 +57,13 @@ public static class ErrorReporter
         return ExitCodeFor(exception);
     }
 
+    /// <summary>
+    /// The one-line form of an error or warning. Messages carry names and paths read from runs, so both parts are
+    /// escaped (<see cref="TerminalText.Escape"/>): one line, no raw control characters.
+    /// </summary>
     public static string Line(string what, string? hint) =>
-        hint is null ? $"gittrack: {what}" : $"gittrack: {what} ({hint})";
+        hint is null ? $"gittrack: {TerminalText.Escape(what)}" : $"gittrack: {TerminalText.Escape(what)} ({TerminalText.Escape(hint)})";
+
+    /// <summary>A warning line, <c>gittrack: warning: ...</c>, escaped as <see cref="Line"/> is.</summary>
+    public static string Warning(string what) => $"gittrack: warning: {TerminalText.Escape(what)}";
 }

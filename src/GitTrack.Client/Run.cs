@@ -46,14 +46,39 @@ public sealed partial class Run : IDisposable
     /// <summary>The run's params (long, double, bool or string values), dotted names for nested ones.</summary>
     public IReadOnlyDictionary<string, object> Params => _params;
 
-    /// <summary>A param converted to <typeparamref name="T"/>, or <paramref name="defaultValue"/> when the run has none of that name.</summary>
+    /// <summary>
+    /// A param converted to <typeparamref name="T"/>, or <paramref name="defaultValue"/> when the run has none of that
+    /// name. A default that is a bool, number or string is recorded as the run's param (as MLflow's and W&amp;B's
+    /// config APIs do), unless the run gets one of that name otherwise: gittrack keeps a value given with
+    /// <c>--param</c>, a params file or <see cref="LogParam"/> over any default (docs/protocol.md).
+    /// </summary>
     public T GetParam<T>(string name, T defaultValue)
     {
         if (!_params.TryGetValue(name, out var value))
+        {
+            RecordDefault(name, defaultValue);
             return defaultValue;
+        }
         if (value is T typed)
             return typed;
         return (T)Convert.ChangeType(value, Nullable.GetUnderlyingType(typeof(T)) ?? typeof(T), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private void RecordDefault(string name, object? value)
+    {
+        // Only what a param can hold; an array or an options object is used but not recorded.
+        if (_events is null || string.IsNullOrEmpty(name) || value is not (bool or string or long or double or int or short or sbyte
+            or byte or ushort or uint or float or decimal or Enum))
+            return;
+        var normalized = NormalizeParam(name, value);
+        _events.Event(json =>
+        {
+            json.WriteString("type", "param");
+            json.WriteString("name", name);
+            json.WritePropertyName("value");
+            WriteParamValue(json, normalized);
+            json.WriteBoolean("default", true);
+        });
     }
 
     /// <summary>Logs one value of a metric at an optional step. NaN and infinities are legal values.</summary>
@@ -166,17 +191,10 @@ public sealed partial class Run : IDisposable
         _ => throw new ArgumentException($"param '{name}' must be a bool, integer, floating point number or string, got {value.GetType().Name}", nameof(value)),
     };
 
-    private static void WriteParamValue(Utf8JsonWriter json, object value)
-    {
-        switch (value)
-        {
-            case bool b: json.WriteBooleanValue(b); break;
-            case long l: json.WriteNumberValue(l); break;
-            case double d when double.IsFinite(d): json.WriteNumberValue(d); break;
-            case double d: json.WriteStringValue(double.IsNaN(d) ? "nan" : d > 0 ? "inf" : "-inf"); break;
-            default: json.WriteStringValue(Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)); break;
-        }
-    }
+    // A float keeps its '.' (1.0, not 1, which the recorder would take for an integer); NaN and the infinities are
+    // written bare, as the protocol reads them as floats (a "nan" string would be the string nan).
+    private static void WriteParamValue(Utf8JsonWriter json, object value) =>
+        GitTrack.Core.Runs.Capture.ParamValue.WriteJson(json, value);
 
     private void WarnUntracked()
     {
@@ -212,26 +230,6 @@ public sealed partial class Run : IDisposable
         return run;
     }
 
-    private static Dictionary<string, object> ReadParams(string? path)
-    {
-        var result = new Dictionary<string, object>(StringComparer.Ordinal);
-        if (string.IsNullOrEmpty(path) || !File.Exists(path))
-            return result;
-        using var doc = JsonDocument.Parse(File.ReadAllBytes(path));
-        foreach (var property in doc.RootElement.EnumerateObject())
-        {
-            object? value = property.Value.ValueKind switch
-            {
-                JsonValueKind.True => true,
-                JsonValueKind.False => false,
-                JsonValueKind.Number when property.Value.TryGetInt64(out var l) => l,
-                JsonValueKind.Number => property.Value.GetDouble(),
-                JsonValueKind.String => property.Value.GetString(),
-                _ => property.Value.GetRawText(),
-            };
-            if (value is not null)
-                result[property.Name] = value;
-        }
-        return result;
-    }
+    private static Dictionary<string, object> ReadParams(string? path) =>
+        string.IsNullOrEmpty(path) ? new(StringComparer.Ordinal) : GitTrack.Core.Runs.Capture.ParamsFileReader.Read(path);
 }

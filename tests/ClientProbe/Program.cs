@@ -28,6 +28,23 @@ switch (args.FirstOrDefault())
     case "anonymous":
         Run.Current.LogParams(new { lr = 0.25, layers = 3, optimizer = "adam", bias = true, ratio = 1.5f });
         return 0;
+    case "floats":
+        // Prints each param read from the run with its .NET type, and logs floats with no fraction and non-finite ones.
+        foreach (var (name, value) in Run.Current.Params.OrderBy(p => p.Key, StringComparer.Ordinal))
+            Console.WriteLine($"{name}={value.GetType().Name}:{Convert.ToString(value, CultureInfo.InvariantCulture)}");
+        Run.Current.LogParam("whole", 2.0);
+        Run.Current.LogParam("nan", double.NaN);
+        Run.Current.LogParam("ninf", double.NegativeInfinity);
+        return 0;
+    case "defaults":
+        // Defaults read in code: recorded unless the run has the param.
+        var epochs = Run.Current.GetParam("epochs", 30);
+        var lr = Run.Current.GetParam("lr", 0.1);
+        var ratio = Run.Current.GetParam("ratio", 1.0);
+        var modelName = Run.Current.GetParam("name", "resnet");
+        var layers = Run.Current.GetParam("layers", new[] { 64, 32 });
+        Console.WriteLine(FormattableString.Invariant($"epochs={epochs} lr={lr} ratio={ratio} name={modelName} layers={layers.Length}"));
+        return 0;
     case "untracked":
         var untracked = Run.Current;
         untracked.LogMetric("loss", 1, step: 1);
@@ -58,6 +75,6 @@ switch (args.FirstOrDefault())
         }
         return 0;
     default:
-        Console.Error.WriteLine("usage: ClientProbe many N | throw | params | anonymous | untracked | start [NAME] | start-throw | start-child");
+        Console.Error.WriteLine("usage: ClientProbe many N | throw | params | floats | defaults | anonymous | untracked | start [NAME] | start-throw | start-child");
         return 2;
 }

@@ -152,6 +152,8 @@ public sealed class UiBenchmark : IBenchmark
         Console.WriteLine($"| page: load until the runs table shows its rows ({steps.GetProperty("rows").GetString()}), Chromium headless, 5 loads | {MedianMs("tableMs"):F0} ms |");
         Console.WriteLine($"| page: sort 10,001 runs by name and redraw | {MedianMs("sortMs"):F0} ms |");
         Console.WriteLine($"| page: open the 1,000,000-point run until its chart canvas is drawn, 5 loads | {MedianMs("chartMs"):F0} ms |");
+        Console.WriteLine($"| page: parallel coordinates of every run (#/plot: {steps.GetProperty("plotLines").GetInt32():N0} lines, {steps.GetProperty("plotAxes").GetInt32()} axes) from navigation until drawn, 5 loads | {MedianMs("plotMs"):F0} ms |");
+        Console.WriteLine($"| of which drawing the lines and axes on the canvas (last load) | {steps.GetProperty("plotDrawMs").GetInt32()} ms |");
     }
 
     private static async Task<double> Time(HttpClient client, string path)

@@ -105,6 +105,79 @@ public sealed class UiBrowserTests : IDisposable
     }
 
     [SkippableFact]
+    public void A_sweep_is_shown_as_parallel_coordinates_scatters_and_a_chart_grid_and_brushing_narrows_the_table()
+    {
+        SkipUnlessBrowserAvailable();
+        // Each trial logs a loss curve (lr, depth and its own number make every run's values differ), a metric
+        // logged once, and a system/ metric.
+        _repo.WriteFile("trial.sh", """
+            #!/bin/sh
+            param() { sed -n "s/^ *\"$1\": *\([^,]*\),\{0,1\}\$/\1/p" "$GITTRACK_PARAMS"; }
+            n=${GITTRACK_RUN_NAME##*/}
+            awk -v lr="$(param lr)" -v d="$(param depth)" -v n="$n" 'BEGIN {
+              for (i = 0; i < 20; i++) printf "{\"type\":\"metric\",\"name\":\"loss\",\"value\":%.9g,\"step\":%d}\n", exp(-lr * d * i / 5) + n / 1000, i
+              printf "{\"type\":\"metric\",\"name\":\"final_acc\",\"value\":%.9g}\n", 0.5 + lr * d + n / 1000
+              for (i = 0; i < 3; i++) printf "{\"type\":\"metric\",\"name\":\"system/cpu_percent\",\"value\":%d,\"step\":%d}\n", 40 + 10 * i, i
+            }' >> "$GITTRACK_EVENTS"
+            """.Replace("\r", "", StringComparison.Ordinal));
+        _repo.Commit("add trial.sh");
+        var sweep = ProcessRunner.Run(GitTrackProcess.CommandLine[0], [.. GitTrackProcess.CommandLine[1..], "sweep", "--name", "lr-search", "-j", "2",
+            "-p", "lr=0.1,0.2,0.2", "-p", "depth=1..2", "--metric", "loss", "--tag", $"note={XssName}", "--", "sh", "trial.sh"],
+            _repo.Root, _repo.Environment, timeout: TimeSpan.FromMinutes(10));
+        Assert.True(sweep.ExitCode == 0, sweep.Stderr);
+        var parent = JsonDocument.Parse(GitTrackProcess.Run(_repo, "show", "lr-search", "--json").Stdout).RootElement;
+        var trials = parent.GetProperty("children").EnumerateArray().Select(c => c.GetString()!).ToList();
+        Assert.Equal(6, trials.Count);
+        using var ui = new UiProcess(_repo);
+
+        var output = RunScript(ui, "sweep", new { sweep = parent.GetProperty("id").GetString(), param = "lr", metric = "loss", once = "final_acc" },
+            Environment.GetEnvironmentVariable("GITTRACK_SCREENSHOTS"));
+        var s = output.GetProperty("steps");
+        string[] Strings(string name) => [.. s.GetProperty(name).EnumerateArray().Select(e => e.GetString()!)];
+
+        // Parallel coordinates: an axis per varying param and the sweep's metric, a line per trial, really drawn.
+        Assert.Equal(["p:depth", "p:lr", "m:loss"], Strings("axes"));
+        Assert.Equal(6, s.GetProperty("lines").GetInt32());
+        Assert.True(s.GetProperty("drawnPixels").GetInt32() > 2000, $"only {s.GetProperty("drawnPixels")} pixels drawn");
+        Assert.Equal(6, s.GetProperty("tableRowsBefore").GetInt32());
+        // The scatter of lr against loss: six marks although lr repeats (0.1, 0.2, 0.2 at each depth), each hover naming its run.
+        var names = Enumerable.Range(1, 6).Select(i => $"lr-search/0{i}").ToArray();
+        Assert.Equal(6, s.GetProperty("scatterCount").GetInt32());
+        Assert.Equal(names, Strings("hovered"));
+        Assert.Equal(6, s.GetProperty("paintedMarks").GetInt32());
+        // Brushing the upper half of the lr axis keeps the four runs with lr 0.2, in the plot and in the table; a click clears it.
+        Assert.Equal(4, s.GetProperty("activeAfterBrush").GetInt32());
+        Assert.Equal(["lr-search/02", "lr-search/03", "lr-search/05", "lr-search/06"], Strings("tableNamesAfterBrush"));
+        Assert.Equal(6, s.GetProperty("tableRowsAfterClear").GetInt32());
+        // The curves: two or three columns on a wide screen, bars for the metric logged once, system/ in its own group.
+        Assert.InRange(s.GetProperty("gridColumns").GetInt32(), 2, 3);
+        Assert.All(s.GetProperty("chartWidths").EnumerateArray(), w => Assert.True(w.GetInt32() > 380, $"a chart {w} px wide"));
+        Assert.Equal(6, s.GetProperty("bars").GetInt32());
+        Assert.Equal(0, s.GetProperty("lineChartOfOnce").GetInt32());
+        Assert.Equal(["system/cpu_percent"], Strings("systemCharts"));
+        Assert.Equal(0, s.GetProperty("imgElements").GetInt32());
+        Assert.Empty(output.GetProperty("dialogs").EnumerateArray());
+
+        // The runs table: tags as chips; status hidden, loss pinned beside the name, started moved right, all in the
+        // URL, and a second page opened from that URL shows the same columns.
+        Assert.True(s.GetProperty("tagChips").GetInt32() > 6);
+        var headers = Strings("headersAfter");
+        Assert.Equal(["name", "m:loss"], headers[..2]);
+        Assert.DoesNotContain("status", headers);
+        Assert.True(Array.IndexOf(headers, "started") > Array.IndexOf(headers, "duration"), string.Join(",", headers));
+        Assert.Contains("cols=", s.GetProperty("hash").GetString());
+        Assert.Contains("pin=m%3Aloss", s.GetProperty("hash").GetString());
+        Assert.Equal(headers, Strings("headersShared"));
+        // Scrolled sideways, the last column is reachable and the name column stays where it was.
+        Assert.True(s.GetProperty("overflow").GetInt32() > 0, "the table fits: nothing to scroll");
+        var after = s.GetProperty("afterScroll");
+        Assert.True(after.GetProperty("scrolled").GetInt32() > 0);
+        Assert.True(after.GetProperty("lastVisible").GetBoolean());
+        Assert.Equal(s.GetProperty("nameLeftBefore").GetDouble(), after.GetProperty("nameLeft").GetDouble(), 1.0);
+        Assert.Equal(s.GetProperty("nameLeftBefore").GetDouble(), after.GetProperty("nameCellLeft").GetDouble(), 1.5);
+    }
+
+    [SkippableFact]
     public void Page_shows_runs_charts_and_comparison_and_never_runs_recorded_text()
     {
         SkipUnlessBrowserAvailable();
@@ -167,5 +240,27 @@ public sealed class UiBrowserTests : IDisposable
         // Path traversal from the page: refused, never a file.
         foreach (var status in s.GetProperty("traversal").EnumerateObject())
             Assert.True(status.Value.GetInt32() is 400 or 404, $"{status.Name} answered {status.Value}");
+    }
+
+    [SkippableFact]
+    public void Page_shows_a_float_param_as_a_float_in_the_table_the_run_and_the_comparison()
+    {
+        SkipUnlessBrowserAvailable();
+        foreach (var (name, x, n) in new[] { ("ones", "1.0", "1"), ("halves", "2.5", "1") })
+        {
+            var result = GitTrackProcess.Run(_repo, "run", "-n", name, "-p", $"x={x}", "-p", $"n={n}", "-p", "same=1.0", "--", "true");
+            Assert.True(result.ExitCode == 0, result.Stderr);
+        }
+        using var ui = new UiProcess(_repo);
+
+        var s = RunScript(ui, "params", new { a = "ones", b = "halves", key = "x" }).GetProperty("steps");
+
+        Assert.Equal("1.0", s.GetProperty("table").GetProperty("ones").GetString());
+        Assert.Equal("2.5", s.GetProperty("table").GetProperty("halves").GetString());
+        Assert.Equal("1.0", s.GetProperty("run").GetProperty("x").GetString());
+        Assert.Equal("1", s.GetProperty("run").GetProperty("n").GetString());
+        Assert.Equal("1.0", s.GetProperty("run").GetProperty("same").GetString());
+        Assert.Equal(["1.0", "2.5"], s.GetProperty("compare").EnumerateArray().Select(c => c.GetString()!).Order());
+        Assert.Contains("x", s.GetProperty("compareDiffers").EnumerateArray().Select(c => c.GetString()));
     }
 }

@@ -72,6 +72,42 @@ public sealed class DotnetClientTests
     }
 
     [Fact]
+    public void A_float_param_stays_a_float_read_from_the_run_and_logged_to_it()
+    {
+        using var repo = new TempGitRepo();
+        var result = ClientFixture.RunProbeTracked(repo, ["--param", "x=1.0", "--param", "n=1", "--param", "bad=nan", "--param", "text='nan'"], "floats");
+        Assert.True(result.ExitCode == 0, result.Stderr);
+
+        var lines = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.Contains("x=Double:1", lines);
+        Assert.Contains("n=Int64:1", lines);
+        Assert.Contains("bad=Double:NaN", lines);
+        Assert.Contains("text=String:nan", lines);
+        var (run, _) = ClientFixture.SingleRun(repo);
+        Assert.IsType<double>(run.Params["whole"]);
+        Assert.Equal(2.0, run.Params["whole"]);
+        Assert.True(run.Params["nan"] is double d && double.IsNaN(d), $"nan recorded as {run.Params["nan"].GetType().Name} {run.Params["nan"]}");
+        Assert.Equal(double.NegativeInfinity, run.Params["ninf"]);
+    }
+
+    [Fact]
+    public void GetParam_records_the_default_it_returns_unless_the_run_has_the_param()
+    {
+        using var repo = new TempGitRepo();
+        var result = ClientFixture.RunProbeTracked(repo, ["--param", "lr=0.5"], "defaults");
+        Assert.True(result.ExitCode == 0, result.Stderr);
+
+        Assert.Contains("epochs=30 lr=0.5 ratio=1 name=resnet", result.Stdout);
+        var (run, _) = ClientFixture.SingleRun(repo);
+        Assert.Equal(30L, run.Params["epochs"]);
+        Assert.Equal(0.5, run.Params["lr"]);
+        Assert.IsType<double>(run.Params["ratio"]);
+        Assert.Equal(1.0, run.Params["ratio"]);
+        Assert.Equal("resnet", run.Params["name"]);
+        Assert.False(run.Params.ContainsKey("layers")); // an array default is used but not a param
+    }
+
+    [Fact]
     public void Outside_gittrack_calls_do_nothing_and_warn_once()
     {
         using var repo = new TempGitRepo();

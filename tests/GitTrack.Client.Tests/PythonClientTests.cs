@@ -130,6 +130,114 @@ public sealed class PythonClientTests
     }
 
     [SkippableFact]
+    public void A_float_param_stays_a_float_and_defaults_read_with_get_are_recorded()
+    {
+        Requirement.That(ProcessRunner.IsOnPath("python3"), "python3 is not installed");
+        using var repo = PythonRepo("""
+            import gittrack
+            p = gittrack.params()
+            print("x", repr(p["x"]), "n", repr(p["n"]))
+            epochs = p.get("epochs", 30)
+            lr = p.get("lr", 0.1)
+            ratio = p.get("ratio", 1.0)
+            missing = p.get("missing")
+            layers = p.get("layers", [64, 32])
+            gittrack.log_param("whole", 2.0)
+            print("got", epochs, lr, ratio, missing, layers)
+            """);
+        var result = ClientFixture.RunTracked(repo, ["-p", "x=1.0", "-p", "n=1", "-p", "lr=0.5"], "python3", "script.py");
+        Assert.True(result.ExitCode == 0, result.Stderr);
+
+        Assert.Contains("x 1.0 n 1", result.Stdout);
+        Assert.Contains("got 30 0.5 1.0 None [64, 32]", result.Stdout);
+        var (run, _) = ClientFixture.SingleRun(repo);
+        Assert.Equal(30L, run.Params["epochs"]);
+        Assert.Equal(0.5, run.Params["lr"]);
+        Assert.IsType<double>(run.Params["ratio"]);
+        Assert.IsType<double>(run.Params["x"]);
+        Assert.IsType<double>(run.Params["whole"]);
+        Assert.False(run.Params.ContainsKey("missing"));
+        Assert.False(run.Params.ContainsKey("layers"));
+    }
+
+    [SkippableFact]
+    public void Threads_logging_at_once_lose_no_point()
+    {
+        Requirement.That(ProcessRunner.IsOnPath("python3"), "python3 is not installed");
+        // A tracer that gives the GIL away at every line of log_metric makes the threads interleave at every point
+        // where a preemptive scheduler (free-threaded Python, or a switch at any bytecode) could; small buffers make
+        // the flushes frequent. Every point must still reach the branch.
+        using var repo = PythonRepo("""
+            import sys, threading, time, gittrack
+            gittrack._FLUSH_LINES = 4
+            sys.setswitchinterval(1e-5)
+            module = vars(gittrack)
+            def tracer(frame, event, arg):
+                if frame.f_globals is not module:
+                    return None
+                if event == "line" and frame.f_code.co_name == "log_metric":
+                    time.sleep(0)
+                return tracer
+            def work(t):
+                name = f"t{t}"
+                for i in range(1500):
+                    gittrack.log_metric(name, float(i), step=i)
+            threading.settrace(tracer)
+            threads = [threading.Thread(target=work, args=(t,)) for t in range(4)]
+            for th in threads: th.start()
+            for th in threads: th.join()
+            threading.settrace(None)
+            """);
+        var result = ClientFixture.RunTracked(repo, [], "python3", "script.py");
+        Assert.True(result.ExitCode == 0, result.Stderr);
+
+        var (run, history) = ClientFixture.SingleRun(repo);
+        for (var t = 0; t < 4; t++)
+        {
+            var steps = history.Where(p => p.Name == $"t{t}").Select(p => p.Step!.Value).Order().ToList();
+            Assert.Equal(Enumerable.Range(0, 1500).Select(i => (long)i), steps);
+        }
+        Assert.Equal(6000, history.Count);
+    }
+
+    [SkippableFact]
+    public void A_step_that_is_not_an_integer_is_refused_with_a_clear_error()
+    {
+        Requirement.That(ProcessRunner.IsOnPath("python3"), "python3 is not installed");
+        using var repo = PythonRepo("""
+            import gittrack
+            class FakeInt:
+                # what numpy integers look like to the client: __index__
+                def __index__(self): return 7
+            for bad in (3.7, True, "3", float("nan"), [1]):
+                try:
+                    gittrack.log_metric("loss", 1.0, step=bad)
+                    print("accepted", repr(bad))
+                except TypeError as e:
+                    print("TypeError:", e)
+            gittrack.log_metric("loss", 0.5, step=3.0)
+            gittrack.log_metric("loss", 0.25, step=FakeInt())
+            gittrack.log_metrics({"acc": 0.9}, step=4)
+            try:
+                gittrack.log_metrics({"acc": 0.8}, step=4.5)
+            except TypeError as e:
+                print("TypeError:", e)
+            """);
+        var result = ClientFixture.RunTracked(repo, [], "python3", "script.py");
+        Assert.True(result.ExitCode == 0, result.Stderr);
+
+        Assert.DoesNotContain("accepted", result.Stdout);
+        var errors = result.Stdout.Split('\n').Where(l => l.StartsWith("TypeError:", StringComparison.Ordinal)).ToList();
+        Assert.Equal(6, errors.Count);
+        Assert.All(errors, e => Assert.Contains("step must be an integer", e));
+        Assert.Contains("got 3.7", errors[0]);
+        Assert.Contains("got True", errors[1]);
+        var (_, history) = ClientFixture.SingleRun(repo);
+        Assert.Equal([(long?)3, 7], history.Where(p => p.Name == "loss").Select(p => p.Step));
+        Assert.Equal([(long?)4], history.Where(p => p.Name == "acc").Select(p => p.Step));
+    }
+
+    [SkippableFact]
     public void Pip_installs_the_client_from_its_folder_and_it_imports()
     {
         Requirement.That(ProcessRunner.IsOnPath("python3"), "python3 is not installed");

@@ -10,19 +10,23 @@ namespace GitTrack.Cli.Commands;
 /// <summary>
 /// <c>gittrack best --metric NAME</c>: the runs with the best last value of a metric, among those matching
 /// <c>--filter</c>. Whether higher or lower is better comes from <c>--max</c>/<c>--min</c>, or from the name.
+/// <c>gittrack best SWEEP</c> ranks the trials of a sweep (the children of its parent run), by the sweep's metric
+/// unless <c>--metric</c> names another.
 /// </summary>
 public static class BestCommand
 {
     public static Command Create(CommandContext context)
     {
-        var metric = new Option<string>("--metric", "-m") { Description = "The metric to rank by (its last logged value)", Required = true };
+        var metric = new Option<string?>("--metric", "-m") { Description = "The metric to rank by (its last logged value); for a sweep, its own by default" };
         var max = new Option<bool>("--max") { Description = "Higher is better (default for names with accuracy, acc, f1, auc, precision, recall...)" };
         var min = new Option<bool>("--min") { Description = "Lower is better (default for names with loss, error, mse, mae, rmse...)" };
         var filter = RunSelection.FilterOption();
         var top = new Option<int>("--top", "-n") { Description = "How many runs to show", DefaultValueFactory = _ => 1 };
         var json = new Option<bool>("--json") { Description = "Print the runs as a JSON array, best first" };
         var per = new Option<string?>("--per") { Description = "The best runs for each value of a param or tag (params.NAME, tags.NAME, or NAME: a param, else a tag)" };
+        var sweep = new Argument<string?>("sweep") { Description = "A sweep (its parent run's id, prefix or name): rank its trials", Arity = ArgumentArity.ZeroOrOne };
         var command = new Command("best", "The best runs by a metric");
+        command.Arguments.Add(sweep);
         command.Options.Add(metric);
         command.Options.Add(max);
         command.Options.Add(min);
@@ -32,23 +36,40 @@ public static class BestCommand
         command.Options.Add(per);
         command.SetAction(parseResult =>
         {
-            var name = parseResult.GetValue(metric)!;
+            var name = parseResult.GetValue(metric);
             bool wantMax = parseResult.GetValue(max), wantMin = parseResult.GetValue(min);
             if (wantMax && wantMin)
                 throw new InvalidInputException("--max and --min contradict each other", "give one of them");
             var count = parseResult.GetValue(top);
             if (count < 1)
                 throw new InvalidInputException($"--top {count} is less than 1", "give a count of 1 or more");
+            if (name is null && parseResult.GetValue(sweep) is null)
+                throw new InvalidInputException("which metric? give --metric NAME", "for example: gittrack best --metric val_accuracy");
             using var store = context.OpenStore();
-            var matching = RunSelection.Select(store, context.Error, parseResult.GetValue(filter), sort: null, limit: null);
+            var filterText = parseResult.GetValue(filter);
+            string? goal = null;
+            if (parseResult.GetValue(sweep) is { } reference)
+            {
+                // The trials of a sweep are its parent run's children; the sweep recorded which metric ranks them.
+                var parent = store.Resolve(reference);
+                name ??= parent.Tags.GetValueOrDefault(Core.Sweeps.SweepDefinition.MetricTag)
+                    ?? throw new InvalidInputException($"sweep {parent.Name} records no metric to rank its trials by", "give --metric NAME");
+                if (name == parent.Tags.GetValueOrDefault(Core.Sweeps.SweepDefinition.MetricTag))
+                    goal = parent.Tags.GetValueOrDefault(Core.Sweeps.SweepDefinition.GoalTag);
+                filterText = filterText is null ? $"parent = {parent.Id}" : $"parent = {parent.Id} and ({filterText})";
+            }
+            var ranking = name!;
+            var matching = RunSelection.Select(store, context.Error, filterText, sort: null, limit: null);
             // A name no run has is a typo more often than a metric still to come: say so before asking for a direction.
-            if (matching.Count > 0 && !matching.Any(r => r.Metrics.ContainsKey(name)))
-                throw UnknownMetric(name, matching, filtered: parseResult.GetValue(filter) is not null);
-            var higherIsBetter = Direction(name, wantMax, wantMin);
+            if (matching.Count > 0 && !matching.Any(r => r.Metrics.ContainsKey(ranking)))
+                throw UnknownMetric(ranking, matching, filtered: filterText is not null);
+            var higherIsBetter = !wantMax && !wantMin && goal is "max" or "min"
+                ? goal == "max"
+                : Direction(ranking, wantMax, wantMin);
             // Runs without the metric, or whose last value is NaN, cannot be ranked and are left out.
             if (parseResult.GetValue(per) is { } perKey)
-                return BestPerGroup.Write(context, matching, perKey, name, higherIsBetter, count, parseResult.GetValue(json));
-            var ranked = Rank(matching, name, higherIsBetter, count);
+                return BestPerGroup.Write(context, matching, perKey, ranking, higherIsBetter, count, parseResult.GetValue(json));
+            var ranked = Rank(matching, ranking, higherIsBetter, count);
             if (parseResult.GetValue(json))
             {
                 JsonOutput.To(context.Out, writer =>
@@ -62,11 +83,11 @@ public static class BestCommand
             }
             if (ranked.Count == 0)
             {
-                throw new NotFoundException(matching.Count == 0 ? "no runs match the filter" : $"none of the {matching.Count} matching runs has metric '{name}'",
+                throw new NotFoundException(matching.Count == 0 ? "no runs match the filter" : $"none of the {matching.Count} matching runs has metric '{ranking}'",
                     "see 'gittrack ls --columns name,metrics.*' for the metrics runs have");
             }
-            var table = LsCommand.Render(ranked, name);
-            context.Error.WriteLine($"best by {name} ({(higherIsBetter ? "highest" : "lowest")} last value) of {matching.Count} matching runs:");
+            var table = LsCommand.Render(ranked, ranking);
+            context.Error.WriteLine(TerminalText.Escape($"best by {ranking} ({(higherIsBetter ? "highest" : "lowest")} last value) of {matching.Count} matching runs:"));
             table.Write(context.Out, context.UseColor);
             return (int)ExitCode.Ok;
         });

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using GitTrack.Cli.Rendering;
+using System.Text;
 using GitTrack.Core.Cache;
 using GitTrack.Core.Errors;
 using GitTrack.Core.Hashing;
@@ -94,9 +95,9 @@ public static class CacheCommand
             foreach (var file in given)
             {
                 var path = context.FullPath(file);
-                progress.Restart($"adding {Path.GetFileName(path)}", File.Exists(path) ? new FileInfo(path).Length : 0);
+                progress.Restart(TerminalText.Escape($"adding {Path.GetFileName(path)}"), File.Exists(path) ? new FileInfo(path).Length : 0);
                 var key = cache.AddFile(path, progress);
-                context.Out.WriteLine($"{key}  {file}");
+                context.Out.WriteLine(TerminalText.Escape($"{key}  {file}"));
             }
             return (int)ExitCode.Ok;
         });
@@ -173,10 +174,10 @@ public static class CacheCommand
             var objects = toCheck.Count == 1 ? "1 object" : $"{toCheck.Count} objects";
             if (bad > 0)
             {
-                context.Out.WriteLine($"verified {objects}: {bad} corrupt or missing");
+                context.Out.WriteLine(TerminalText.Escape($"verified {objects}: {bad} corrupt or missing"));
                 return (int)ExitCode.Failed;
             }
-            context.Out.WriteLine($"verified {objects} ({ProgressBar.Bytes(contentBytes)}): all intact");
+            context.Out.WriteLine(TerminalText.Escape($"verified {objects} ({ProgressBar.Bytes(contentBytes)}): all intact"));
             return (int)ExitCode.Ok;
         });
         return command;

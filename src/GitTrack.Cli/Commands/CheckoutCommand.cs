@@ -37,11 +37,11 @@ public static class CheckoutCommand
             }, bar);
             bar.Dispose();
             var what = result.CodeRestored ? $"code {run.Source.Tree[..12]} and " : "";
-            context.Error.WriteLine($"gittrack: restored {run.Name} ({run.Id[..8]}): {what}{result.Artifacts.Count} artifact(s), {Formats.Bytes(result.ArtifactBytes)}, in {result.Root}");
+            context.Error.WriteLine(TerminalText.Escape($"gittrack: restored {run.Name} ({run.Id[..8]}): {what}{result.Artifacts.Count} artifact(s), {Formats.Bytes(result.ArtifactBytes)}, in {result.Root}"));
             if (result.PreviousHead is { } previous)
             {
                 var back = previous.Length is 40 or 64 && previous.All(char.IsAsciiHexDigitLower) ? $"git switch --detach {previous}" : $"git switch {previous}";
-                context.Error.WriteLine($"gittrack: HEAD is now detached at {run.Source.Commit[..12]}, the run's commit; '{back}' goes back");
+                context.Error.WriteLine(TerminalText.Escape($"gittrack: HEAD is now detached at {run.Source.Commit[..12]}, the run's commit; '{back}' goes back"));
             }
             return (int)ExitCode.Ok;
         });

@@ -142,6 +142,7 @@ public static class CompareCommand
                     _ when row.Field == "source.commit" => ((string)value)[..Math.Min(10, ((string)value).Length)],
                     _ when row.Field == "started" => Formats.Time(runs[i].StartedAt),
                     _ when row.Field == "duration" => Formats.Duration(runs[i].Duration),
+                    double metricValue when row.MetricKey is not null => Formats.Number(metricValue),
                     _ => Formats.Param(value),
                 };
                 if (row.MetricKey is { } metric && histories is not null
@@ -189,8 +190,7 @@ public static class CompareCommand
         {
             case null: json.WriteNullValue(); break;
             case long l: json.WriteNumberValue(l); break;
-            case double d when double.IsFinite(d): json.WriteNumberValue(d); break;
-            case double d: json.WriteStringValue(Formats.Number(d)); break;
+            case double d: GitTrack.Core.Runs.Capture.ParamValue.WriteJson(json, d, nonFiniteAsText: true); break;
             case bool b: json.WriteBooleanValue(b); break;
             default: json.WriteStringValue(value.ToString()); break;
         }

@@ -144,11 +144,10 @@ public static class DiffCommand
             case null:
                 json.WriteNull(name);
                 break;
-            case double d when !double.IsFinite(d):
-                json.WriteString(name, Formats.Number(d));
-                break;
             case double d:
-                json.WriteNumber(name, d);
+                // A float keeps its '.', so a param 1.0 and a param 1 read back as different types.
+                json.WritePropertyName(name);
+                GitTrack.Core.Runs.Capture.ParamValue.WriteJson(json, d, nonFiniteAsText: true);
                 break;
             case long l:
                 json.WriteNumber(name, l);

@@ -47,7 +47,7 @@ public static class ExportCommand
             if (parseResult.GetValue(output) is { } path)
             {
                 WriteFile(context.FullPath(path), write);
-                context.Error.WriteLine($"exported {runs.Count} run{(runs.Count == 1 ? "" : "s")} to {path}");
+                context.Error.WriteLine(TerminalText.Escape($"exported {runs.Count} run{(runs.Count == 1 ? "" : "s")} to {path}"));
             }
             else
             {

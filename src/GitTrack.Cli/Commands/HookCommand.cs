@@ -1,4 +1,5 @@
 using System.CommandLine;
+using GitTrack.Cli.Rendering;
 using GitTrack.Core.Storage;
 
 namespace GitTrack.Cli.Commands;
@@ -30,13 +31,13 @@ public static class HookCommand
                             if (line.Split(' ') is [var localRef, ..])
                                 pushed.Add(localRef);
                     if (PushReminder.Check(directories, remote, pushed) is { } reminder)
-                        context.Error.WriteLine($"gittrack: {reminder}");
+                        context.Error.WriteLine(TerminalText.Escape($"gittrack: {reminder}"));
                 }
             }
             catch (Exception exception) when (exception is not OutOfMemoryException)
             {
                 // A hook must never break git; say what happened and carry on.
-                context.Error.WriteLine($"gittrack: hook skipped: {exception.Message}");
+                context.Error.WriteLine(TerminalText.Escape($"gittrack: hook skipped: {exception.Message}"));
             }
             return (int)ExitCode.Ok;
         });

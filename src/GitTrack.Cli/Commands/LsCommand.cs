@@ -117,6 +117,8 @@ public static class LsCommand
                 {
                     FieldRoot.Id => run.Id[..RunId.ShortLength],
                     FieldRoot.Status => Status(run),
+                    // A param as recorded (1.0 stays 1.0), not as the query language's number.
+                    FieldRoot.Params => run.Params.TryGetValue(columns[i].Key, out var param) ? Formats.Param(param) : "-",
                     _ => Cell(readers[i](run)),
                 };
                 cells[i] = columns[i].Root == FieldRoot.Name ? Indent(depth) + text : text;

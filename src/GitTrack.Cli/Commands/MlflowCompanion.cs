@@ -58,12 +58,12 @@ internal sealed class MlflowCompanion : IRunCompanion, IAsyncDisposable
         }
         try
         {
-            _server = MlflowServer.StartAsync(_context.WorkingDirectory, message => _context.Error.WriteLine($"gittrack: warning: {message}")).GetAwaiter().GetResult();
+            _server = MlflowServer.StartAsync(_context.WorkingDirectory, message => _context.Error.WriteLine(ErrorReporter.Warning(message))).GetAwaiter().GetResult();
         }
         catch (Exception e) when (e is Core.Errors.GitTrackException or IOException)
         {
             // The run has begun and must end as recorded: the command runs, without the server.
-            _context.Error.WriteLine($"gittrack: warning: the MLflow server could not start ({e.Message}); the command runs without it");
+            _context.Error.WriteLine(ErrorReporter.Warning($"the MLflow server could not start ({e.Message}); the command runs without it"));
             return;
         }
         _server.Begun(session);

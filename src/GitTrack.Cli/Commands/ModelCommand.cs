@@ -38,7 +38,7 @@ public static class ModelCommand
             using var store = RunStore.Open(GitDirectories.Discover(context.WorkingDirectory));
             var record = store.Resolve(parseResult.GetValue(run)!);
             var version = new ModelRegistry(store).Register(parseResult.GetValue(name)!, record, parseResult.GetValue(artifact));
-            context.Out.WriteLine($"{version.Model} version {version.Number}: {version.Entry.Artifact} of run {record.Name} ({record.Id[..RunId.ShortLength]})");
+            context.Out.WriteLine(TerminalText.Escape($"{version.Model} version {version.Number}: {version.Entry.Artifact} of run {record.Name} ({record.Id[..RunId.ShortLength]})"));
             return (int)ExitCode.Ok;
         });
         return command;
@@ -138,7 +138,7 @@ public static class ModelCommand
                 throw new InvalidInputException($"'{parseResult.GetValue(version)}' is not a version number", "give the number 'gittrack model show NAME' lists");
             using var store = RunStore.Open(GitDirectories.Discover(context.WorkingDirectory));
             var set = new ModelRegistry(store).SetAlias(parseResult.GetValue(name)!, number, parseResult.GetValue(alias)!);
-            context.Out.WriteLine($"{set.Model}@{parseResult.GetValue(alias)} -> version {set.Number}");
+            context.Out.WriteLine(TerminalText.Escape($"{set.Model}@{parseResult.GetValue(alias)} -> version {set.Number}"));
             return (int)ExitCode.Ok;
         });
         return command;
@@ -173,7 +173,7 @@ public static class ModelCommand
                     throw new ConflictException($"{target} exists and differs from {version.Model} version {version.Number}", "give another -o, or --force to overwrite it");
             }
             var bytes = cache.RestoreTo(version.Entry.Key, target);
-            context.Out.WriteLine($"{version.Model} version {version.Number} -> {target} ({Formats.Bytes(bytes)})");
+            context.Out.WriteLine(TerminalText.Escape($"{version.Model} version {version.Number} -> {target} ({Formats.Bytes(bytes)})"));
             return (int)ExitCode.Ok;
         });
         return command;

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using GitTrack.Cli.Rendering;
 using GitTrack.Core.Runs;
 using GitTrack.Core.Storage;
 
@@ -19,8 +20,8 @@ public static class NoteCommand
             var note = parseResult.GetValue(text)!;
             using var store = context.OpenStore();
             var run = store.Resolve(parseResult.GetValue(runArgument)!);
-            var changed = store.Change(run.Id, r => r with { Note = note.Length == 0 ? null : note }, note.Length == 0 ? "note removed" : "note set");
-            context.Out.WriteLine($"{changed.Name} ({changed.Id[..RunId.ShortLength]}): {changed.Note ?? "no note"}");
+            var changed = store.Change(run.Id, r => r with { Note = RunEdits.Note(note) }, note.Length == 0 ? "note removed" : "note set");
+            context.Out.WriteLine(TerminalText.Escape($"{changed.Name} ({changed.Id[..RunId.ShortLength]}): {changed.Note ?? "no note"}"));
             return (int)ExitCode.Ok;
         });
         return command;

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using GitTrack.Cli.Rendering;
 using GitTrack.Core.Runs;
 using GitTrack.Core.Storage;
 
@@ -20,7 +21,7 @@ public static class RenameCommand
             using var store = context.OpenStore();
             var run = store.Resolve(parseResult.GetValue(runArgument)!);
             var changed = store.Change(run.Id, r => r with { Name = newName }, $"renamed from {run.Name}");
-            context.Out.WriteLine($"{run.Name} ({changed.Id[..RunId.ShortLength]}) is now {changed.Name}");
+            context.Out.WriteLine(TerminalText.Escape($"{run.Name} ({changed.Id[..RunId.ShortLength]}) is now {changed.Name}"));
             return (int)ExitCode.Ok;
         });
         return command;

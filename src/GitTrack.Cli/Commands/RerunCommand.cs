@@ -33,26 +33,28 @@ public static class RerunCommand
             {
                 StandardOutput = context.OpenStandardOutput?.Invoke(),
                 StandardError = context.OpenStandardError?.Invoke(),
-                Warn = message => context.Error.WriteLine($"gittrack: warning: {message}"),
+                Warn = message => context.Error.WriteLine(ErrorReporter.Warning(message)),
                 PythonPathAddition = PythonClient.Folder(),
                 SystemInterval = RunCommand.SystemInterval(),
             };
-            context.Error.WriteLine($"gittrack: rerunning {original.Name} ({original.Id[..8]}) in {options.WorkingDirectory}");
+            if (Rerun.MaskedInputs(original) is { Count: > 0 } masked)
+                options.Warn!(string.Join(", ", masked) + " were recorded masked as secrets; the rerun gets '***' for them (the original's values were never stored)");
+            context.Error.WriteLine(TerminalText.Escape($"gittrack: rerunning {original.Name} ({original.Id[..8]}) in {options.WorkingDirectory}"));
             var version = typeof(RerunCommand).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion?.Split('+')[0];
             var outcome = RunRecorder.RecordAsync(options, version).GetAwaiter().GetResult();
             var rerun = outcome.Run;
-            context.Error.WriteLine($"gittrack: {rerun.Name} ({rerun.Id[..8]}) {rerun.Status.ToString().ToLowerInvariant()}, reproduces {original.Name}");
+            context.Error.WriteLine(TerminalText.Escape($"gittrack: {rerun.Name} ({rerun.Id[..8]}) {rerun.Status.ToString().ToLowerInvariant()}, reproduces {original.Name}"));
             DiffText.Write(context.Out, RunDiffer.Compare(directories, original, rerun), directories, all: false, fullCode: false, context.UseColor);
             // Its code is in the run's snapshot and its artifacts in the cache: a completed rerun's default worktree
             // has nothing left to keep. One the user named, or one where something went wrong, stays for a look.
             if (given is null && !parseResult.GetValue(keep) && rerun.Status == RunStatus.Completed)
             {
                 if (Rerun.RemoveWorktree(directories, target) is { } problem)
-                    context.Error.WriteLine($"gittrack: warning: could not remove the rerun's worktree {target}: {problem} (remove it with 'git worktree remove --force {target}')");
+                    context.Error.WriteLine(TerminalText.Escape($"gittrack: warning: could not remove the rerun's worktree {target}: {problem} (remove it with 'git worktree remove --force {target}')"));
             }
             else
             {
-                context.Error.WriteLine($"gittrack: the rerun's worktree stays at {target} (remove it with 'git worktree remove --force {target}')");
+                context.Error.WriteLine(TerminalText.Escape($"gittrack: the rerun's worktree stays at {target} (remove it with 'git worktree remove --force {target}')"));
             }
             return outcome.ExitCode;
         });

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using GitTrack.Cli.Rendering;
 using GitTrack.Core.Runs;
 using GitTrack.Core.Storage;
 
@@ -18,11 +19,11 @@ public static class RestoreCommand
             var run = store.Resolve(parseResult.GetValue(runArgument)!, includeRemoved: true);
             if (store.RemovedAt(run.Id) is null)
             {
-                context.Error.WriteLine($"{run.Name} ({run.Id[..RunId.ShortLength]}) is not removed; nothing to do");
+                context.Error.WriteLine(TerminalText.Escape($"{run.Name} ({run.Id[..RunId.ShortLength]}) is not removed; nothing to do"));
                 return (int)ExitCode.Ok;
             }
             store.Restore(run.Id);
-            context.Out.WriteLine($"restored {run.Name} ({run.Id[..RunId.ShortLength]})");
+            context.Out.WriteLine(TerminalText.Escape($"restored {run.Name} ({run.Id[..RunId.ShortLength]})"));
             return (int)ExitCode.Ok;
         });
         return command;

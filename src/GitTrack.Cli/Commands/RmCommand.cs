@@ -1,5 +1,6 @@
 using System.CommandLine;
 using GitTrack.Core.Cache;
+using GitTrack.Cli.Rendering;
 using GitTrack.Core.Runs;
 using GitTrack.Core.Storage;
 
@@ -28,7 +29,7 @@ public static class RmCommand
             foreach (var run in resolved)
             {
                 store.Remove(run.Id);
-                context.Out.WriteLine($"removed {run.Name} ({run.Id}); 'gittrack restore {run.Id}' brings it back");
+                context.Out.WriteLine(TerminalText.Escape($"removed {run.Name} ({run.Id}); 'gittrack restore {run.Id}' brings it back"));
             }
             if (parseResult.GetValue(purge))
             {

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using GitTrack.Cli.Rendering;
 using System.Globalization;
 using System.Reflection;
 using GitTrack.Core.Runs;
@@ -6,7 +7,10 @@ using GitTrack.Core.Runs.Capture;
 
 namespace GitTrack.Cli.Commands;
 
-/// <summary><c>gittrack run [options] -- CMD [ARGS...]</c>: runs a command and records it as a run.</summary>
+/// <summary>
+/// <c>gittrack run [options] [--] CMD [ARGS...]</c>: runs a command and records it as a run. Options after the
+/// command's first word are the command's (<see cref="TrailingCommandLine"/>).
+/// </summary>
 public static class RunCommand
 {
     public static Command Create(CommandContext context)
@@ -21,7 +25,7 @@ public static class RunCommand
         var pushTo = new Option<string?>("--push-to") { Description = "The remote --push-every pushes to (default: the current branch's upstream remote, else origin)" };
         var mlflow = new Option<bool>("--mlflow") { Description = "Serve MLflow's tracking API to the command (MLFLOW_TRACKING_URI): unchanged MLflow scripts record into this run (also: git config gittrack.mlflow true)" };
         var mlflowOverride = new Option<bool>("--mlflow-override") { Description = "With --mlflow: set MLFLOW_TRACKING_URI even when the environment already has one" };
-        var command = new Argument<string[]>("command") { Description = "The command to run, after '--'", Arity = ArgumentArity.ZeroOrMore };
+        var command = new Argument<string[]>("command") { Description = "The command to run and its arguments; options after its first word are its own ('--' before it is allowed, not needed)", Arity = ArgumentArity.ZeroOrMore };
 
         var run = new Command("run", "Run a command and record it (params, metrics, logs, artifacts, code) as a run")
         {
@@ -29,7 +33,7 @@ public static class RunCommand
         };
         run.SetAction(parseResult =>
         {
-            var argv = parseResult.GetValue(command) ?? [];
+            var argv = TrailingCommandLine.CommandLineOf(parseResult.GetValue(command) ?? [], "run");
             var fileParams = parseResult.GetValue(paramsFile) is { } file
                 ? ParamsParser.ReadFile(context.FullPath(file))
                 : new SortedDictionary<string, object>(StringComparer.Ordinal);
@@ -45,7 +49,7 @@ public static class RunCommand
                 Artifacts = parseResult.GetValue(artifact) ?? [],
                 StandardOutput = context.OpenStandardOutput?.Invoke(),
                 StandardError = context.OpenStandardError?.Invoke(),
-                Warn = message => context.Error.WriteLine($"gittrack: warning: {message}"),
+                Warn = message => context.Error.WriteLine(ErrorReporter.Warning(message)),
                 CheckpointInterval = CheckpointInterval(),
                 PushEvery = parseResult.GetValue(pushEvery) is { } every ? Durations.Parse(every, "--push-every") : null,
                 PushRemote = parseResult.GetValue(pushTo),
@@ -68,10 +72,10 @@ public static class RunCommand
             var duration = recorded.Duration is { } d ? $" in {FormatDuration(d)}" : "";
             var status = recorded.Status.ToString().ToLowerInvariant();
             var why = recorded.Error is { } error ? $": {error}" : recorded.ExitCode is { } code && code != 0 ? $" (exit code {code})" : "";
-            context.Error.WriteLine($"gittrack: {recorded.Name} ({recorded.Id[..8]}) {status}{duration}{why}; see: gittrack show {recorded.Name}");
+            context.Error.WriteLine(TerminalText.Escape($"gittrack: {recorded.Name} ({recorded.Id[..8]}) {status}{duration}{why}; see: gittrack show {recorded.Name}"));
             return outcome.ExitCode;
         });
-        return run;
+        return TrailingCommandLine.Mark(run);
     }
 
     /// <summary>GITTRACK_CHECKPOINT_SECONDS (a positive number, fractions allowed), else the default 5 s.</summary>
@@ -115,10 +119,9 @@ public static class RunCommand
         var result = new SortedDictionary<string, string>(StringComparer.Ordinal);
         foreach (var tag in tags)
         {
-            int eq = tag.IndexOf('=');
-            if (eq <= 0)
-                throw new Core.Errors.InvalidInputException($"bad --tag '{tag}': expected KEY=VALUE", "for example --tag dataset=v2");
-            result[tag[..eq].Trim()] = tag[(eq + 1)..];
+            // The same rule as 'gittrack tag' (RunEdits); the value is masked with the rest of the record.
+            var (key, value) = RunEdits.ParseTag(tag);
+            result[key] = value;
         }
         return result;
     }

@@ -36,14 +36,14 @@ internal static class RunSelection
             throw new Core.Errors.InvalidInputException($"--limit {limit} is negative", "give a count of 0 or more");
         var runs = store.List(includeRemoved);
         WarnSkipped(store, warnings);
-        return RunQuery.Select(runs, RunSummaryFields.Instance, filter, sort, limit, QueryContext.System);
+        return RunQuery.Select(runs, RunSummaryFields.Instance, filter, sort, limit, QueryContext.WithNames(runs));
     }
 
     /// <summary>One warning line per entry of the runs branch the last listing could not read.</summary>
     public static void WarnSkipped(RunStore store, TextWriter warnings)
     {
         foreach (var skipped in store.Skipped)
-            warnings.WriteLine($"gittrack: warning: skipped {store.Branch.Name}:{skipped.Path}: {skipped.Reason} " +
-                $"(inspect it with 'git show {store.Branch.Name}:{skipped.Path}'; fix or remove it there)");
+            warnings.WriteLine(ErrorReporter.Warning($"skipped {store.Branch.Name}:{skipped.Path}: {skipped.Reason} " +
+                $"(inspect it with 'git show {store.Branch.Name}:{skipped.Path}'; fix or remove it there)"));
     }
 }

@@ -65,7 +65,7 @@ public static class ShowCommand
         void Field(string name, string? value)
         {
             if (!string.IsNullOrEmpty(value))
-                output.WriteLine($"{name,-12}{value}");
+                output.WriteLine($"{name,-12}{TerminalText.Escape(value)}");
         }
         void Heading(string name) => output.WriteLine(color ? $"\n\u001b[1m{name}\u001b[0m" : $"\n{name}");
 
@@ -93,7 +93,7 @@ public static class ShowCommand
         {
             Heading("params");
             foreach (var (key, value) in run.Params)
-                output.WriteLine($"  {key} = {Formats.Param(value)}");
+                output.WriteLine(TerminalText.Escape($"  {key} = {Formats.Param(value)}"));
         }
 
         if (run.Metrics.Count > 0 || history.Count > 0)
@@ -115,7 +115,7 @@ public static class ShowCommand
         {
             Heading("tags");
             foreach (var (key, value) in run.Tags)
-                output.WriteLine($"  {key} = {value}");
+                output.WriteLine(TerminalText.Escape($"  {key} = {value}"));
         }
 
         if (run.Artifacts.Count > 0 || run.Log is not null)
@@ -131,9 +131,9 @@ public static class ShowCommand
                 return "  (not local)";
             }
             foreach (var artifact in run.Artifacts)
-                output.WriteLine($"  {artifact.Path}  {Formats.Bytes(artifact.Size)}  {artifact.Key}{Mark(artifact)}");
+                output.WriteLine(TerminalText.Escape($"  {artifact.Path}  {Formats.Bytes(artifact.Size)}  {artifact.Key}{Mark(artifact)}"));
             if (run.Log is { } log)
-                output.WriteLine($"  (log) {log.Path}  {Formats.Bytes(log.Size)}  {log.Key}{Mark(log)}");
+                output.WriteLine(TerminalText.Escape($"  (log) {log.Path}  {Formats.Bytes(log.Size)}  {log.Key}{Mark(log)}"));
             if (notLocal > 0)
                 output.WriteLine($"  ({notLocal} not in the local cache: fetched from the artifacts remote when read, or all at once with 'gittrack cache pull {run.Id[..RunId.ShortLength]}')");
         }
@@ -158,14 +158,14 @@ public static class ShowCommand
         {
             Heading("runtimes");
             foreach (var (key, value) in run.Runtimes)
-                output.WriteLine($"  {key} {value}");
+                output.WriteLine(TerminalText.Escape($"  {key} {value}"));
         }
 
         if (run.Environment.Count > 0)
         {
             Heading("environment");
             foreach (var (key, value) in run.Environment)
-                output.WriteLine($"  {key}={value}");
+                output.WriteLine(TerminalText.Escape($"  {key}={value}"));
         }
     }
 }

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using GitTrack.Core.Errors;
+using GitTrack.Cli.Rendering;
 using GitTrack.Core.Runs;
 using GitTrack.Core.Storage;
 
@@ -17,30 +17,14 @@ public static class TagCommand
         command.Arguments.Add(tags);
         command.SetAction(parseResult =>
         {
-            var pairs = parseResult.GetValue(tags)!.Select(Parse).ToList();
+            // Checked (RunEdits, as the web UI's edit is) and masked before anything is opened or written.
+            var pairs = RunEdits.Tags(parseResult.GetValue(tags)!.Select(RunEdits.ParseTag));
             using var store = context.OpenStore();
             var run = store.Resolve(parseResult.GetValue(runArgument)!);
-            var changed = store.Change(run.Id, r =>
-            {
-                var next = new SortedDictionary<string, string>(r.Tags.ToDictionary(), StringComparer.Ordinal);
-                foreach (var (key, value) in pairs)
-                    next[key] = value;
-                return r with { Tags = next };
-            }, "tagged " + string.Join(", ", pairs.Select(p => $"{p.Key}={p.Value}")));
-            context.Out.WriteLine($"{changed.Name} ({changed.Id[..RunId.ShortLength]}): {string.Join(", ", changed.Tags.Select(p => $"{p.Key}={p.Value}"))}");
+            var changed = store.Change(run.Id, r => RunEdits.SetTags(r, pairs), "tagged " + string.Join(", ", pairs.Select(p => $"{p.Key}={p.Value}")));
+            context.Out.WriteLine(TerminalText.Escape($"{changed.Name} ({changed.Id[..RunId.ShortLength]}): {string.Join(", ", changed.Tags.Select(p => $"{p.Key}={p.Value}"))}"));
             return (int)ExitCode.Ok;
         });
         return command;
-    }
-
-    private static KeyValuePair<string, string> Parse(string text)
-    {
-        var at = text.IndexOf('=', StringComparison.Ordinal);
-        if (at <= 0)
-            throw new InvalidInputException($"'{text}' is not KEY=VALUE", "write tags as key=value, e.g. gittrack tag run_003 team=vision");
-        var key = text[..at].Trim();
-        if (key.Length == 0 || key.Any(char.IsControl))
-            throw new InvalidInputException($"'{text}' has an unusable key", "use a key without control characters");
-        return new(key, text[(at + 1)..]);
     }
 }

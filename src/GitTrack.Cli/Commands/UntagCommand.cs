@@ -1,4 +1,5 @@
 using System.CommandLine;
+using GitTrack.Cli.Rendering;
 using GitTrack.Core.Errors;
 using GitTrack.Core.Runs;
 using GitTrack.Core.Storage;
@@ -24,11 +25,8 @@ public static class UntagCommand
             if (missing.Count > 0)
                 throw new NotFoundException($"run {run.Name} has no tag {string.Join(", ", missing.Select(k => $"'{k}'"))}",
                     run.Tags.Count == 0 ? "it has no tags" : $"its tags: {string.Join(", ", run.Tags.Keys)}");
-            var changed = store.Change(run.Id, r => r with
-            {
-                Tags = new SortedDictionary<string, string>(r.Tags.Where(p => !names.Contains(p.Key)).ToDictionary(), StringComparer.Ordinal),
-            }, "untagged " + string.Join(", ", names));
-            context.Out.WriteLine($"{changed.Name} ({changed.Id[..RunId.ShortLength]}): {(changed.Tags.Count == 0 ? "no tags" : string.Join(", ", changed.Tags.Select(p => $"{p.Key}={p.Value}")))}");
+            var changed = store.Change(run.Id, r => RunEdits.RemoveTags(r, names), "untagged " + string.Join(", ", names));
+            context.Out.WriteLine(TerminalText.Escape($"{changed.Name} ({changed.Id[..RunId.ShortLength]}): {(changed.Tags.Count == 0 ? "no tags" : string.Join(", ", changed.Tags.Select(p => $"{p.Key}={p.Value}")))}"));
             return (int)ExitCode.Ok;
         });
         return command;

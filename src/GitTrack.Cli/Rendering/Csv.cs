@@ -78,15 +78,8 @@ public static class Csv
         _ => value.ToString("R", CultureInfo.InvariantCulture),
     };
 
-    /// <summary>A param value: numbers as <see cref="Number"/>, booleans <c>true</c>/<c>false</c>, text as is.</summary>
-    public static string Value(object? value) => value switch
-    {
-        null => "",
-        double d => Number(d),
-        long l => l.ToString(CultureInfo.InvariantCulture),
-        bool b => b ? "true" : "false",
-        _ => value.ToString() ?? "",
-    };
+    /// <summary>A param value: a float always with a '.' or exponent (<c>1.0</c>, so pandas reads a float), integers as digits, booleans <c>true</c>/<c>false</c>, text as is.</summary>
+    public static string Value(object? value) => value is null ? "" : GitTrack.Core.Runs.Capture.ParamValue.Format(value);
 
     public static string Time(DateTimeOffset? time) =>
         time?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture) ?? "";

@@ -17,11 +17,12 @@ public static class DiffText
     public static void Write(TextWriter output, RunDiff diff, GitDirectories directories, bool all, bool fullCode, bool color)
     {
         var text = new StringBuilder();
-        string Paint(string line, string? colour) => color && colour is not null ? colour + line + Reset : line;
+        // Every line holds data from the runs (names, keys, values, paths): escaped before it is coloured.
+        string Paint(string line, string? colour) => color && colour is not null ? colour + TerminalText.Escape(line) + Reset : TerminalText.Escape(line);
         void Heading(string name) => text.Append('\n').Append(color ? Bold + name + Reset : name).Append('\n');
         bool Show(ChangeKind kind) => all || kind != ChangeKind.Same;
 
-        text.Append(CultureInfo.InvariantCulture, $"diff {diff.A.Name} ({diff.A.Id[..8]}) -> {diff.B.Name} ({diff.B.Id[..8]})\n");
+        text.Append(TerminalText.Escape($"diff {diff.A.Name} ({diff.A.Id[..8]}) -> {diff.B.Name} ({diff.B.Id[..8]})")).Append('\n');
 
         void Values(string heading, IReadOnlyList<ValueChange> changes)
         {
@@ -29,7 +30,7 @@ public static class DiffText
             if (shown.Length == 0)
                 return;
             Heading(heading);
-            var width = shown.Max(c => c.Name.Length);
+            var width = shown.Max(c => TerminalText.Escape(c.Name).Length);
             foreach (var change in shown)
             {
                 var (mark, colour, value) = change.Kind switch
@@ -39,7 +40,7 @@ public static class DiffText
                     ChangeKind.Changed => ("~", Yellow, $"{Value(change.Old)} -> {Value(change.New)}"),
                     _ => ("=", (string?)null, Value(change.Old)),
                 };
-                text.Append(Paint($"{mark} {change.Name.PadRight(width)}  {value}", colour)).Append('\n');
+                text.Append(Paint($"{mark} {TerminalText.Escape(change.Name).PadRight(width)}  {value}", colour)).Append('\n');
             }
         }
 
@@ -52,7 +53,7 @@ public static class DiffText
             var rows = metrics.Select(m => new[]
             {
                 m.Kind switch { ChangeKind.Added => "+", ChangeKind.Removed => "-", ChangeKind.Changed => "~", _ => "=" },
-                m.Name,
+                TerminalText.Escape(m.Name),
                 m.Old is { } o ? Formats.Number(o) : "-",
                 m.New is { } n ? Formats.Number(n) : "-",
                 m.Absolute is { } abs ? (abs > 0 ? "+" : "") + Formats.Number(abs) : "",
@@ -82,7 +83,7 @@ public static class DiffText
         if (artifacts.Length > 0)
         {
             Heading("artifacts");
-            var width = artifacts.Max(x => x.Path.Length);
+            var width = artifacts.Max(x => TerminalText.Escape(x.Path).Length);
             foreach (var artifact in artifacts)
             {
                 var (mark, colour, value) = artifact.Kind switch
@@ -92,7 +93,7 @@ public static class DiffText
                     ChangeKind.Changed => ("~", Yellow, $"{Formats.Bytes(artifact.Old!.Size)} -> {Formats.Bytes(artifact.New!.Size)}  {Short(artifact.Old.Key)} -> {Short(artifact.New.Key)}"),
                     _ => ("=", (string?)null, $"{Formats.Bytes(artifact.Old!.Size)}  {Short(artifact.Old.Key)}"),
                 };
-                text.Append(Paint($"{mark} {artifact.Path.PadRight(width)}  {value}", colour)).Append('\n');
+                text.Append(Paint($"{mark} {TerminalText.Escape(artifact.Path).PadRight(width)}  {value}", colour)).Append('\n');
             }
         }
 

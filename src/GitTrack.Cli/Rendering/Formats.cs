@@ -1,9 +1,10 @@
 using System.Globalization;
 using GitTrack.Core.Runs;
+using GitTrack.Core.Runs.Capture;
 
 namespace GitTrack.Cli.Rendering;
 
-/// <summary>How run values read on screen: times in local time, short durations, numbers with 6 significant digits, nan and inf.</summary>
+/// <summary>How run values read on screen: times in local time, short durations, metrics with 6 significant digits, params as recorded, nan and inf.</summary>
 public static class Formats
 {
     public static string Time(DateTimeOffset time) =>
@@ -32,13 +33,8 @@ public static class Formats
         _ => value.ToString("G6", CultureInfo.InvariantCulture),
     };
 
-    public static string Param(object value) => value switch
-    {
-        double d => Number(d),
-        bool b => b ? "true" : "false",
-        long l => l.ToString(CultureInfo.InvariantCulture),
-        _ => value.ToString() ?? "",
-    };
+    /// <summary>A param exactly as recorded: a float with every digit and always a '.' or exponent (1.0), an integer as digits.</summary>
+    public static string Param(object value) => ParamValue.Format(value);
 
     public static string Status(RunStatus status) => ManifestToml.StatusText(status);
 

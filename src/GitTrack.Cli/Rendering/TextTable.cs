@@ -4,16 +4,18 @@ namespace GitTrack.Cli.Rendering;
 
 /// <summary>
 /// A table of text cells printed with aligned columns (left for text, right for numbers). On a terminal the header
-/// is bold unless NO_COLOR is set; otherwise the output is plain text, the same columns without escape codes.
+/// is bold unless NO_COLOR is set; otherwise the output is plain text, the same columns without escape codes. Headers
+/// and cells (run names, param keys, metric names: data from the runs branch) go through <see cref="TerminalText.Escape"/>.
 /// </summary>
-public sealed class TextTable(IReadOnlyList<string> headers)
+public sealed class TextTable(IReadOnlyList<string> columns)
 {
+    private readonly string[] _headers = columns.Select(TerminalText.Escape).ToArray();
     private readonly List<string[]> _rows = [];
-    private readonly bool[] _rightAligned = new bool[headers.Count];
+    private readonly bool[] _rightAligned = new bool[columns.Count];
 
     public int RowCount => _rows.Count;
 
-    public IReadOnlyList<string> Headers => headers;
+    public IReadOnlyList<string> Headers => _headers;
 
     /// <summary>The cells of row <paramref name="index"/>, as added.</summary>
     public IReadOnlyList<string> Row(int index) => _rows[index];
@@ -27,19 +29,19 @@ public sealed class TextTable(IReadOnlyList<string> headers)
 
     public void Add(IReadOnlyList<string> cells)
     {
-        if (cells.Count != headers.Count)
-            throw new ArgumentException($"a row has {cells.Count} cells, the table {headers.Count} columns", nameof(cells));
-        _rows.Add(cells.Select(c => c.ReplaceLineEndings(" ")).ToArray());
+        if (cells.Count != _headers.Length)
+            throw new ArgumentException($"a row has {cells.Count} cells, the table {_headers.Length} columns", nameof(cells));
+        _rows.Add(cells.Select(TerminalText.Escape).ToArray());
     }
 
     public void Write(TextWriter output, bool color)
     {
-        var widths = headers.Select((h, i) => Math.Max(h.Length, _rows.Select(r => r[i].Length).DefaultIfEmpty(0).Max())).ToArray();
+        var widths = _headers.Select((h, i) => Math.Max(h.Length, _rows.Select(r => r[i].Length).DefaultIfEmpty(0).Max())).ToArray();
         // One write for the whole table: the console flushes every write, and 10,000 rows are 10,000 system calls.
         var text = new StringBuilder(widths.Sum() * (_rows.Count + 1) + 64);
         if (color)
             text.Append("\u001b[1m");
-        Line(text, headers, widths);
+        Line(text, _headers, widths);
         if (color)
             text.Insert(text.Length - 1, "\u001b[0m");
         foreach (var row in _rows)

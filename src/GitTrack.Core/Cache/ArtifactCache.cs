@@ -23,6 +23,9 @@ public sealed class ArtifactCache
     internal static readonly TimeSpan StaleTempAge = TimeSpan.FromHours(1);
     /// <summary>A file modified this recently may change again within the clock's granularity: not remembered.</summary>
     internal static readonly TimeSpan RacyWindow = TimeSpan.FromSeconds(1);
+
+    /// <summary>An add of content already stored refreshes the object's time when it is older than this (gc's grace period counts from it).</summary>
+    internal static readonly TimeSpan RefreshAfter = TimeSpan.FromMinutes(1);
     internal const int MinPrefixLength = 4;
 
     /// <summary>Objects fetched side by side when many are wanted at once.</summary>
@@ -64,7 +67,9 @@ public sealed class ArtifactCache
 
     /// <summary>
     /// Stores the file at <paramref name="path"/> and returns its key. A file whose path, size and times (and on
-    /// Linux inode and change time) match the stat index is not read again, as long as its object still exists.
+    /// Linux inode and change time) match the stat index is not read again, as long as its object is still the file
+    /// the index saw after checking it (same size, times and inode): an object changed on disk since is checked again,
+    /// and replaced when damaged.
     /// </summary>
     public Blake3Hash AddFile(string path, IProgress<long>? progress = null, CancellationToken cancellation = default)
     {
@@ -77,11 +82,14 @@ public sealed class ArtifactCache
 
         var before = FileStamp.Of(fullPath);
         var index = StatIndexLoaded();
-        if (index.Lookup(fullPath, before) is { } known && Contains(known))
+        if (index.Lookup(fullPath, before) is { } known && ObjectStamp(known.Key) == known.Object)
         {
-            Touch(known);
+            // The add refreshes the object's time for gc (Touch), which changes its stamp: the index then remembers
+            // the new one, or the next add would take the object for changed.
+            if (Touch(known.Key) && ObjectStamp(known.Key) is { } touched)
+                SaveIndexEntry(index, fullPath, before, known.Key, touched);
             progress?.Report(before.Size);
-            return known;
+            return known.Key;
         }
 
         long startedNs = (DateTime.UtcNow - DateTime.UnixEpoch).Ticks * 100;
@@ -95,19 +103,22 @@ public sealed class ArtifactCache
         // Remember only what is certain: the file did not change while it was read, and its modification time is
         // old enough that a later write cannot leave the same time behind (git's "racily clean" problem).
         var after = FileStamp.Of(fullPath);
-        if (after == before && before.MtimeNs < startedNs - RacyWindow.Ticks * 100)
-        {
-            index.Record(fullPath, before, key);
-            try
-            {
-                index.Save();
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                // The index only saves time; an add that stored its object has succeeded.
-            }
-        }
+        if (after == before && before.MtimeNs < startedNs - RacyWindow.Ticks * 100 && ObjectStamp(key) is { } objectStamp)
+            SaveIndexEntry(index, fullPath, before, key, objectStamp);
         return key;
+    }
+
+    private static void SaveIndexEntry(StatIndex index, string fullPath, FileStamp stamp, Blake3Hash key, FileStamp objectStamp)
+    {
+        index.Record(fullPath, stamp, key, objectStamp);
+        try
+        {
+            index.Save();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The index only saves time; an add that stored its object has succeeded.
+        }
     }
 
     /// <summary>Stores everything <paramref name="content"/> yields (read to its end, not disposed) and returns its key.</summary>
@@ -115,7 +126,7 @@ public sealed class ArtifactCache
     {
         SweepStaleTemporaries();
         var key = ObjectWriter.Write(content, ObjectsRoot, progress, cancellation).Key;
-        Touch(key);
+        _ = Touch(key);
         return key;
     }
 
@@ -124,15 +135,23 @@ public sealed class ArtifactCache
     /// <c>gittrack gc</c>'s grace period counts from the last add: a recorder that is about to commit a run
     /// referencing an old, unreferenced object never sees it collected in between.
     /// </summary>
-    private void Touch(Blake3Hash key)
+    private bool Touch(Blake3Hash key)
     {
         try
         {
-            File.SetLastWriteTimeUtc(PathOf(key), DateTime.UtcNow);
+            var path = PathOf(key);
+            var now = DateTime.UtcNow;
+            // Written or refreshed within the last minute: left as it is (gc keeps it anyway), so repeated adds of the
+            // same content change nothing on disk, and the stat index's record of the object stays true.
+            if (File.GetLastWriteTimeUtc(path) > now - RefreshAfter)
+                return false;
+            File.SetLastWriteTimeUtc(path, now);
+            return true;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // Another user's object in a shared cache: the grace period then counts from its first add.
+            return false;
         }
     }
 
@@ -312,6 +331,20 @@ public sealed class ArtifactCache
                 break; // enough to say it is ambiguous
         }
         return found;
+    }
+
+    /// <summary>The object's stamp (one statx), or null when it is missing.</summary>
+    private FileStamp? ObjectStamp(Blake3Hash key)
+    {
+        var path = PathOf(key);
+        try
+        {
+            return File.Exists(path) ? FileStamp.Of(path) : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 
     private string ExistingPathOf(Blake3Hash key, ObjectNeed? need)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using GitTrack.Core.Cache;
+using GitTrack.Core.Errors;
 using GitTrack.Core.Runs;
 using GitTrack.Core.Runs.Capture;
 using GitTrack.Core.Storage;
@@ -50,6 +51,21 @@ public static class Rerun
     }
 
     /// <summary>
+    /// What the record masked as secret (docs/protocol.md, "Secrets") and a rerun therefore gets as <c>***</c>: the params
+    /// and command-line arguments holding the mask, named for a warning. Empty when nothing was masked.
+    /// </summary>
+    public static IReadOnlyList<string> MaskedInputs(RunRecord run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        var masked = run.Params.Where(p => p.Value is string s && s.Contains(UrlCredentials.Mask, StringComparison.Ordinal))
+            .Select(p => $"param {p.Key}").ToList();
+        masked.AddRange(run.Command.Select((arg, i) => (arg, i))
+            .Where(a => a.arg.Contains(UrlCredentials.Mask, StringComparison.Ordinal))
+            .Select(a => string.Create(CultureInfo.InvariantCulture, $"argument {a.i} ('{a.arg}')")));
+        return masked;
+    }
+
+    /// <summary>
     /// Removes a rerun's worktree (<c>git worktree remove --force</c>: files the command wrote there and did not store
     /// as artifacts go with it). Returns git's complaint, or null when it is gone.
     /// </summary>
@@ -60,6 +76,30 @@ public static class Rerun
         return result.ExitCode == 0 ? null : result.Stderr.Trim();
     }
 
+    /// <summary>
+    /// The run's working directory inside the checked-out <paramref name="root"/>, following the symbolic links the
+    /// code has on the way; refused when one leads outside the root or into its git folder (the path itself was
+    /// checked by the manifest reader, the links come with the snapshot, which may be someone else's push).
+    /// </summary>
+    private static string WorkingDirectoryIn(string root, RunRecord run)
+    {
+        var current = root;
+        foreach (var part in run.WorkingDirectory.Split('/', StringSplitOptions.RemoveEmptyEntries))
+        {
+            current = Path.Combine(current, part);
+            if (new DirectoryInfo(current).ResolveLinkTarget(returnFinalTarget: true) is not { } target)
+                continue;
+            var relative = Path.GetRelativePath(root, target.FullName);
+            if (relative == ".." || relative.StartsWith(".." + Path.DirectorySeparatorChar, StringComparison.Ordinal) || Path.IsPathRooted(relative)
+                || WorkTreePath.GitDirectorySegment(relative.Replace(Path.DirectorySeparatorChar, '/')) is not null)
+                throw new CorruptDataException(
+                    $"the working directory '{run.WorkingDirectory}' of {run.Name} ({run.Id[..RunId.ShortLength]}) goes through the symbolic link '{part}', which leads to {target.FullName}, outside the work tree or into its git folder; refused",
+                    "nothing was run; the run's code snapshot is unsafe, and may come from someone else's push");
+            current = target.FullName;
+        }
+        return current;
+    }
+
     /// <summary>Checks <paramref name="run"/>'s code out into <paramref name="worktree"/> (default <see cref="DefaultWorktree"/>) and returns the options to record the rerun with.</summary>
     public static RunOptions Prepare(GitDirectories directories, RunRecord run, ArtifactCache cache, string? worktree = null)
     {
@@ -67,7 +107,16 @@ public static class Rerun
         var folder = worktree ?? DefaultWorktree(directories, run);
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(folder))!);
         var result = RunCheckout.Apply(directories, run, cache, new CheckoutOptions { Worktree = folder, CodeOnly = true });
-        var workingDirectory = run.WorkingDirectory.Length == 0 ? result.Root : Path.Combine(result.Root, run.WorkingDirectory);
+        string workingDirectory;
+        try
+        {
+            workingDirectory = WorkingDirectoryIn(result.Root, run);
+        }
+        catch (CorruptDataException)
+        {
+            RemoveWorktree(directories, result.Root);
+            throw;
+        }
         Directory.CreateDirectory(workingDirectory);
         return new RunOptions
         {

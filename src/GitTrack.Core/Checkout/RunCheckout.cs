@@ -59,6 +59,12 @@ public static class RunCheckout
                     "nothing was written; fetch the branch that has it (git fetch), or restore the artifacts alone with --artifacts-only");
             snapshot = ListSnapshot(directories.WorkTree, run.Source.Tree, runName);
             commitPaths = Split(Git(directories.WorkTree, "ls-tree", "-r", "-z", "--name-only", "--full-tree", run.Source.Commit));
+            // Neither tree may write into .git: the snapshot is pushed with the runs branch, and so may be the commit.
+            foreach (var path in snapshot.Keys.Concat(commitPaths))
+                if (WorkTreePath.GitDirectorySegment(path) is { } segment)
+                    throw new CorruptDataException(
+                        $"the code of {runName} holds '{path}', which goes into the repository's git folder ('{segment}'); refused",
+                        "nothing was written; the run's code snapshot is unsafe, and may come from someone else's push");
         }
 
         // 3. Where each artifact really goes, following the symbolic links the target will have.

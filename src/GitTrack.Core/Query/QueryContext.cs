@@ -6,6 +6,20 @@ namespace GitTrack.Core.Query;
 /// </summary>
 public sealed record QueryContext(DateTimeOffset Now, TimeZoneInfo TimeZone)
 {
+    /// <summary>
+    /// The ids of the runs with a given name, so <c>parent = NAME</c> can name the parent run as the command line names
+    /// runs; null when names are not known (then only ids and id prefixes match).
+    /// </summary>
+    public Func<string, IReadOnlyCollection<string>>? RunsNamed { get; init; }
+
+    /// <summary><see cref="System"/> with <see cref="RunsNamed"/> looking names up among <paramref name="runs"/>.</summary>
+    public static QueryContext WithNames(IEnumerable<Runs.RunSummary> runs)
+    {
+        var byName = runs.GroupBy(r => r.Name, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => (IReadOnlyCollection<string>)g.Select(r => r.Id).ToHashSet(StringComparer.Ordinal), StringComparer.Ordinal);
+        return System with { RunsNamed = name => byName.TryGetValue(name, out var ids) ? ids : [] };
+    }
+
     /// <summary>The clock and time zone of this machine, read when called.</summary>
     public static QueryContext System => new(DateTimeOffset.Now, TimeZoneInfo.Local);
 }

@@ -294,15 +294,13 @@ public static class ManifestToml
     }
 
     /// <summary>
-    /// A path stored in a manifest must stay inside the work tree when joined to it: relative, forward slashes,
-    /// no empty, '.' or '..' segment, no drive letter, no backslash (which Windows would read as a separator).
+    /// A path stored in a manifest must stay inside the work tree and out of its <c>.git</c> when joined to it: the
+    /// rule is <see cref="WorkTreePath.Problem"/>.
     /// </summary>
-    internal static string RelativePath(string path, string section, string where)
-    {
-        var bad = path.Length == 0 || path.StartsWith('/') || path.Contains('\\') || path.Contains(':') || path.Any(char.IsControl)
-            || path.Split('/').Any(segment => segment is "" or "." or "..");
-        return bad ? throw Corrupt(where, $"{section} path '{path}' is not a relative path inside the work tree") : path;
-    }
+    internal static string RelativePath(string path, string section, string where) =>
+        WorkTreePath.Problem(path) is { } problem
+            ? throw Corrupt(where, $"{section} path '{path}' is refused ({problem}): not a relative path inside the work tree and out of its git folder")
+            : path;
 
     private static string ObjectId(string value, string key, string where) =>
         (value.Length is 40 or 64) && value.All(c => char.IsAsciiDigit(c) || c is >= 'a' and <= 'f')

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using GitTrack.Core.Runs.Capture;
 
 namespace GitTrack.Core.Runs;
 
@@ -19,21 +20,27 @@ public static class RunJsonValues
             json.WriteString(key, double.IsNaN(value) ? "nan" : value > 0 ? "inf" : "-inf");
     }
 
-    /// <summary>The <c>params</c> object: integers and floats as numbers, booleans as booleans, the rest as text.</summary>
+    /// <summary>
+    /// The <c>params</c> object (integers and floats as numbers, a float always with a '.' or an exponent so that
+    /// <c>1.0</c> reads back as a float; booleans as booleans; the rest as text), then <c>param_types</c>, each
+    /// param's type by name (<c>integer</c>, <c>float</c>, <c>boolean</c>, <c>string</c>) for readers such as
+    /// JavaScript that cannot tell <c>1.0</c> from <c>1</c>.
+    /// </summary>
     public static void WriteParams(Utf8JsonWriter json, IReadOnlyDictionary<string, object> parameters)
     {
         json.WriteStartObject("params");
         foreach (var (key, value) in parameters)
         {
-            switch (value)
-            {
-                case long l: json.WriteNumber(key, l); break;
-                case int i: json.WriteNumber(key, i); break;
-                case double d: WriteNumber(json, key, d); break;
-                case bool b: json.WriteBoolean(key, b); break;
-                default: json.WriteString(key, Convert.ToString(value, CultureInfo.InvariantCulture)); break;
-            }
+            json.WritePropertyName(key);
+            if (value is long or int or double or float or bool)
+                ParamValue.WriteJson(json, value, nonFiniteAsText: true);
+            else
+                json.WriteStringValue(Convert.ToString(value, CultureInfo.InvariantCulture));
         }
+        json.WriteEndObject();
+        json.WriteStartObject("param_types");
+        foreach (var (key, value) in parameters)
+            json.WriteString(key, ParamValue.TypeName(value));
         json.WriteEndObject();
     }
 

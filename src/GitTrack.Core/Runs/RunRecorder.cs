@@ -19,7 +19,7 @@ public sealed class RunRecorder
     public static async Task<RunOutcome> RecordAsync(RunOptions options, string? gittrackVersion = null)
     {
         if (options.Command.Count == 0)
-            throw new InvalidInputException("no command to run", "give it after '--': gittrack run -- python train.py");
+            throw new InvalidInputException("no command to run", "give it after gittrack's options: gittrack run python train.py");
 
         // From here a Ctrl-C or SIGTERM ends the run as killed, even before the command has started.
         var early = EarlySignals.Catch();

@@ -32,6 +32,7 @@ public sealed class RunSession : IDisposable
     private readonly Lock _lock = new();
     private readonly HashSet<string> _warned = [];
     private readonly SortedDictionary<string, ArtifactEntry> _stored = new(StringComparer.Ordinal);
+    private readonly SecretMasking _masking;
     private RunRecord _run;
     private DateTimeOffset _lastCheckpoint;
     private DateTimeOffset _lastPush;
@@ -40,8 +41,9 @@ public sealed class RunSession : IDisposable
     private bool _ended;
 
     private RunSession(RunOptions options, GitDirectories directories, RunStore store, ActiveRun active, RunRecord run,
-        Task<HostInfo> host, Task<SortedDictionary<string, string>> runtimes)
+        Task<HostInfo> host, Task<SortedDictionary<string, string>> runtimes, SecretMasking masking)
     {
+        _masking = masking;
         _options = options;
         _directories = directories;
         _store = store;
@@ -84,10 +86,14 @@ public sealed class RunSession : IDisposable
             var startedAt = DateTimeOffset.UtcNow;
             var id = RunId.New(startedAt).Value;
             var process = RecorderProcess.Current();
-            var environment = EnvironmentCapture.Capture(EnvironmentOfChild(options.ExtraEnvironment));
+            // What is recorded is masked; the command still gets the real values (GITTRACK_PARAMS, argv, env).
+            var masking = new SecretMasking();
+            var environment = EnvironmentCapture.Capture(EnvironmentOfChild(options.ExtraEnvironment), masking);
             var source = snapshot.GetAwaiter().GetResult();
             foreach (var skipped in source.SkippedFiles)
-                options.Warn?.Invoke($"left out of the code snapshot (untracked and over {WorkTreeSnapshot.DefaultMaxUntrackedBytes >> 20} MB; store it with --artifact): {skipped}");
+                options.Warn?.Invoke(source.SecretFiles.Contains(skipped)
+                    ? $"left out of the code snapshot (untracked, and named like a file of secrets; git config gittrack.secretFiles changes the list): {skipped}"
+                    : $"left out of the code snapshot (untracked and over {WorkTreeSnapshot.DefaultMaxUntrackedBytes >> 20} MB; store it with --artifact): {skipped}");
 
             active = ActiveRun.Create(directories.GitTrackDir, id);
             ParamsFileWriter.Write(active.ParamsPath, options.Params);
@@ -109,8 +115,8 @@ public sealed class RunSession : IDisposable
                 Params = new SortedDictionary<string, object>(options.Params.ToDictionary(), StringComparer.Ordinal),
                 Tags = new SortedDictionary<string, string>(options.Tags.ToDictionary(), StringComparer.Ordinal),
             };
-            record = store.Create(record);
-            var session = new RunSession(options, directories, store, active, record, host, runtimes);
+            record = store.Create(masking.Record(record));
+            var session = new RunSession(options, directories, store, active, record, host, runtimes, masking);
             // The first checkpoint is the run as started: recovery always finds a manifest here.
             session.TryWriteCheckpoint(record);
             return session;
@@ -354,18 +360,20 @@ public sealed class RunSession : IDisposable
         var parameters = new SortedDictionary<string, object>(_options.Params.ToDictionary(), StringComparer.Ordinal);
         foreach (var (name, value) in _accumulator.Params)
             parameters[name] = value;
+        foreach (var (name, value) in _accumulator.DefaultParams)
+            parameters.TryAdd(name, value); // a default read in code never overrides a value the run was given
         var tags = new SortedDictionary<string, string>(_options.Tags.ToDictionary(), StringComparer.Ordinal);
         foreach (var (name, value) in _accumulator.Tags)
             tags[name] = value;
         long problems = _accumulator.Problems.Count + _accumulator.UnlistedProblems;
         if (problems > 0)
             tags["gittrack.skipped_events"] = problems.ToString(CultureInfo.InvariantCulture);
-        return _run with
+        return _masking.Record(_run with
         {
             Params = parameters,
             Tags = tags,
             Metrics = new SortedDictionary<string, double>(_accumulator.LastValues.ToDictionary(), StringComparer.Ordinal),
-        };
+        });
     }
 
     /// <summary>
@@ -394,7 +402,6 @@ public sealed class RunSession : IDisposable
                 return _run;
             Ingest(final: true);
             var cache = ArtifactCache.Open(_directories);
-            var log = Retry("the run's log", () => StoreLog(cache, LogPath, _options.Warn), () => null);
             var notStored = new List<string>();
             var artifacts = StoreArtifacts(cache, notStored);
             var ended = Current();
@@ -411,8 +418,12 @@ public sealed class RunSession : IDisposable
                 Host = host,
                 Runtimes = runtimes ?? _run.Runtimes,
                 Artifacts = artifacts,
-                Log = log,
             };
+            final = _masking.Record(final); // the error, set above
+            // Masked last: the record's masking found every secret value the log should lose too.
+            LogMasking.Apply(LogPath, _masking.Found);
+            var log = Retry("the run's log", () => StoreLog(cache, LogPath, _options.Warn), () => null);
+            final = final with { Log = log };
             _run = Retry("the run", () =>
             {
                 var (sealedSegments, tail) = HistoryForCommit();
@@ -504,6 +515,12 @@ public sealed class RunSession : IDisposable
                 _options.Warn?.Invoke($"artifact outside the repository not stored: {path} (save artifacts inside the work tree)");
                 continue;
             }
+            if (WorkTreePath.Problem(relative) is { } problem && relative.Length > 0)
+            {
+                // Never recorded: a reader refuses it (docs/format.md), so it would cost the whole run.
+                _options.Warn?.Invoke($"artifact not stored: {relative} ({problem})");
+                continue;
+            }
             var kind = RegularFile.KindOf(path, followLinks: true);
             if (kind is not (FileKind.Regular or FileKind.Directory or FileKind.Missing))
                 _options.Warn?.Invoke($"artifact not stored: {relative} is {RegularFile.Describe(kind)}, not a file (reading it might never end)");
@@ -520,7 +537,13 @@ public sealed class RunSession : IDisposable
                         _options.Warn?.Invoke($"artifact not stored: {RelativeToWorkTree(_directories.WorkTree, file)} is {RegularFile.Describe(RegularFile.KindOf(file))}, not a file");
                         continue;
                     }
-                    Store(file, RelativeToWorkTree(_directories.WorkTree, file));
+                    var fileRelative = RelativeToWorkTree(_directories.WorkTree, file);
+                    if (WorkTreePath.Problem(fileRelative) is { } fileProblem)
+                    {
+                        _options.Warn?.Invoke($"artifact not stored: {fileRelative} ({fileProblem})");
+                        continue;
+                    }
+                    Store(file, fileRelative);
                 }
             }
             else

@@ -12,6 +12,11 @@ public sealed record SourceInfo
     public string? Remote { get; init; }
     public bool Dirty { get; init; }
     public required string Tree { get; init; }
-    /// <summary>Untracked files left out of the snapshot because they exceed the size cap (they belong in artifacts).</summary>
+    /// <summary>Untracked files left out of the snapshot: over the size cap (they belong in artifacts), or named like files of secrets.</summary>
     public IReadOnlyList<string> SkippedFiles { get; init; } = [];
+    /// <summary>
+    /// Which of <see cref="SkippedFiles"/> were left out as files of secrets (<see cref="Capture.SecretFiles"/>), for the
+    /// warning when they are left out. Not stored: a run read back from the branch has it empty.
+    /// </summary>
+    public IReadOnlyList<string> SecretFiles { get; init; } = [];
 }

@@ -1,5 +1,6 @@
 using GitTrack.Core.Errors;
 using GitTrack.Core.Runs;
+using GitTrack.Core.Runs.Capture;
 
 namespace GitTrack.Core.Storage;
 
@@ -33,10 +34,21 @@ public static class WorkTreeSnapshot
         var commit = ids[0].Trim();
         var headTree = ids[1].Trim();
 
+        // The remote settings and the secret-file patterns, in one git process.
+        var config = ReadConfig(root, environment);
+        var secretFiles = SecretFiles.FromConfig(config.Where(p => p.Key == "gittrack.secretfiles").Select(p => p.Value));
         var skipped = new List<string>();
+        var secrets = new List<string>();
         var untracked = GitCli.Check(root, environment, "ls-files", "-z", "--others", "--exclude-standard", "--full-name");
         foreach (var path in untracked.Split('\0', StringSplitOptions.RemoveEmptyEntries))
         {
+            // Untracked files named like keys or credentials never reach the branch (docs/format.md, "The code snapshot").
+            if (secretFiles.Match(path) is not null)
+            {
+                skipped.Add(path);
+                secrets.Add(path);
+                continue;
+            }
             var info = new FileInfo(Path.Combine(root, path));
             if (info.LinkTarget is null && info.Exists && info.Length > maxUntrackedBytes)
                 skipped.Add(path);
@@ -81,26 +93,36 @@ public static class WorkTreeSnapshot
         {
             Commit = commit,
             Branch = branch,
-            Remote = RemoteUrl(root, environment, branch),
+            Remote = RemoteUrl(config, branch),
             Dirty = tree != headTree || skipped.Count > 0,
             Tree = tree,
             SkippedFiles = skipped,
+            SecretFiles = secrets,
         };
     }
 
-    /// <summary>The URL of the branch's upstream remote, else of <c>origin</c>, with credentials removed; null when none.</summary>
-    private static string? RemoteUrl(string root, IReadOnlyDictionary<string, string> environment, string? branch)
+    /// <summary>The settings the snapshot reads (names as git lists them, lowercase), in git's order.</summary>
+    private static List<KeyValuePair<string, string>> ReadConfig(string root, IReadOnlyDictionary<string, string> environment)
     {
-        var result = GitCli.Run(root, environment, "config", "--get-regexp", @"^(branch\..*\.remote|remote\..*\.url)$");
+        var result = GitCli.Run(root, environment, "config", "--get-regexp", @"^(branch\..*\.remote|remote\..*\.url|gittrack\.secretfiles)$");
+        var values = new List<KeyValuePair<string, string>>();
         if (result.ExitCode != 0)
-            return null;
-        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+            return values;
         foreach (var line in result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
             var space = line.IndexOf(' ');
             if (space > 0)
-                values.TryAdd(line[..space], line[(space + 1)..]);
+                values.Add(new(line[..space], line[(space + 1)..]));
         }
+        return values;
+    }
+
+    /// <summary>The URL of the branch's upstream remote, else of <c>origin</c>, with credentials removed; null when none.</summary>
+    private static string? RemoteUrl(List<KeyValuePair<string, string>> config, string? branch)
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, value) in config)
+            values.TryAdd(key, value);
         var remote = branch is not null && values.TryGetValue($"branch.{branch}.remote", out var r) ? r : "origin";
         return values.TryGetValue($"remote.{remote}.url", out var url) ? Runs.Capture.UrlCredentials.Strip(url) : null;
     }

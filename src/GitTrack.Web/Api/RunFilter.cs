@@ -11,7 +11,7 @@ namespace GitTrack.Web.Api;
 /// </summary>
 internal static class RunFilter
 {
-    public static IEnumerable<RunSummary> Apply(IEnumerable<RunSummary> runs, string? expression)
+    public static IEnumerable<RunSummary> Apply(IReadOnlyCollection<RunSummary> runs, string? expression)
     {
         var text = expression?.Trim();
         if (string.IsNullOrEmpty(text))
@@ -25,7 +25,7 @@ internal static class RunFilter
         {
             return runs.Where(run => MatchesWord(run, text));
         }
-        var keep = query.Compile(RunSummaryFields.Instance, QueryContext.System);
+        var keep = query.Compile(RunSummaryFields.Instance, QueryContext.WithNames(runs));
         return runs.Where(keep);
     }
 

@@ -24,7 +24,8 @@ internal static partial class RunsApi
     public const int MaxPointsPerSeries = 2000;
     private const int MaxPatchBytes = 1 << 20;
     private const int MaxLogBytes = 4 << 20;
-    private const int MaxCompared = 20;
+    // A sweep's curves are overlaid in one request; the page asks for fewer points per series as the runs grow.
+    private const int MaxCompared = 200;
 
     public static void Map(IEndpointRouteBuilder app, RunsData data, UiOptions options, string token)
     {
@@ -205,20 +206,13 @@ internal static partial class RunsApi
         app.MapPost("/api/runs/{run}/edit", async (HttpContext http, string run) =>
         {
             using var body = await JsonDocument.ParseAsync(http.Request.Body, cancellationToken: http.RequestAborted);
+            var edit = ReadEdit(body.RootElement);
             var record = Finished(data.Resolve(run));
-            var root = body.RootElement;
             data.Change(record.Id, stored =>
             {
                 // Applied to the manifest at the branch tip, so a concurrent change is never undone.
-                var tags = new SortedDictionary<string, string>(stored.Tags.ToDictionary(), StringComparer.Ordinal);
-                if (root.TryGetProperty("set_tags", out var set))
-                    foreach (var tag in set.EnumerateObject())
-                        tags[tag.Name] = tag.Value.GetString() ?? "";
-                if (root.TryGetProperty("remove_tags", out var remove))
-                    foreach (var tag in remove.EnumerateArray())
-                        tags.Remove(tag.GetString() ?? "");
-                var note = root.TryGetProperty("note", out var n) ? n.GetString() : stored.Note;
-                return stored with { Tags = tags, Note = string.IsNullOrEmpty(note) ? null : note };
+                var changed = RunEdits.RemoveTags(RunEdits.SetTags(stored, edit.Set), edit.Remove);
+                return edit.HasNote ? changed with { Note = RunEdits.Note(edit.Note) } : changed;
             });
             http.Response.StatusCode = StatusCodes.Status204NoContent;
         });
@@ -252,6 +246,40 @@ internal static partial class RunsApi
             data.Restore(Finished(data.Resolve(run, includeRemoved: true)).Id);
             http.Response.StatusCode = StatusCodes.Status204NoContent;
         });
+    }
+
+    private sealed record Edit(List<KeyValuePair<string, string>> Set, List<string> Remove, bool HasNote, string? Note);
+
+    /// <summary>
+    /// The body of an edit, <c>{"set_tags": {"k": "v"}, "remove_tags": ["k"], "note": "text"}</c>, checked before
+    /// anything is written: tag keys as <c>gittrack tag</c> checks them (<see cref="RunEdits"/>), every value a string
+    /// (a note may be null, which removes it).
+    /// </summary>
+    private static Edit ReadEdit(JsonElement root)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+            throw new InvalidInputException("an edit is a JSON object", "send {\"set_tags\": {...}, \"remove_tags\": [...], \"note\": \"...\"}");
+        var set = new List<KeyValuePair<string, string>>();
+        if (root.TryGetProperty("set_tags", out var tags))
+        {
+            if (tags.ValueKind != JsonValueKind.Object)
+                throw new InvalidInputException("set_tags must be an object of strings", "send {\"set_tags\": {\"team\": \"vision\"}}");
+            foreach (var tag in tags.EnumerateObject())
+                set.Add(new(tag.Name, tag.Value.ValueKind == JsonValueKind.String ? tag.Value.GetString()!
+                    : throw new InvalidInputException($"the value of tag '{tag.Name}' is not a string", "send tag values as strings")));
+            set = RunEdits.Tags(set); // refuses what 'gittrack tag' refuses: an empty key, a line break in a key, ...
+        }
+        var remove = new List<string>();
+        if (root.TryGetProperty("remove_tags", out var removed))
+        {
+            if (removed.ValueKind != JsonValueKind.Array || removed.EnumerateArray().Any(k => k.ValueKind != JsonValueKind.String))
+                throw new InvalidInputException("remove_tags must be an array of strings", "send {\"remove_tags\": [\"team\"]}");
+            remove.AddRange(removed.EnumerateArray().Select(k => k.GetString()!));
+        }
+        var hasNote = root.TryGetProperty("note", out var note);
+        if (hasNote && note.ValueKind is not (JsonValueKind.String or JsonValueKind.Null))
+            throw new InvalidInputException("note must be a string or null", "send {\"note\": \"text\"}");
+        return new Edit(set, remove, hasNote, hasNote && note.ValueKind == JsonValueKind.String ? note.GetString() : null);
     }
 
     /// <summary>

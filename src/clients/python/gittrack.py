@@ -13,6 +13,7 @@ says the script is not being tracked, so the same script runs everywhere.
 """
 
 import atexit
+import collections
 import json
 import math
 import os
@@ -20,7 +21,7 @@ import sys
 import threading
 import time
 from types import TracebackType
-from typing import IO, Any, Dict, List, Mapping, Optional, Protocol, Type, Union, cast
+from typing import IO, Any, Deque, Dict, Mapping, Optional, Protocol, SupportsIndex, Type, Union, cast
 
 __all__ = [
     "log_param", "log_params", "log_metric", "log_metrics", "set_tag", "log_artifact",
@@ -45,11 +46,15 @@ ParamValue = Union[bool, int, float, str, None, SupportsItem]
 
 
 class _Writer:
-    """Buffers event lines and appends them to the events file at most every second."""
+    """Buffers event lines and appends them to the events file at most every second.
+
+    The buffer is a deque: threads append to its right while flush() takes lines from its left, both atomic, so a
+    line appended while a flush runs stays for the next one (a list swapped out by the flush could take a line
+    after it was written, and lose it)."""
 
     def __init__(self, path: str) -> None:
         self._path = path
-        self._lines: List[str] = []
+        self._lines: Deque[str] = collections.deque()
         self._file: Optional[IO[str]] = None
         self._lock = threading.Lock()
         self._last_flush = time.monotonic()
@@ -66,14 +71,16 @@ class _Writer:
 
     def flush(self) -> None:
         with self._lock:
-            # Swapping the list is atomic under the GIL, so add() needs no lock.
-            lines, self._lines = self._lines, []
+            lines = self._lines
+            count = len(lines)
             self._last_flush = time.monotonic()
-            if not lines:
+            if not count:
                 return
+            popleft = lines.popleft
+            text = "".join([popleft() for _ in range(count)])
             if self._file is None:
                 self._file = open(self._path, "a", encoding="utf-8")
-            self._file.write("".join(lines))
+            self._file.write(text)
             self._file.flush()
 
     def _flush_periodically(self) -> None:
@@ -174,17 +181,72 @@ def run_id() -> Optional[str]:
     return os.environ.get("GITTRACK_RUN_ID") or None
 
 
+class _Params(Dict[str, Any]):
+    """The run's params: a dict whose ``get(name, default)`` and ``setdefault(name, default)`` record a default the run
+    lacks as the run's param, as MLflow's and W&B's config APIs do. gittrack keeps a value given with ``--param``, a
+    params file or ``log_param`` over any default, and the first default read of a name (docs/protocol.md). Only a
+    bool, int, float or str default is recorded; ``None``, lists and objects are returned but not recorded."""
+
+    __slots__ = ()
+
+    def get(self, name: str, default: Any = None) -> Any:
+        try:
+            return self[name]
+        except KeyError:
+            if default is not None:
+                _record_default(name, default)
+            return default
+
+    def setdefault(self, name: str, default: Any = None) -> Any:
+        if name not in self and default is not None:
+            _record_default(name, default)
+        return super().setdefault(name, default)
+
+
+def _record_default(name: object, value: Any) -> None:
+    writer = _writer
+    if writer is None or not isinstance(name, str) or not name:
+        return
+    try:
+        text = _param_value(value, name)
+    except TypeError:
+        return
+    writer.add('{"type":"param","name":%s,"value":%s,"default":true}\n' % (_json_name(name, "param"), text))
+
+
 def params() -> Dict[str, Any]:
-    """The run's params as a dict (dotted names for nested ones), or {} when not tracked."""
+    """The run's params as a dict (dotted names for nested ones), or an empty one when not tracked.
+
+    ``params().get("epochs", 30)`` returns 30 when the run has no ``epochs``, and records 30 as the run's param."""
     path = os.environ.get("GITTRACK_PARAMS")
     if not path:
-        return {}
+        return _Params()
     with open(path, encoding="utf-8") as f:
-        return json.load(f)
+        return _Params(json.load(f))
+
+
+def _step(step: object, name: str) -> int:
+    """A step as an int: ints, numpy integers, floats without a fraction (3.0); anything else is a TypeError,
+    as the protocol refuses it (``%d`` would silently turn 3.7 into 3)."""
+    kind = type(step)
+    if kind is not bool:
+        if kind is float:
+            if cast(float, step).is_integer():
+                return int(cast(float, step))
+        elif hasattr(step, "__index__"):
+            return cast(SupportsIndex, step).__index__()
+        elif hasattr(step, "item") and getattr(step, "ndim", 0) == 0 and getattr(step, "size", 1) == 1:
+            try:
+                return _step(cast(SupportsItem, step).item(), name)
+            except TypeError:
+                pass
+    raise TypeError(f"gittrack: metric {name!r}: step must be an integer, got {step!r} ({kind.__name__})")
 
 
 def log_metric(name: str, value: Number, step: Optional[int] = None) -> None:
     """Logs one value of a metric; ``step`` (an int) places it on the x axis."""
+    if step is not None and type(step) is not int:
+        step = _step(step, name)
     writer = _writer
     if writer is None:
         _untracked()

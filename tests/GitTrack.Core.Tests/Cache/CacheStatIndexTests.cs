@@ -1,4 +1,6 @@
+using System.Globalization;
 using GitTrack.Core.Cache;
+using GitTrack.Core.Cache.Internal;
 using GitTrack.Core.Hashing;
 using GitTrack.Core.Storage;
 using GitTrack.Tests.Shared;
@@ -31,12 +33,37 @@ public sealed class CacheStatIndexTests : IDisposable
         var key = ArtifactCache.Open(_dirs).AddFile(path);
         Assert.True(File.Exists(ArtifactCache.Open(_dirs).StatIndexPath));
 
-        // Prove the second add does not read the file: point its index entry at another stored object (the
-        // format is documented in docs/format.md); only an add that trusts the index returns that key.
+        // Prove the second add does not read the file: point its index entry at another stored object, with that
+        // object's stamp (the format is documented in docs/format.md); only an add that trusts the index returns that key.
         var other = ArtifactCache.Open(_dirs).AddStream(new MemoryStream("something else"u8.ToArray()));
         var indexPath = ArtifactCache.Open(_dirs).StatIndexPath;
-        File.WriteAllText(indexPath, File.ReadAllText(indexPath).Replace(key.ToString(), other.ToString()));
+        var lines = File.ReadAllText(indexPath).Split('\n');
+        var fields = lines[1].Split(' ', 12);
+        var stamp = FileStamp.Of(ArtifactCache.Open(_dirs).PathOf(other));
+        var inv = CultureInfo.InvariantCulture;
+        string[] objectFields = [stamp.Size.ToString(inv), stamp.MtimeNs.ToString(inv), stamp.CtimeNs.ToString(inv), stamp.Device.ToString(inv),
+            stamp.HasInode ? stamp.Inode.ToString(inv) : "-"];
+        lines[1] = string.Join(' ', [other.ToString(), .. fields[1..6], .. objectFields, fields[11]]);
+        File.WriteAllText(indexPath, string.Join('\n', lines));
         Assert.Equal(other, ArtifactCache.Open(_dirs).AddFile(path));
+    }
+
+    [Fact]
+    public void An_object_changed_since_the_index_saw_it_is_not_trusted_and_a_damaged_one_is_replaced()
+    {
+        var path = WriteOld("data.csv", "a,b\n1,2\n");
+        var key = ArtifactCache.Open(_dirs).AddFile(path);
+        var objectPath = ArtifactCache.Open(_dirs).PathOf(key);
+        var mtime = File.GetLastWriteTimeUtc(objectPath);
+        if (!OperatingSystem.IsWindows())
+            File.SetUnixFileMode(objectPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        File.WriteAllBytes(objectPath, new byte[new FileInfo(objectPath).Length]); // same size, and the time set back
+        File.SetLastWriteTimeUtc(objectPath, mtime);
+        Assert.False(ArtifactCache.Open(_dirs).Verify(key).IsIntact);
+
+        Assert.Equal(key, ArtifactCache.Open(_dirs).AddFile(path));
+
+        Assert.True(ArtifactCache.Open(_dirs).Verify(key).IsIntact);
     }
 
     [Fact]
@@ -76,7 +103,8 @@ public sealed class CacheStatIndexTests : IDisposable
     [Theory]
     [InlineData("")]
     [InlineData("garbage\n\0\0\0")]
-    [InlineData("gittrack-stat-index 1\nnot a valid line\n")]
+    [InlineData("gittrack-stat-index 2\nnot a valid line\n")]
+    [InlineData("gittrack-stat-index 1\naf1349b9f5f9a1a6a0404dea36dcc9499bcb25c9adc112b7cc9a93cae41f3262 4 0 0 0 - /x\n")]
     public void A_damaged_index_is_ignored_and_rewritten(string damage)
     {
         var cache = ArtifactCache.Open(_dirs);
@@ -85,7 +113,7 @@ public sealed class CacheStatIndexTests : IDisposable
         var path = WriteOld("data.csv", "x,y\n");
 
         Assert.Equal(Blake3Hasher.Hash("x,y\n"u8), cache.AddFile(path));
-        Assert.StartsWith("gittrack-stat-index 1\n", File.ReadAllText(cache.StatIndexPath));
+        Assert.StartsWith("gittrack-stat-index 2\n", File.ReadAllText(cache.StatIndexPath));
         var line = File.ReadAllText(cache.StatIndexPath).Split('\n')[1];
         Assert.EndsWith(" " + path, line);
         if (OperatingSystem.IsLinux())

@@ -321,6 +321,27 @@ public sealed class QueryEvaluationTests
     }
 
     [Fact]
+    public void Parent_is_named_by_id_id_prefix_or_name_as_commands_name_runs()
+    {
+        const string sweep = "7c1e9a04aabbccdd6b0ff412";
+        var trial = Run("trial", parent: sweep);
+        var other = Run("other", parent: "0123456789abcdef6b0ff412");
+        var names = Context with { RunsNamed = name => name == "lr-search" ? [sweep] : [] };
+        bool Keep(string filter, RunRecord run) => QueryParser.Parse(filter).Compile(RunRecordFields.Instance, names)(run);
+
+        Assert.True(Keep($"parent = {sweep}", trial));
+        Assert.True(Keep("parent = 7c1e9a04", trial));
+        Assert.True(Keep("parent = 7c1e", trial));
+        Assert.False(Keep("parent = 7c1", trial)); // fewer than 4 digits: no prefix
+        Assert.True(Keep("parent = lr-search", trial));
+        Assert.False(Keep("parent = lr-search", other));
+        Assert.True(Keep("parent != lr-search", other));
+        Assert.False(Keep("parent = 7c1e9a04", other));
+        // Without names (a context that knows none), a name matches nothing.
+        Assert.False(Matches("parent = lr-search", trial));
+    }
+
+    [Fact]
     public void Or_and_not_combine_as_expected()
     {
         RunRecord[] runs =

@@ -46,7 +46,8 @@ internal static class ObjectWriter
             int firstLength = BlockPipeline.ReadBlock(source, first);
             var encoding = ChooseEncoding(first.AsSpan(0, firstLength));
             Blake3Hash key;
-            using (var file = new FileStream(tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0))
+            // Shared for reading: SameBytes reads it back while it is still open (on Unix, FileShare.None would lock it).
+            using (var file = new FileStream(tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.Read, bufferSize: 0))
             {
                 // One core hashes while others read and write (BlockPipeline): measured as fast as hashing each block
                 // on all cores, and steadier on a busy machine (docs/hashing.md).
@@ -80,8 +81,11 @@ internal static class ObjectWriter
                 }
                 key = hasher.Finalize();
                 var finalPath = ObjectPath.Of(objectsRoot, key);
-                if (File.Exists(finalPath))
-                    return (key, encoding); // Already stored: the temporary file is dropped unflushed in finally.
+                // Already stored: the temporary file is dropped unflushed in finally, unless the stored object is not
+                // what this content makes (damaged on disk, or another valid encoding): then it is replaced below, so
+                // adding the content again repairs the cache instead of pointing a new run at damaged bytes.
+                if (File.Exists(finalPath) && SameBytes(finalPath, tempPath, file.Length))
+                    return (key, encoding);
                 file.Flush(flushToDisk: true);
             }
             var objectPath = ObjectPath.Of(objectsRoot, key);
@@ -101,6 +105,49 @@ internal static class ObjectWriter
                 AtomicFile.TryDelete(tempPath);
         }
     }
+
+    /// <summary>
+    /// Whether the object at <paramref name="stored"/> holds exactly the bytes of the just-written <paramref name="written"/>
+    /// (<paramref name="length"/> bytes). Cheaper than re-hashing the stored object: compressed bytes are compared, no
+    /// decompression; the written file was just made, so it is still in the page cache. Content written the same way
+    /// gives the same bytes; any difference (a damaged object, or another encoder's valid bytes) means "replace", which
+    /// costs a flush and a rename but is never wrong.
+    /// </summary>
+    internal static bool SameBytes(string stored, string written, long length)
+    {
+        try
+        {
+            using var a = new FileStream(stored, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0, FileOptions.SequentialScan);
+            if (a.Length != length)
+                return false;
+            using var b = new FileStream(written, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0, FileOptions.SequentialScan);
+            var bufferA = ArrayPool<byte>.Shared.Rent(CompareBlock);
+            var bufferB = ArrayPool<byte>.Shared.Rent(CompareBlock);
+            try
+            {
+                while (true)
+                {
+                    var readA = a.ReadAtLeast(bufferA.AsSpan(0, CompareBlock), CompareBlock, throwOnEndOfStream: false);
+                    var readB = b.ReadAtLeast(bufferB.AsSpan(0, CompareBlock), CompareBlock, throwOnEndOfStream: false);
+                    if (readA != readB || !bufferA.AsSpan(0, readA).SequenceEqual(bufferB.AsSpan(0, readB)))
+                        return false;
+                    if (readA < CompareBlock)
+                        return true;
+                }
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(bufferA);
+                ArrayPool<byte>.Shared.Return(bufferB);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false; // unreadable: replace it
+        }
+    }
+
+    private const int CompareBlock = 1 << 20;
 
     /// <summary>Trial-compresses the start of the content at a fast level to see whether compression pays.</summary>
     internal static Encoding ChooseEncoding(ReadOnlySpan<byte> firstBlock)

@@ -120,7 +120,16 @@ internal sealed class TargetTree
             }
         }
         resolved.Add(pending.First!.Value);
-        return string.Join('/', resolved);
+        var result = string.Join('/', resolved);
+        // A link inside the tree may still lead into .git (a link 'x' -> '.git', then 'x/config'): the path that
+        // would really be written obeys the same rule as the path the manifest named.
+        if (Runs.WorkTreePath.Problem(result) is { } problem)
+            throw new CorruptDataException(
+                result == path
+                    ? $"artifact path '{path}' of {runName} is refused: {problem}"
+                    : $"artifact path '{path}' of {runName} leads to '{result}' through a symbolic link, and {problem}; refused",
+                "nothing was written; the run's manifest is unsafe, and may come from someone else's push");
+        return result;
     }
 
     private static CorruptDataException Escape(string path, string runName, string? link = null, string? target = null) =>

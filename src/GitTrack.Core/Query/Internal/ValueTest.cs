@@ -18,6 +18,16 @@ internal static class ValueTest
             return v => pattern.IsMatch(v.Kind == QueryValueKind.Text ? v.Text! : v.ToString()) == want;
         }
         bool mismatch = op == QueryOperator.NotEqual;
+        if (field.Root == FieldRoot.Parent && op is QueryOperator.Equal or QueryOperator.NotEqual)
+        {
+            // The parent is named as the command line names a run: its id, a prefix of 4 or more hex digits, or its name.
+            var text = literal.Raw;
+            var named = context.RunsNamed?.Invoke(text) ?? [];
+            bool prefix = text.Length >= 4 && text.All(c => char.IsAsciiHexDigitLower(c) || char.IsAsciiDigit(c));
+            bool equal = op == QueryOperator.Equal;
+            return v => v.Kind == QueryValueKind.Text
+                && (v.Text == text || (prefix && v.Text!.StartsWith(text, StringComparison.Ordinal)) || named.Contains(v.Text!)) == equal;
+        }
         switch (literal.Kind)
         {
             case QueryLiteralKind.Number:

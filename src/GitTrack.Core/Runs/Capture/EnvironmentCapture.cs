@@ -27,14 +27,19 @@ public static partial class EnvironmentCapture
     public static SortedDictionary<string, string> Capture() => Capture(Environment.GetEnvironmentVariables());
 
     /// <summary><paramref name="variables"/> (name to value), masked, noise left out, in ordinal order of names.</summary>
-    public static SortedDictionary<string, string> Capture(IDictionary variables)
+    public static SortedDictionary<string, string> Capture(IDictionary variables) => Capture(variables, new SecretMasking());
+
+    /// <summary>As <see cref="Capture(IDictionary)"/>; <paramref name="masking"/> remembers what was masked (for the log).</summary>
+    public static SortedDictionary<string, string> Capture(IDictionary variables, SecretMasking masking)
     {
+        ArgumentNullException.ThrowIfNull(variables);
+        ArgumentNullException.ThrowIfNull(masking);
         var result = new SortedDictionary<string, string>(StringComparer.Ordinal);
         foreach (DictionaryEntry entry in variables)
         {
             if (entry.Key is not string name || IsNoise(name))
                 continue;
-            result[name] = MaskValue(name, entry.Value as string ?? "");
+            result[name] = MaskValue(name, entry.Value as string ?? "", masking);
         }
         return result;
     }
@@ -43,16 +48,22 @@ public static partial class EnvironmentCapture
     public static bool IsNoise(string name) =>
         NoisyNames.Contains(name) || name.StartsWith("BASH_FUNC_", StringComparison.Ordinal);
 
-    /// <summary>The value recorded for variable <paramref name="name"/>: <c>***</c>, the value with URL passwords masked, or the value.</summary>
-    public static string MaskValue(string name, string value)
+    /// <summary>The value recorded for variable <paramref name="name"/>: <c>***</c>, the value with the secrets inside it masked, or the value.</summary>
+    public static string MaskValue(string name, string value) => MaskValue(name, value, new SecretMasking());
+
+    /// <summary>As <see cref="MaskValue(string, string)"/>; <paramref name="masking"/> remembers what was masked.</summary>
+    public static string MaskValue(string name, string value, SecretMasking masking)
     {
+        ArgumentNullException.ThrowIfNull(masking);
         if (value.Length == 0)
             return value;
+        // A variable is masked whole when its name or a key shape says so: a rerun then takes the current value.
         if (IsSecretName(name) || LooksLikeSecret(value))
-            return UrlCredentials.Mask;
+            return masking.Whole(value);
         if (value.Length > MaxValueLength)
             return $"<{value.Length} characters, not recorded>";
-        return UrlCredentials.MaskPasswords(value);
+        // Otherwise only the secrets inside it: a URL's password, Password=...; in a connection string, a webhook URL.
+        return masking.Text(value);
     }
 
     /// <summary>
@@ -92,5 +103,5 @@ public static partial class EnvironmentCapture
         | \beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*
         | -----BEGIN[A-Z0-9 ]*PRIVATE\ KEY-----
         """, RegexOptions.IgnorePatternWhitespace | RegexOptions.CultureInvariant)]
-    private static partial Regex SecretValuePattern();
+    internal static partial Regex SecretValuePattern();
 }

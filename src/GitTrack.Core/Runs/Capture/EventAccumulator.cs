@@ -2,7 +2,7 @@ namespace GitTrack.Core.Runs.Capture;
 
 /// <summary>
 /// Gathers what the events file said over a whole run, batch after batch: each metric's full history and last
-/// value, params and tags (the later value wins), artifact paths (each once, in first-seen order), the
+/// value, params and tags (the later value wins), defaults the code read (the first one wins), artifact paths (each once, in first-seen order), the
 /// problems found and the last error message. <see cref="TakeChanged"/> tells the recorder whether anything new arrived since it last
 /// asked, to decide on a checkpoint commit.
 /// </summary>
@@ -11,6 +11,7 @@ public sealed class EventAccumulator
     private readonly Dictionary<string, List<MetricPoint>> _histories = new(StringComparer.Ordinal);
     private readonly SortedDictionary<string, double> _last = new(StringComparer.Ordinal);
     private readonly SortedDictionary<string, object> _params = new(StringComparer.Ordinal);
+    private readonly SortedDictionary<string, object> _defaults = new(StringComparer.Ordinal);
     private readonly SortedDictionary<string, string> _tags = new(StringComparer.Ordinal);
     private readonly List<string> _artifacts = [];
     private readonly HashSet<string> _artifactSet = new(StringComparer.Ordinal);
@@ -24,6 +25,12 @@ public sealed class EventAccumulator
     public IReadOnlyDictionary<string, double> LastValues => _last;
 
     public IReadOnlyDictionary<string, object> Params => _params;
+
+    /// <summary>
+    /// The first default read for each name (param events marked <c>"default":true</c>). They fill in only names that
+    /// neither the run's options nor any param event set, whichever came first: a default never overrides a value.
+    /// </summary>
+    public IReadOnlyDictionary<string, object> DefaultParams => _defaults;
     public IReadOnlyDictionary<string, string> Tags => _tags;
     public IReadOnlyList<string> Artifacts => _artifacts;
     public IReadOnlyList<EventProblem> Problems => _problems;
@@ -49,6 +56,8 @@ public sealed class EventAccumulator
         PointCount += batch.Metrics.Count;
         foreach (var (name, value) in batch.Params)
             _params[name] = value;
+        foreach (var (name, value) in batch.DefaultParams)
+            _defaults.TryAdd(name, value);
         foreach (var (name, value) in batch.Tags)
             _tags[name] = value;
         foreach (var path in batch.Artifacts)

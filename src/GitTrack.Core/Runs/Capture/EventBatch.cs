@@ -9,6 +9,9 @@ public sealed class EventBatch
 {
     public List<MetricPoint> Metrics { get; } = [];
     public List<KeyValuePair<string, object>> Params { get; } = [];
+
+    /// <summary>Defaults the code read (param events with <c>"default":true</c>), kept only where the run has no value of that name.</summary>
+    public List<KeyValuePair<string, object>> DefaultParams { get; } = [];
     public List<KeyValuePair<string, string>> Tags { get; } = [];
     public List<string> Artifacts { get; } = [];
     public List<EventProblem> Problems { get; } = [];
@@ -25,6 +28,6 @@ public sealed class EventBatch
     /// <summary>Complete lines read in this batch, blank ones included.</summary>
     public long Lines { get; internal set; }
 
-    public bool IsEmpty => Metrics.Count == 0 && Params.Count == 0 && Tags.Count == 0 && Artifacts.Count == 0
+    public bool IsEmpty => Metrics.Count == 0 && Params.Count == 0 && DefaultParams.Count == 0 && Tags.Count == 0 && Artifacts.Count == 0
         && Problems.Count == 0 && UnlistedProblems == 0 && Error is null && Notices.Count == 0;
 }

@@ -271,7 +271,7 @@ internal sealed class EventLineParser
         string? typeName = null, name = null, text = null, path = null, timestampText = null, message = null;
         ValueKind valueKind = ValueKind.None;
         int valueStart = 0, valueLength = 0, stepStart = 0, stepLength = 0, timestampStart = 0, timestampLength = 0;
-        ValueKind stepKind = ValueKind.None, timestampKind = ValueKind.None;
+        ValueKind stepKind = ValueKind.None, timestampKind = ValueKind.None, defaultKind = ValueKind.None;
 
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
@@ -325,6 +325,12 @@ internal sealed class EventLineParser
                 reader.Read();
                 message = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
                 reader.Skip();
+            }
+            else if (reader.ValueTextEquals("default"u8))
+            {
+                reader.Read();
+                string? ignored = null;
+                defaultKind = Capture(ref reader, out _, out _, ref ignored);
             }
             else if (reader.ValueTextEquals("path"u8))
             {
@@ -426,7 +432,21 @@ internal sealed class EventLineParser
         if (typed is null)
             return $"{KindName(kind)} \"{name}\" has no value";
         if (kind == Kind.Param)
-            batch.Params.Add(new(name, typed));
+        {
+            // A default the code read (the clients' GetParam / params().get): the recorder keeps it only when the
+            // run has no value of that name from --param, a params file or any param event (docs/protocol.md).
+            switch (defaultKind)
+            {
+                case ValueKind.None or ValueKind.False:
+                    batch.Params.Add(new(name, typed));
+                    break;
+                case ValueKind.True:
+                    batch.DefaultParams.Add(new(name, typed));
+                    break;
+                default:
+                    return $"param \"{name}\": \"default\" must be true or false";
+            }
+        }
         else
             batch.Tags.Add(new(name, typed switch
             {

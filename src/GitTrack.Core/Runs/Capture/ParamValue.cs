@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 
 namespace GitTrack.Core.Runs.Capture;
 
@@ -6,6 +7,8 @@ namespace GitTrack.Core.Runs.Capture;
 /// Types a parameter value written as text (<c>--param K=V</c>, plain YAML scalars): integers become
 /// <see cref="long"/>, decimal numbers, <c>inf</c> and <c>nan</c> become <see cref="double"/>, <c>true</c>/<c>false</c>
 /// become <see cref="bool"/>, anything else stays a <see cref="string"/>. The rules are in docs/protocol.md.
+/// Also writes a typed value back as text and JSON so that its type survives: a float always carries a '.' or an
+/// exponent (<c>1.0</c>, never <c>1</c>, which every reader would take for an integer).
 /// </summary>
 public static class ParamValue
 {
@@ -45,6 +48,76 @@ public static class ParamValue
         if (IsDecimal(text) && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number))
             return number;
         return text;
+    }
+
+    /// <summary>
+    /// A float as text that reads back as the same float, and as a float: the shortest round-trip digits, with
+    /// <c>.0</c> added to a whole number (<c>1.0</c>, <c>0.001</c>, <c>1e+20</c>); <c>nan</c>, <c>inf</c>, <c>-inf</c>.
+    /// The same text is valid TOML, and, when finite, valid JSON that Python's json module reads as a float.
+    /// </summary>
+    public static string FloatText(double value) => TomlText.Float(value);
+
+    /// <summary>A param as people and CSV read it: integers as digits, floats as <see cref="FloatText"/>, booleans <c>true</c>/<c>false</c>, text unchanged.</summary>
+    public static string Format(object value) => value switch
+    {
+        double d => FloatText(d),
+        float f => FloatText(f),
+        long l => l.ToString(CultureInfo.InvariantCulture),
+        int i => i.ToString(CultureInfo.InvariantCulture),
+        bool b => b ? "true" : "false",
+        _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "",
+    };
+
+    /// <summary>The name of a param's type as gittrack's JSON gives it: <c>integer</c>, <c>float</c>, <c>boolean</c> or <c>string</c>.</summary>
+    public static string TypeName(object value) => value switch
+    {
+        long or int => "integer",
+        double or float => "float",
+        bool => "boolean",
+        _ => "string",
+    };
+
+    /// <summary>
+    /// Writes a param as a JSON value of its own type: integers and floats as numbers (a float always with a '.' or
+    /// an exponent), booleans, strings. NaN and the infinities, which JSON lacks, are the bare <c>NaN</c>,
+    /// <c>Infinity</c>, <c>-Infinity</c> that Python's json module reads (the protocol's form), or the strings
+    /// <c>"nan"</c>, <c>"inf"</c>, <c>"-inf"</c> when <paramref name="nonFiniteAsText"/> (gittrack's JSON output).
+    /// </summary>
+    public static void WriteJson(Utf8JsonWriter writer, object? value, bool nonFiniteAsText = false)
+    {
+        switch (value)
+        {
+            case null:
+                writer.WriteNullValue();
+                break;
+            case bool b:
+                writer.WriteBooleanValue(b);
+                break;
+            case long l:
+                writer.WriteNumberValue(l);
+                break;
+            case int i:
+                writer.WriteNumberValue(i);
+                break;
+            case float f:
+                WriteJson(writer, (double)f, nonFiniteAsText);
+                break;
+            case double d when double.IsFinite(d):
+                writer.WriteRawValue(FloatText(d), skipInputValidation: true);
+                break;
+            case double d when nonFiniteAsText:
+                writer.WriteStringValue(FloatText(d));
+                break;
+            case double d:
+                writer.WriteRawValue(double.IsNaN(d) ? "NaN" : d > 0 ? "Infinity" : "-Infinity", skipInputValidation: true);
+                break;
+            case string s:
+                writer.WriteStringValue(s);
+                break;
+            default:
+                writer.WriteStringValue(Convert.ToString(value, CultureInfo.InvariantCulture));
+                break;
+        }
     }
 
     /// <summary>Reads <c>nan</c>, <c>inf</c>, <c>+inf</c>, <c>-inf</c>, <c>infinity</c>, <c>.inf</c>, <c>.nan</c> (any case).</summary>

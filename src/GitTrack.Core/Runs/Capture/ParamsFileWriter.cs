@@ -4,7 +4,7 @@ namespace GitTrack.Core.Runs.Capture;
 
 /// <summary>
 /// Writes the <c>GITTRACK_PARAMS</c> file the child reads: one flat JSON object keyed by the dotted names, values
-/// as JSON numbers, booleans and strings. NaN and the infinities are written as Python's json module writes them
+/// as JSON numbers (a float always with a '.' or an exponent, so <c>1.0</c> stays a float), booleans and strings. NaN and the infinities are written as Python's json module writes them
 /// (<c>NaN</c>, <c>Infinity</c>, <c>-Infinity</c>), which <c>json.load</c> reads back. See docs/protocol.md.
 /// </summary>
 public static class ParamsFileWriter
@@ -36,37 +36,5 @@ public static class ParamsFileWriter
         stream.WriteByte((byte)'\n');
     }
 
-    internal static void WriteValue(Utf8JsonWriter writer, object? value)
-    {
-        switch (value)
-        {
-            case null:
-                writer.WriteNullValue();
-                break;
-            case bool b:
-                writer.WriteBooleanValue(b);
-                break;
-            case long l:
-                writer.WriteNumberValue(l);
-                break;
-            case int i:
-                writer.WriteNumberValue(i);
-                break;
-            case double d when double.IsNaN(d):
-                writer.WriteRawValue("NaN", skipInputValidation: true);
-                break;
-            case double d when double.IsInfinity(d):
-                writer.WriteRawValue(d > 0 ? "Infinity" : "-Infinity", skipInputValidation: true);
-                break;
-            case double d:
-                writer.WriteNumberValue(d);
-                break;
-            case string s:
-                writer.WriteStringValue(s);
-                break;
-            default:
-                writer.WriteStringValue(value.ToString());
-                break;
-        }
-    }
+    internal static void WriteValue(Utf8JsonWriter writer, object? value) => ParamValue.WriteJson(writer, value);
 }

@@ -1,11 +1,12 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using GitTrack.Core.Errors;
 using Tomlyn;
 using Tomlyn.Model;
-using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
+using Tomlyn.Parsing;
+using Tomlyn.Serialization;
 
 namespace GitTrack.Core.Runs.Capture;
 
@@ -13,10 +14,22 @@ namespace GitTrack.Core.Runs.Capture;
 /// Reads a run's parameters: <c>--param K=V</c> arguments and <c>--params-file</c> files (TOML, YAML or JSON by
 /// extension). Nested tables flatten to dotted keys (<c>model.max_depth</c>); arrays become their compact JSON
 /// text (<c>[1,2,3]</c>); nulls are left out. Values are <see cref="long"/>, <see cref="double"/>,
-/// <see cref="bool"/> or <see cref="string"/>. Bad input throws <see cref="InvalidInputException"/>.
+/// <see cref="bool"/> or <see cref="string"/>. Bad input throws <see cref="InvalidInputException"/>, one line that
+/// names the file, the line and column, and what is wrong. A file is read within fixed limits, whatever it holds:
+/// at most <see cref="MaxFileBytes"/>, nested at most <see cref="MaxDepth"/> deep, at most <see cref="MaxValues"/>
+/// values (YAML aliases counted as what they stand for), so that memory and time stay bounded.
 /// </summary>
-public static class ParamsParser
+public static partial class ParamsParser
 {
+    /// <summary>The largest params file read (16 MiB): training configs are kilobytes.</summary>
+    public const int MaxFileBytes = 16 << 20;
+
+    /// <summary>How deep tables and arrays may nest (64, System.Text.Json's and Tomlyn's default).</summary>
+    public const int MaxDepth = 64;
+
+    /// <summary>The most values (tables, arrays and scalars, YAML aliases expanded) one params file may hold.</summary>
+    public const long MaxValues = 100_000;
+
     /// <summary>Parses one <c>--param</c> argument, <c>KEY=VALUE</c> (the value typed by <see cref="ParamValue.Infer"/>).</summary>
     public static KeyValuePair<string, object> ParseArgument(string argument)
     {
@@ -43,10 +56,35 @@ public static class ParamsParser
     /// <summary>Reads a params file; its type comes from the extension (.toml, .yaml/.yml, .json).</summary>
     public static SortedDictionary<string, object> ReadFile(string path)
     {
-        string text;
+        var extension = Path.GetExtension(path).ToLowerInvariant();
+        if (extension is not (".toml" or ".yaml" or ".yml" or ".json"))
+            throw new InvalidInputException($"unknown params file type '{extension}': {path}", "use a .toml, .yaml, .yml or .json file");
+        var text = ReadText(path);
+        return extension switch
+        {
+            ".toml" => ParseToml(text, path),
+            ".json" => ParseJson(text, path),
+            _ => ParseYaml(text, path),
+        };
+    }
+
+    // Read with a cap, not by the file's length: a FIFO or /dev/stdin has none.
+    private static string ReadText(string path)
+    {
         try
         {
-            text = File.ReadAllText(path, Encoding.UTF8);
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.SequentialScan);
+            using var content = new MemoryStream();
+            var chunk = new byte[81920];
+            int read;
+            while ((read = stream.Read(chunk, 0, chunk.Length)) > 0)
+            {
+                content.Write(chunk, 0, read);
+                if (content.Length > MaxFileBytes)
+                    throw new InvalidInputException($"params file {path} is over {MaxFileBytes >> 20} MiB",
+                        "a params file holds settings; pass large data as a file path param or an --artifact");
+            }
+            return Encoding.UTF8.GetString(content.GetBuffer(), 0, (int)content.Length).TrimStart('\uFEFF');
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
@@ -56,15 +94,6 @@ public static class ParamsParser
         {
             throw new InvalidInputException($"cannot read params file {path}: {e.Message}", null, e);
         }
-        var extension = Path.GetExtension(path).ToLowerInvariant();
-        return extension switch
-        {
-            ".toml" => ParseToml(text, path),
-            ".yaml" or ".yml" => ParseYaml(text, path),
-            ".json" => ParseJson(text, path),
-            _ => throw new InvalidInputException($"unknown params file type '{extension}': {path}",
-                "use a .toml, .yaml, .yml or .json file"),
-        };
     }
 
     /// <summary>Params from a file overridden by those from the command line.</summary>
@@ -83,33 +112,20 @@ public static class ParamsParser
         TomlTable table;
         try
         {
-            table = TomlDocument.Parse(text);
+            table = TomlSerializer.Deserialize(text, ParamsTomlContext.Default.TomlTable) ?? new TomlTable();
+            // The model keeps the last of a key defined twice; TOML says that is an error, which the syntax pass finds.
+            SyntaxParser.ParseStrict(text, ParamsTomlContext.Default.Options, sourceName: "", validate: true);
         }
         catch (TomlException e)
         {
-            throw new InvalidInputException($"invalid TOML in {sourceName}: {FirstLine(e.Message)}", "fix the file or pass the values with --param", e);
+            throw TomlError(e, sourceName);
         }
-        return Flatten(FromToml(table), sourceName);
+        return Flatten(FromToml(table, 0, sourceName), sourceName);
     }
 
     public static SortedDictionary<string, object> ParseYaml(string text, string sourceName = "params file")
     {
-        var stream = new YamlStream();
-        try
-        {
-            stream.Load(new StringReader(text));
-        }
-        catch (YamlException e)
-        {
-            throw new InvalidInputException($"invalid YAML in {sourceName} at line {e.Start.Line}: {e.Message}", "fix the file or pass the values with --param", e);
-        }
-        catch (ArgumentException e) // a key repeated in one mapping
-        {
-            throw new InvalidInputException($"invalid YAML in {sourceName}: {e.Message}", "fix the file or pass the values with --param", e);
-        }
-        if (stream.Documents.Count == 0)
-            return new SortedDictionary<string, object>(StringComparer.Ordinal);
-        var root = FromYaml(stream.Documents[0].RootNode);
+        var root = YamlParamsReader.Read(text, sourceName);
         if (root is null)
             return new SortedDictionary<string, object>(StringComparer.Ordinal);
         return Flatten(root, sourceName);
@@ -123,100 +139,127 @@ public static class ParamsParser
             {
                 AllowTrailingCommas = true,
                 CommentHandling = JsonCommentHandling.Skip,
+                MaxDepth = MaxDepth,
             });
             return Flatten(FromJson(document.RootElement), sourceName);
         }
         catch (JsonException e)
         {
-            throw new InvalidInputException($"invalid JSON in {sourceName}: {e.Message}", "fix the file or pass the values with --param", e);
+            // LineNumber and BytePositionInLine count from 0; the message repeats them at its end.
+            var message = e.Message;
+            var cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
+            if (cut > 0)
+                message = message[..cut];
+            if (message.Contains("maximum configured depth", StringComparison.Ordinal))
+                message = $"nested more than {MaxDepth} deep";
+            throw SyntaxError("JSON", sourceName, e.LineNumber + 1, e.BytePositionInLine + 1, message.Trim(), e);
         }
     }
+
+    /// <summary>The one error for a params file that cannot be read: <c>invalid FORMAT in FILE at line L, column C: WHAT</c>.</summary>
+    internal static InvalidInputException SyntaxError(string format, string sourceName, long? line, long? column, string what, Exception? inner) =>
+        new($"invalid {format} in {sourceName}{(line is { } l ? $" at line {l}{(column is { } c ? $", column {c}" : "")}" : "")}: {what.TrimEnd('.')}",
+            "fix the file or pass the values with --param", inner);
+
+    // Tomlyn wraps the parser's error in the converter's ("Exception while trying to convert..."): the innermost
+    // message says what is wrong, the deepest position where.
+    private static InvalidInputException TomlError(TomlException error, string sourceName)
+    {
+        int? line = null, column = null;
+        var message = error.Message;
+        for (Exception? e = error; e is not null; e = e.InnerException)
+        {
+            if (e is not TomlException toml)
+                continue;
+            if (toml.Line is { } l)
+                (line, column) = (l, toml.Column);
+            message = toml.Message;
+        }
+        var reason = message.LastIndexOf("Reason: ", StringComparison.Ordinal);
+        if (reason >= 0)
+            message = message[(reason + 8)..];
+        var position = TomlPosition().Match(message);
+        if (position.Success)
+        {
+            line = int.Parse(position.Groups[1].ValueSpan, CultureInfo.InvariantCulture);
+            column = int.Parse(position.Groups[2].ValueSpan, CultureInfo.InvariantCulture);
+            message = message[position.Length..];
+        }
+        message = FirstLine(message);
+        if (message.Contains("maximum depth", StringComparison.Ordinal))
+            message = $"nested more than {MaxDepth} deep";
+        return SyntaxError("TOML", sourceName, line, column, message, error);
+    }
+
+    [GeneratedRegex(@"^\((\d+),(\d+)\)\s*:\s*error\s*:\s*")]
+    private static partial Regex TomlPosition();
 
     // The three formats are first read into one neutral tree: List<KeyValuePair<string, object?>> for tables,
     // List<object?> for arrays, long/double/bool/string scalars, null.
 
-    private static object? FromToml(object? value) => value switch
+    private static object? FromToml(object? value, int depth, string sourceName)
     {
-        TomlTable table => table.Select(kv => new KeyValuePair<string, object?>(kv.Key, FromToml(kv.Value))).ToList(),
-        TomlTableArray tables => tables.Select(t => FromToml(t)).ToList(),
-        TomlArray array => array.Select(FromToml).ToList(),
-        long or double or bool or string or null => value,
-        int i => (long)i,
-        float f => (double)f,
-        IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture), // dates and times
-        _ => value.ToString(),
-    };
+        if (depth > MaxDepth)
+            throw SyntaxError("TOML", sourceName, null, null, $"nested more than {MaxDepth} deep", null);
+        return value switch
+        {
+            TomlTable table => table.Select(kv => new KeyValuePair<string, object?>(kv.Key, FromToml(kv.Value, depth + 1, sourceName))).ToList(),
+            TomlTableArray tables => tables.Select(t => FromToml(t, depth + 1, sourceName)).ToList(),
+            TomlArray array => array.Select(item => FromToml(item, depth + 1, sourceName)).ToList(),
+            long or double or bool or string or null => value,
+            int i => (long)i,
+            float f => (double)f,
+            IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture), // dates and times
+            _ => value.ToString(),
+        };
+    }
 
+    // JsonDocument has already refused anything nested deeper than MaxDepth.
     private static object? FromJson(JsonElement element) => element.ValueKind switch
     {
         JsonValueKind.Object => element.EnumerateObject().Select(p => new KeyValuePair<string, object?>(p.Name, FromJson(p.Value))).ToList(),
         JsonValueKind.Array => element.EnumerateArray().Select(FromJson).ToList(),
         JsonValueKind.String => element.GetString(),
-        JsonValueKind.Number => element.TryGetInt64(out var l) ? (object)l : element.GetDouble(),
+        JsonValueKind.Number => element.GetRawText().AsSpan().IndexOfAny(".eE") < 0 && element.TryGetInt64(out var l) ? (object)l
+            : element.TryGetDouble(out var d) ? (object)d
+            : double.Parse(element.GetRawText(), NumberStyles.Float, CultureInfo.InvariantCulture), // 1e999: an infinity, as in Python
         JsonValueKind.True => true,
         JsonValueKind.False => false,
         _ => null,
     };
 
-    private static object? FromYaml(YamlNode node) => node switch
-    {
-        YamlMappingNode map => FromYamlMapping(map),
-        YamlSequenceNode sequence => sequence.Children.Select(FromYaml).ToList(),
-        YamlScalarNode scalar when scalar.Style == ScalarStyle.Plain => YamlPlainScalar(scalar.Value ?? ""),
-        YamlScalarNode scalar => scalar.Value ?? "",
-        _ => null,
-    };
-
-    // Merge keys (<<: *base) copy the entries of the aliased mappings that the mapping does not set itself; with a
-    // list of mappings, the first that sets a key wins (the YAML merge key rules).
-    private static List<KeyValuePair<string, object?>> FromYamlMapping(YamlMappingNode map)
-    {
-        var entries = new List<KeyValuePair<string, object?>>();
-        var merged = new List<KeyValuePair<string, object?>>();
-        foreach (var (keyNode, valueNode) in map.Children)
-        {
-            if (keyNode is not YamlScalarNode { Value: var key })
-                throw new InvalidInputException("YAML keys must be scalars", "use plain keys such as lr: or model:");
-            if (key == "<<" && ((YamlScalarNode)keyNode).Style == ScalarStyle.Plain)
-            {
-                var sources = valueNode is YamlSequenceNode sequence ? sequence.Children : [valueNode];
-                foreach (var source in sources.OfType<YamlMappingNode>())
-                    foreach (var entry in FromYamlMapping(source))
-                        if (!merged.Exists(m => m.Key == entry.Key))
-                            merged.Add(entry);
-                continue;
-            }
-            entries.Add(new(key ?? "", FromYaml(valueNode)));
-        }
-        foreach (var entry in merged)
-            if (!entries.Exists(e => e.Key == entry.Key))
-                entries.Add(entry);
-        return entries;
-    }
-
-    // YAML 1.2 core schema: null, ~ and empty are null, 0x.. is hexadecimal, 007 is 7; otherwise the --param
-    // rules (which include .inf and .nan).
-    private static object? YamlPlainScalar(string text)
-    {
-        if (text is "" or "~" or "null" or "Null" or "NULL")
-            return null;
-        if (text.StartsWith("0x", StringComparison.Ordinal)
-            && long.TryParse(text.AsSpan(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var hex))
-            return hex;
-        var typed = ParamValue.InferUnquoted(text);
-        if (typed is string && text.Length > 1 && text[0] == '0'
-            && long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var withLeadingZeros))
-            return withLeadingZeros;
-        return typed;
-    }
-
     private static SortedDictionary<string, object> Flatten(object? root, string sourceName)
     {
         if (root is not List<KeyValuePair<string, object?>> table)
             throw new InvalidInputException($"{sourceName} must hold a table of parameters at the top level", "write key = value pairs (or a mapping, or a JSON object)");
+        long values = 0;
+        if (!WithinValueLimit(root, ref values))
+            throw new InvalidInputException($"{sourceName} holds more than {MaxValues.ToString("N0", CultureInfo.InvariantCulture)} values (a params file holds at most that many)",
+                "keep large data in a file and pass its path as a param");
         var result = new SortedDictionary<string, object>(StringComparer.Ordinal);
         FlattenInto(result, "", table, sourceName);
         return result;
+    }
+
+    // Counts tables, arrays and scalars (a shared YAML alias once per use), stopping as soon as the limit is passed.
+    private static bool WithinValueLimit(object? value, ref long count)
+    {
+        if (++count > MaxValues)
+            return false;
+        switch (value)
+        {
+            case List<KeyValuePair<string, object?>> table:
+                foreach (var (_, item) in table)
+                    if (!WithinValueLimit(item, ref count))
+                        return false;
+                break;
+            case List<object?> array:
+                foreach (var item in array)
+                    if (!WithinValueLimit(item, ref count))
+                        return false;
+                break;
+        }
+        return true;
     }
 
     private static void FlattenInto(SortedDictionary<string, object> result, string prefix, List<KeyValuePair<string, object?>> table, string sourceName)
@@ -292,3 +335,8 @@ public static class ParamsParser
         return (newline < 0 ? text : text[..newline]).Trim();
     }
 }
+
+/// <summary>Tomlyn's reader for params files, with gittrack's depth limit.</summary>
+[TomlSourceGenerationOptions(MaxDepth = ParamsParser.MaxDepth)]
+[TomlSerializable(typeof(TomlTable))]
+internal sealed partial class ParamsTomlContext : TomlSerializerContext;

@@ -63,7 +63,7 @@ public sealed class TrackedProcess : IDisposable
     public static TrackedProcess Start(TrackedProcessOptions options)
     {
         if (options.Command.Count == 0 || options.Command[0].Length == 0)
-            throw new InvalidInputException("no command to run", "put the command after --, as in: gittrack run -- python train.py");
+            throw new InvalidInputException("no command to run", "give it after gittrack's options, as in: gittrack run python train.py");
         var startedAt = DateTimeOffset.UtcNow;
         var name = options.Command[0];
         if (!Directory.Exists(options.WorkingDirectory))

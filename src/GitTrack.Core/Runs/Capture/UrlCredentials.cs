@@ -13,11 +13,12 @@ public static partial class UrlCredentials
     public const string Mask = "***";
 
     /// <summary>
-    /// <paramref name="url"/> without its user information (<c>user:password@</c>) and without query parameters whose names look secret (<c>?private_token=</c>), for remote URLs. SSH URLs keep a
-    /// user name without password (<c>ssh://git@host/x</c>, like the scp form <c>git@host:x/y</c>, which is kept as is):
-    /// there it names the account on the server, not a credential.
+    /// <paramref name="url"/> without its user information (<c>user:password@</c>), query and fragment, for remote URLs:
+    /// tokens travel in both (<c>?private_token=</c>, a signed URL's <c>?sig=</c>), and a git remote needs neither. SSH
+    /// URLs keep a user name without password (<c>ssh://git@host/x</c>, like the scp form <c>git@host:x/y</c>, which is
+    /// kept as is): there it names the account on the server, not a credential.
     /// </summary>
-    public static string Strip(string url) => DropSecretQueryParameters(StripUserInfo(url));
+    public static string Strip(string url) => DropQueryAndFragment(StripUserInfo(url));
 
     private static string StripUserInfo(string url)
     {
@@ -39,19 +40,12 @@ public static partial class UrlCredentials
         return string.Concat(url.AsSpan(0, authorityStart), url.AsSpan(at + 1));
     }
 
-    // Tokens also travel as query parameters (GitLab's ?private_token=...): drop those whose name looks secret.
-    private static string DropSecretQueryParameters(string url)
+    private static string DropQueryAndFragment(string url)
     {
-        int query = url.IndexOf('?');
-        if (query < 0 || !url.Contains("://", StringComparison.Ordinal))
+        if (!url.Contains("://", StringComparison.Ordinal))
             return url;
-        int fragment = url.IndexOf('#', query);
-        var end = fragment < 0 ? url.Length : fragment;
-        var kept = url[(query + 1)..end].Split('&')
-            .Where(pair => pair.Length > 0 && !EnvironmentCapture.IsSecretName(pair.Split('=')[0]))
-            .ToArray();
-        var rest = fragment < 0 ? "" : url[fragment..];
-        return kept.Length == 0 ? url[..query] + rest : $"{url[..query]}?{string.Join('&', kept)}{rest}";
+        var end = url.IndexOfAny(['?', '#']);
+        return end < 0 ? url : url[..end];
     }
 
     /// <summary>Replaces the password of every <c>scheme://user:password@</c> inside <paramref name="text"/> with <see cref="Mask"/>.</summary>

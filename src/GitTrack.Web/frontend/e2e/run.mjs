@@ -5,11 +5,16 @@
 //   GITTRACK_UI_URL=http://127.0.0.1:PORT/ node e2e/run.mjs checks '{"xss":"<img ...>","a":"run_001","b":"run_002"}'
 //   GITTRACK_UI_URL=... node e2e/run.mjs edits '{"run":"ID","note":"...","tag":"k=v","name":"new-name"}'   (server with --allow-edits)
 //   GITTRACK_UI_URL=... node e2e/run.mjs system '{"running":"RUN_NAME","ended":"RUN_NAME"}'   (system metrics: table column, run section)
+//   GITTRACK_UI_URL=... node e2e/run.mjs params '{"a":"RUN","b":"RUN","key":"x"}'   (a param's text in the table, run view, compare)
 //   GITTRACK_UI_URL=... node e2e/run.mjs timing '{"big":"RUN_WITH_1M_POINTS"}'   (docs/benchmarks.md "Web UI")
+//   GITTRACK_UI_URL=... node e2e/run.mjs sweep '{"sweep":"PARENT_ID","param":"lr","metric":"loss","once":"final_acc"}'   (a recorded sweep)
 //
 // GITTRACK_SCREENSHOTS=DIR saves docs/ui-*.png style screenshots of the views.
+// GITTRACK_UI_PAGE_DIR=DIR serves the page's files from DIR (a `vite build` output, such as ../wwwroot) instead of the
+// copy embedded in the server, to try a page change without rebuilding gittrack.
 import { chromium } from "playwright-core";
 import { join } from "node:path";
+import { readFileSync, existsSync } from "node:fs";
 import { execFileSync, spawn } from "node:child_process";
 
 const url = process.env.GITTRACK_UI_URL;
@@ -27,6 +32,15 @@ const browser = await chromium.launch({
 const result = { dialogs: [], consoleErrors: [], steps: {} };
 try {
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const pageDir = process.env.GITTRACK_UI_PAGE_DIR;
+  if (pageDir)
+    await context.route((u) => !u.pathname.startsWith("/api/"), async (route) => {
+      const path = new URL(route.request().url()).pathname;
+      const file = join(pageDir, path === "/" ? "index.html" : path);
+      if (!existsSync(file)) return route.continue();
+      const type = file.endsWith(".js") ? "text/javascript" : file.endsWith(".css") ? "text/css" : "text/html";
+      await route.fulfill({ status: 200, contentType: type, body: readFileSync(file) });
+    });
   const page = await context.newPage();
   page.on("dialog", async (dialog) => {
     result.dialogs.push(dialog.message());
@@ -41,6 +55,8 @@ try {
   else if (mode === "grow") await grow(page, args);
   else if (mode === "edits") await edits(page, args);
   else if (mode === "system") await system(page, args);
+  else if (mode === "params") await params(page, args);
+  else if (mode === "sweep") await sweep(page, context, args);
   else throw new Error(`unknown mode ${mode}`);
 } catch (error) {
   result.error = String(error?.stack ?? error);
@@ -189,6 +205,18 @@ async function timing(page, { big }) {
     s.chartMs.push(Date.now() - t0);
   }
   s.chartTitle = await page.locator(".chart-title").first().textContent();
+  // The parallel coordinates of every run (docs/benchmarks.md "Sweeps"): from navigation until the lines are drawn.
+  s.plotMs = [];
+  for (const _ of samples(5)) {
+    await page.goto("about:blank");
+    const t0 = Date.now();
+    await page.goto(`${url}#/plot`);
+    await page.waitForSelector("#parcoords[data-lines]", { timeout: 60000 });
+    s.plotMs.push(Date.now() - t0);
+  }
+  s.plotLines = Number(await page.locator("#parcoords").getAttribute("data-lines"));
+  s.plotAxes = Number(await page.locator("#parcoords").getAttribute("data-axes"));
+  s.plotDrawMs = Number(await page.locator("#parcoords").getAttribute("data-draw-ms"));
 }
 
 // The editor of a server started with --allow-edits: note, tag, rename and hide, each through the page's controls.
@@ -242,4 +270,136 @@ async function system(page, { running, ended }) {
   s.mainCharts = await page.locator("#charts .chart-title").allTextContents();
   s.metricRows = await page.locator("#run-metrics th").allTextContents();
   if (shots) await page.screenshot({ path: join(shots, "ui-system.png"), fullPage: true });
+}
+
+// How a param reads on the page: the runs table's column, the run view's params table and the compare table.
+async function params(page, { a, b, key }) {
+  const s = result.steps;
+  await page.goto(url);
+  await page.waitForSelector("#runs-table tr.run-row");
+  const column = await page.locator(`#runs-table th[data-column="p:${key}"]`).evaluate((th) => [...th.parentElement.children].indexOf(th));
+  s.table = await page.locator("#runs-table tr.run-row").evaluateAll((rows, i) => Object.fromEntries(rows.map((r) =>
+    [r.querySelector("a.run-link").textContent, r.children[i].textContent])), column);
+  await page.locator("#runs-table a.run-link", { hasText: a }).first().click();
+  await page.waitForSelector("#run-params");
+  s.run = await page.locator("#run-params tr").evaluateAll((rows) => Object.fromEntries(rows.map((r) =>
+    [r.querySelector("th").textContent, r.querySelector("td").textContent])));
+  await page.goto(url);
+  await page.waitForSelector("#runs-table tr.run-row");
+  for (const name of [a, b]) await page.locator("#runs-table tr.run-row", { has: page.locator("a.run-link", { hasText: name }) }).first().locator("input.select-run").check();
+  await page.click("#compare-button");
+  await page.waitForSelector("#compare-table");
+  s.compare = await page.locator("#compare-table tr", { has: page.locator("th", { hasText: new RegExp(`^${key}$`) }) }).locator("td").allTextContents();
+  s.compareDiffers = await page.locator("#compare-table tr.differs th").allTextContents();
+}
+
+// A recorded sweep: the parallel coordinates (axes, lines, brushing that narrows the table), a scatter with a mark
+// per run (repeated x values included) whose hover names each run, the chart grid's columns, bars for a metric
+// logged once, the system/ group, and the runs table's columns (chosen, pinned, kept in the URL, scrolled sideways).
+async function sweep(page, context, { sweep, param, metric, once }) {
+  const s = result.steps;
+  await page.setViewportSize({ width: 1600, height: 1000 });
+  await page.goto(`${url}#/sweep/${sweep}`);
+  await page.waitForSelector("#parcoords[data-lines]");
+  await page.waitForSelector("#curves .chart");
+  const pc = page.locator("#parcoords");
+  s.axes = await page.locator("#parcoords .pc-axis").evaluateAll((els) => els.map((e) => e.getAttribute("data-key")));
+  s.axisLabels = await page.locator("#parcoords .pc-axis").allTextContents();
+  s.lines = Number(await pc.getAttribute("data-lines"));
+  // The lines are really drawn: count the coloured pixels of the plot's canvas.
+  s.drawnPixels = await page.evaluate(() => {
+    const canvas = document.querySelector("#parcoords canvas");
+    const data = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
+    let n = 0;
+    for (let i = 3; i < data.length; i += 4) if (data[i] > 0) n++;
+    return n;
+  });
+  s.tableRowsBefore = await page.locator("#many-table tr.run-row").count();
+
+  // The scatter of the param against the metric: one mark per run, each named on hover, each really painted.
+  const scatter = page.locator(`#scatters .chart.scatter[data-x="${param}"]`);
+  s.scatterCount = Number(await scatter.getAttribute("data-count"));
+  const marks = JSON.parse(await scatter.getAttribute("data-marks"));
+  const canvas = scatter.locator("canvas");
+  await scatter.scrollIntoViewIfNeeded();
+  const box = await canvas.boundingBox();
+  s.hovered = [];
+  s.paintedMarks = 0;
+  for (const mark of marks) {
+    await page.mouse.move(box.x + mark.x, box.y + mark.y);
+    await scatter.locator(".plot-tip").waitFor({ state: "visible" });
+    const tip = await scatter.locator(".plot-tip").textContent();
+    s.hovered.push(...tip.split("\n").map((line) => line.split(":")[0]));
+    const painted = await canvas.evaluate((c, m) => {
+      const r = window.devicePixelRatio || 1;
+      const [red, green, blue] = c.getContext("2d").getImageData(Math.round(m.x * r), Math.round(m.y * r), 1, 1).data;
+      return !(red > 240 && green > 240 && blue > 240);
+    }, mark);
+    if (painted) s.paintedMarks++;
+  }
+  s.hovered = [...new Set(s.hovered)].sort();
+  await page.mouse.move(0, 0);
+
+  // Brushing the param's axis over its upper half keeps only the runs there, in the plot and in the table.
+  await pc.scrollIntoViewIfNeeded();
+  const axisX = Number(await page.locator(`#parcoords .pc-axis[data-key="p:${param}"]`).getAttribute("data-x"));
+  const top = Number(await pc.getAttribute("data-top"));
+  const bottom = Number(await pc.getAttribute("data-bottom"));
+  const pcBox = await pc.boundingBox();
+  await page.mouse.move(pcBox.x + axisX, pcBox.y + top - 4);
+  await page.mouse.down();
+  await page.mouse.move(pcBox.x + axisX, pcBox.y + (top + bottom) / 2, { steps: 5 });
+  await page.mouse.up();
+  await page.waitForFunction((n) => document.querySelectorAll("#many-table tr.run-row").length < n, s.tableRowsBefore);
+  s.activeAfterBrush = Number(await pc.getAttribute("data-active"));
+  s.tableNamesAfterBrush = (await page.locator("#many-table a.run-link").allTextContents()).sort();
+  s.brushNote = await page.locator("#brush-note").textContent();
+  // A click on the axis clears its brush.
+  await page.mouse.click(pcBox.x + axisX, pcBox.y + (top + bottom) / 2);
+  await page.waitForFunction((n) => document.querySelectorAll("#many-table tr.run-row").length === n, s.tableRowsBefore);
+  s.tableRowsAfterClear = await page.locator("#many-table tr.run-row").count();
+
+  // The curves: a grid of several columns on this wide screen; the metric logged once is bars, one per run.
+  s.gridColumns = await page.locator('#curves .charts[data-group="metrics"] > .chart').evaluateAll((charts) => new Set(charts.map((c) => Math.round(c.getBoundingClientRect().left))).size);
+  s.chartWidths = await page.locator('#curves .charts[data-group="metrics"] > .chart canvas').evaluateAll((cs) => cs.map((c) => Math.round(c.getBoundingClientRect().width)));
+  s.bars = Number(await page.locator(`#curves .chart.bars[data-metric="${once}"]`).getAttribute("data-bars"));
+  s.lineChartOfOnce = await page.locator(`#curves .chart:not(.bars)[data-metric="${once}"]`).count();
+  s.systemCharts = await page.locator('#curves .charts[data-group="system"] > .chart').evaluateAll((cs) => cs.map((c) => c.getAttribute("data-metric")));
+  s.imgElements = await page.locator("img").count();
+  if (shots) await page.screenshot({ path: join(shots, "ui-sweep.png"), fullPage: true });
+
+  // The runs table: choose, pin and reorder columns; the URL keeps them, so the same view opens from it.
+  await page.setViewportSize({ width: 760, height: 900 });
+  await page.goto(url);
+  await page.waitForSelector("#runs-table tr.run-row");
+  s.tagChips = await page.locator("#runs-table td.col-tags .tag").count();
+  await page.click("#columns-button");
+  await page.uncheck('#column-panel input.column-show[data-column="status"]');
+  await page.click(`#column-panel .column-item[data-column="m:${metric}"] button.column-pin`);
+  await page.click(`#column-panel .column-item[data-column="started"] button.column-down`);
+  s.headersAfter = await page.locator("#runs-table th[data-column]").evaluateAll((ths) => ths.map((t) => t.getAttribute("data-column")));
+  s.hash = await page.evaluate(() => location.hash);
+  const shared = await context.newPage();
+  await shared.setViewportSize({ width: 760, height: 900 });
+  await shared.goto(`${url}${s.hash}`);
+  await shared.waitForSelector("#runs-table tr.run-row");
+  s.headersShared = await shared.locator("#runs-table th[data-column]").evaluateAll((ths) => ths.map((t) => t.getAttribute("data-column")));
+  await shared.close();
+  // Scrolled all the way right: the last column comes into view and the name and pinned columns stay where they were.
+  const before = await page.evaluate(() => {
+    const scroller = document.getElementById("runs-scroller");
+    return { overflow: scroller.scrollWidth - scroller.clientWidth, name: document.querySelector('#runs-table th[data-column="name"]').getBoundingClientRect().left };
+  });
+  s.overflow = before.overflow;
+  s.afterScroll = await page.evaluate(() => {
+    const scroller = document.getElementById("runs-scroller");
+    scroller.scrollLeft = scroller.scrollWidth;
+    const view = scroller.getBoundingClientRect();
+    const heads = [...document.querySelectorAll("#runs-table th[data-column]")];
+    const last = heads[heads.length - 1].getBoundingClientRect();
+    const name = document.querySelector('#runs-table th[data-column="name"]').getBoundingClientRect();
+    const firstNameCell = document.querySelector("#runs-table tr.run-row td.col-name").getBoundingClientRect();
+    return { scrolled: scroller.scrollLeft, lastVisible: last.right <= view.right + 1 && last.left >= view.left - 1, nameLeft: name.left, nameCellLeft: firstNameCell.left };
+  });
+  s.nameLeftBefore = before.name;
 }

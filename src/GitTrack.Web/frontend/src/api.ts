@@ -16,6 +16,8 @@ export interface RunSummary {
   note: string | null;
   removed_at?: string;
   params: Record<string, Scalar>;
+  /** Each param's type: JSON numbers cannot tell a float 1.0 from an integer 1 once parsed. */
+  param_types: Record<string, "integer" | "float" | "boolean" | "string">;
   metrics: Record<string, number | string>;
   tags: Record<string, string>;
 }
@@ -112,7 +114,8 @@ export const api = {
   runs: (filter: string) => get<{ tip: string | null; total: number; runs: RunSummary[] }>(`/api/runs?filter=${q(filter)}`),
   run: (id: string) => get<RunRecord>(`/api/runs/${q(id)}`),
   metrics: (id: string, x: string) => get<{ series: Series[] }>(`/api/runs/${q(id)}/metrics?x=${q(x)}`),
-  compare: (ids: string[], x: string) => get<CompareData>(`/api/compare?ids=${ids.map(q).join(",")}&x=${q(x)}`),
+  compare: (ids: string[], x: string, points?: number) =>
+    get<CompareData>(`/api/compare?ids=${ids.map(q).join(",")}&x=${q(x)}${points ? `&points=${points}` : ""}`),
   diff: (a: string, b: string) => get<DiffData>(`/api/diff?a=${q(a)}&b=${q(b)}`),
   async log(id: string): Promise<string> {
     const response = await fetch(`/api/runs/${q(id)}/log`, { cache: "no-store" });

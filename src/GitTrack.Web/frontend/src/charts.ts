@@ -1,8 +1,10 @@
-// Line charts (one per metric, several runs overlaid) and a scatter, drawn with uPlot on canvas.
+// Line charts (one per metric, several runs overlaid), drawn with uPlot on canvas; each fills the width of its place
+// in the chart grid. A metric logged once per run is drawn as bars (bars.ts) instead.
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
 import { h } from "./dom";
 import type { Series } from "./api";
+import { barChart } from "./bars";
 
 export interface ChartOptions {
   xLabel: string;
@@ -41,11 +43,23 @@ function align(lines: { x: number[]; y: (number | null)[] }[]): uPlot.AlignedDat
 export interface Line {
   label: string;
   series: Series;
+  /** The run's id, for the bars' click-through. */
+  id?: string;
 }
 
-/** Draws one metric's chart (one line per run) into a new element; drag to zoom, double-click to reset. */
+/**
+ * Draws one metric's chart (one line per run) into a new element; drag to zoom, double-click to reset. The chart
+ * takes its box's width (the grid decides it) and follows it; `width` is only the first guess. When no run logged
+ * the metric more than once, each run's value is a bar.
+ */
 export function lineChart(title: string, lines: Line[], options: ChartOptions, width: number): HTMLElement {
-  const box = h("div", { class: "chart" });
+  if (lines.some((l) => l.series.y.length > 0) && lines.every((l) => l.series.count <= 1 && l.series.y.length <= 1)) {
+    const bars = lines.flatMap((line, i) => line.series.y.length === 0 ? [] : [{
+      id: line.id, label: line.label, value: line.series.y[0] ?? NaN, color: palette[i % palette.length] ?? "#7f7f7f",
+    }]);
+    return barChart(title, bars);
+  }
+  const box = h("div", { class: "chart", "data-metric": title });
   const counts = lines.map((l) => l.series.count).reduce((a, b) => a + b, 0);
   const shown = lines.map((l) => l.series.x.length).reduce((a, b) => a + b, 0);
   box.appendChild(h("div", { class: "chart-title" }, title, h("span", { class: "muted" }, shown < counts ? `  ${counts.toLocaleString()} points, ${shown.toLocaleString()} drawn` : `  ${counts.toLocaleString()} points`)));
@@ -74,25 +88,17 @@ export function lineChart(title: string, lines: Line[], options: ChartOptions, w
     cursor: { sync: { key: "metrics" }, drag: { x: true, y: false } },
     legend: { live: true },
   };
-  new uPlot(opts, align(prepared), box);
-  return box;
-}
-
-/** A scatter of one value against another, one point per run, labelled in the legend by the hovered run. */
-export function scatterChart(xLabel: string, yLabel: string, points: { x: number; y: number; label: string }[], width: number): HTMLElement {
-  const box = h("div", { class: "chart scatter" });
-  const sorted = [...points].sort((a, b) => a.x - b.x);
-  const opts: uPlot.Options = {
-    width,
-    height: 280,
-    mode: 1,
-    series: [
-      { label: xLabel },
-      { label: yLabel, stroke: palette[0], fill: palette[0], paths: () => null, points: { show: true, size: 9, fill: palette[0] } },
-    ],
-    scales: { x: { time: false } },
-    axes: [{ label: xLabel }, { label: yLabel }],
-  };
-  new uPlot(opts, [sorted.map((p) => p.x), sorted.map((p) => p.y)], box);
+  const plot = new uPlot(opts, align(prepared), box);
+  // Follow the grid cell's width (the box's padding and border: 14 px).
+  if (typeof ResizeObserver !== "undefined") {
+    let last = width;
+    new ResizeObserver(() => {
+      const next = Math.max(200, Math.floor(box.clientWidth - 14));
+      if (box.isConnected && Math.abs(next - last) > 1) {
+        last = next;
+        plot.setSize({ width: next, height: 240 });
+      }
+    }).observe(box);
+  }
   return box;
 }

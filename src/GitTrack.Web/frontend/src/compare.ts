@@ -1,8 +1,11 @@
-// The compare view: the chosen runs overlaid on one chart per metric, params and metrics side by side with the
-// differences marked, a scatter of a param against a metric, and the code diff between two of the runs.
-import { h, clear, formatValue } from "./dom";
-import { api, type CompareData, type Series } from "./api";
-import { lineChart, scatterChart, palette } from "./charts";
+// The compare view: the chosen runs overlaid on one chart per metric (in a grid, system/ metrics apart), params and
+// metrics side by side with the differences marked, a scatter of a param against a metric (one mark per run), and
+// the code diff between two of the runs. "parallel coordinates" opens the same runs in the many-runs view.
+import { h, clear, formatValue, formatParam } from "./dom";
+import { api, type CompareData } from "./api";
+import { palette } from "./charts";
+import { chartGrid } from "./grid";
+import { scatterPlot } from "./scatter";
 import { chartControlBar, type ChartControls } from "./run";
 
 export async function compareView(host: HTMLElement, ids: string[], controls: ChartControls): Promise<() => Promise<void>> {
@@ -12,8 +15,8 @@ export async function compareView(host: HTMLElement, ids: string[], controls: Ch
 
   const legend = h("div", { class: "legend", id: "compare-legend" });
   const table = h("table", { class: "kv compare", id: "compare-table" });
-  const charts = h("div", { class: "charts", id: "charts" });
-  const scatterBox = h("div", { id: "scatter" });
+  const charts = h("div", { id: "charts" });
+  const scatterBox = h("div", { id: "scatter", class: "charts" });
   const diffBox = h("div", { id: "diff" });
 
   const drawLegend = () => {
@@ -24,33 +27,26 @@ export async function compareView(host: HTMLElement, ids: string[], controls: Ch
   const drawTable = () => {
     clear(table);
     table.appendChild(h("tr", {}, h("th", {}, ""), ...runs().map((r) => h("th", {}, r.name))));
-    const section = (title: string, pick: (r: (typeof data.runs)[0]["run"]) => Record<string, unknown>) => {
+    type Run = (typeof data.runs)[0]["run"];
+    const section = (title: string, pick: (r: Run) => Record<string, unknown>,
+      format: (r: Run, key: string, value: unknown) => string = (_r, _key, value) => formatValue(value)) => {
       const keys = [...new Set(runs().flatMap((r) => Object.keys(pick(r))))].sort();
       if (keys.length === 0) return;
       table.appendChild(h("tr", { class: "section" }, h("th", { colspan: runs().length + 1 }, title)));
       for (const key of keys) {
-        const values = runs().map((r) => formatValue(pick(r)[key]));
+        const values = runs().map((r) => format(r, key, pick(r)[key]));
         const differs = new Set(values).size > 1;
         table.appendChild(h("tr", { class: differs ? "differs" : "" }, h("th", {}, key), ...values.map((v) => h("td", {}, v))));
       }
     };
-    section("params", (r) => r.params);
+    section("params", (r) => r.params, (r, key, value) => formatParam(value, r.param_types?.[key]));
     section("metrics (last)", (r) => r.metrics);
     section("tags", (r) => r.tags);
   };
 
   const drawCharts = () => {
     clear(charts);
-    const names = [...new Set(data.runs.flatMap((r) => r.series.map((s) => s.name)))].sort();
-    const width = Math.max(320, Math.min(760, (host.clientWidth || 1000) / 2 - 24));
-    for (const name of names) {
-      const lines: { label: string; series: Series }[] = [];
-      for (const r of data.runs) {
-        const series = r.series.find((s) => s.name === name);
-        lines.push({ label: r.run.name, series: series ?? { name, count: 0, x: [], y: [] } });
-      }
-      charts.appendChild(lineChart(name, lines, controls, width));
-    }
+    charts.appendChild(chartGrid(data.runs.map((r) => ({ id: r.run.id, label: r.run.name, series: r.series })), controls));
   };
 
   // Numeric params against numeric metrics, one point per run.
@@ -74,8 +70,8 @@ export async function compareView(host: HTMLElement, ids: string[], controls: Ch
     }
     const points = runs()
       .filter((r) => typeof r.params[xSelect.value] === "number" && typeof r.metrics[ySelect.value] === "number")
-      .map((r) => ({ x: r.params[xSelect.value] as number, y: r.metrics[ySelect.value] as number, label: r.name }));
-    scatterBox.appendChild(scatterChart(xSelect.value, ySelect.value, points, Math.min(760, host.clientWidth || 760)));
+      .map((r) => ({ id: r.id, x: r.params[xSelect.value] as number, y: r.metrics[ySelect.value] as number, label: r.name }));
+    scatterBox.appendChild(scatterPlot(xSelect.value, ySelect.value, points));
   };
   xSelect.addEventListener("change", drawScatter);
   ySelect.addEventListener("change", drawScatter);
@@ -122,7 +118,8 @@ export async function compareView(host: HTMLElement, ids: string[], controls: Ch
   };
 
   host.append(
-    h("h2", {}, `compare ${data.runs.length} runs`),
+    h("div", { class: "run-header" }, h("h2", {}, `compare ${data.runs.length} runs`),
+      h("a", { href: `#/plot?ids=${data.runs.map((r) => r.run.id).join(",")}`, id: "plot-link" }, "parallel coordinates")),
     legend,
     h("section", {}, h("h3", {}, "params and metrics"), h("p", { class: "muted" }, "rows that differ are marked"), table),
     h("section", {}, h("h3", {}, "charts"), chartControlBar(controls, () => void redraw()), charts),

@@ -36,6 +36,15 @@ export function formatValue(value: unknown): string {
   return String(value);
 }
 
+/** A param as recorded: a float always with a '.' or an exponent (1.0, never 1), all its digits; the rest as formatValue. */
+export function formatParam(value: unknown, type: string | undefined): string {
+  if (typeof value === "number" && type === "float") {
+    const text = String(value);
+    return /^-?\d+$/.test(text) ? `${text}.0` : text;
+  }
+  return formatValue(value);
+}
+
 export function formatNumber(value: number | string): string {
   if (typeof value === "string") return value; // "nan", "inf", "-inf"
   if (Number.isInteger(value)) return String(value);

@@ -1,17 +1,20 @@
-// gittrack ui: a single page with three views chosen by the URL fragment (#/, #/run/ID, #/compare/ID,ID,...).
-// It polls /api/version (the runs branch tip) every 2 s and refreshes the view's data when the tip moves, so a
-// running training's curves grow without a reload.
+// gittrack ui: a single page with views chosen by the URL fragment (#/, #/run/ID, #/compare/ID,ID,..., #/sweep/ID,
+// #/plot?f=FILTER). A fragment may carry a query (#/?f=...&cols=...): the filter, the table's columns, pins and sort,
+// the plot's axes, so a view can be shared as a link. It polls /api/version (the runs branch tip) every 2 s and
+// refreshes the view's data when the tip moves, so a running training's curves grow without a reload.
 import "./style.css";
 import { h, clear } from "./dom";
 import { api, type Session } from "./api";
-import { runsTable, newTableState } from "./table";
+import { runsTable, newTableState, tableQuery, readTableQuery } from "./table";
 import { runView, newChartControls } from "./run";
 import { compareView } from "./compare";
 import { modelsView } from "./models";
+import { manyView } from "./many";
 
 const app = document.getElementById("app")!;
 const live = document.getElementById("live")!;
 const tableState = newTableState();
+const manyTableState = newTableState();
 const controls = newChartControls();
 let filter = "";
 let refresh: (() => Promise<void>) | null = null;
@@ -24,22 +27,51 @@ function showError(error: unknown) {
   app.appendChild(h("p", { class: "error", id: "error" }, message));
 }
 
-async function listView(mine: number) {
+/** The fragment's path and query: "#/sweep/ID?axes=loss" is ["/sweep/ID", axes=loss]. */
+function fragment(): [string, URLSearchParams] {
+  const text = location.hash.replace(/^#/, "") || "/";
+  const at = text.indexOf("?");
+  return at < 0 ? [text, new URLSearchParams()] : [text.slice(0, at), new URLSearchParams(text.slice(at + 1))];
+}
+
+/** Puts a view's state into the URL without going anywhere (replaceState fires no hashchange). */
+function writeQuery(path: string, query: URLSearchParams) {
+  const text = query.toString();
+  history.replaceState(null, "", `#${path}${text ? `?${text}` : ""}`);
+}
+
+async function listView(mine: number, query: URLSearchParams) {
   clear(app);
-  const input = h("input", { type: "search", id: "filter", placeholder: "filter runs (name, id prefix, tag)", size: 40, value: filter }) as HTMLInputElement;
+  filter = query.get("f") ?? filter;
+  readTableQuery(tableState, query);
+  const input = h("input", { type: "search", id: "filter", placeholder: "filter runs (name, id prefix, tag, or an expression)", size: 40, value: filter }) as HTMLInputElement;
   const count = h("span", { class: "muted", id: "run-count" });
   const compareButton = h("button", { id: "compare-button", disabled: true }, "compare") as HTMLButtonElement;
+  const plotButton = h("button", { id: "plot-button", title: "parallel coordinates, scatters and curves of the selected runs, or of every listed run" }, "plot");
   const clearButton = h("button", { id: "clear-selection" }, "clear selection");
-  app.appendChild(h("div", { class: "toolbar" }, input, count, compareButton, clearButton));
   const tableHost = h("div", { class: "table-host" });
-  app.appendChild(tableHost);
+  const saveState = () => {
+    const q = new URLSearchParams();
+    if (filter) q.set("f", filter);
+    tableQuery(tableState, q);
+    writeQuery("/", q);
+  };
   const update = () => {
     compareButton.textContent = `compare ${tableState.selected.size} selected`;
     compareButton.disabled = tableState.selected.size < 1;
+    plotButton.textContent = tableState.selected.size > 1 ? `plot ${tableState.selected.size} selected` : "plot these runs";
   };
-  const render = runsTable(tableHost, tableState, { onChange: update });
+  const render = runsTable(tableHost, tableState, { onChange: update, onLayout: saveState });
+  app.appendChild(h("div", { class: "toolbar" }, input, count, compareButton, plotButton, clearButton, render.columnsButton));
+  app.appendChild(tableHost);
   compareButton.addEventListener("click", () => {
     location.hash = `#/compare/${[...tableState.selected].join(",")}`;
+  });
+  plotButton.addEventListener("click", () => {
+    const q = new URLSearchParams();
+    if (tableState.selected.size > 1) q.set("ids", [...tableState.selected].join(","));
+    else if (filter) q.set("f", filter);
+    location.hash = `#/plot${q.toString() ? `?${q}` : ""}`;
   });
   clearButton.addEventListener("click", () => {
     tableState.selected.clear();
@@ -58,6 +90,7 @@ async function listView(mine: number) {
     timer = window.setTimeout(() => {
       filter = input.value;
       tableState.scrollTop = 0;
+      saveState();
       void load().catch(showError);
     }, 150);
   });
@@ -68,10 +101,10 @@ async function listView(mine: number) {
 async function route() {
   const mine = ++generation;
   refresh = null;
-  const hash = location.hash.replace(/^#/, "") || "/";
+  const [path, query] = fragment();
   try {
-    if (hash.startsWith("/run/")) {
-      const id = decodeURIComponent(hash.slice("/run/".length));
+    if (path.startsWith("/run/")) {
+      const id = decodeURIComponent(path.slice("/run/".length));
       await runView(app, id, controls, session);
       // When the branch moves, the whole run view is drawn again (status, metrics, charts and log may all have
       // changed), keeping the reader's place on the page.
@@ -81,15 +114,22 @@ async function route() {
           await runView(app, id, controls, session);
           window.scrollTo(0, y);
         };
-    } else if (hash.startsWith("/compare/")) {
-      const ids = hash.slice("/compare/".length).split(",").map(decodeURIComponent).filter((s) => s.length > 0);
+    } else if (path.startsWith("/compare/")) {
+      const ids = path.slice("/compare/".length).split(",").map(decodeURIComponent).filter((s) => s.length > 0);
       const r = await compareView(app, ids, controls);
       if (mine === generation) refresh = r;
-    } else if (hash === "/models") {
+    } else if (path === "/models") {
       const r = await modelsView(app);
       if (mine === generation) refresh = r;
+    } else if (path.startsWith("/sweep/") || path === "/plot") {
+      readTableQuery(manyTableState, query);
+      const source = path === "/plot"
+        ? query.has("ids") ? { kind: "ids" as const, ids: (query.get("ids") ?? "").split(",").filter((s) => s.length > 0) } : { kind: "filter" as const, filter: query.get("f") ?? "" }
+        : { kind: "sweep" as const, id: decodeURIComponent(path.slice("/sweep/".length)) };
+      const r = await manyView(app, source, query, controls, manyTableState, (q) => { if (mine === generation) writeQuery(path, q); });
+      if (mine === generation) refresh = r;
     } else {
-      await listView(mine);
+      await listView(mine, query);
     }
   } catch (error) {
     if (mine === generation) {
@@ -104,7 +144,16 @@ async function poll() {
     const { tip } = await api.version();
     live.textContent = "live";
     live.className = "ok";
-    if (lastTip !== undefined && tip !== lastTip && refresh) await refresh();
+    // While the reader works in the run editor, the view is not drawn again under them (their input and the
+    // editor's answer would be lost); the change is shown once they leave it.
+    const editing = !!document.activeElement?.closest("section.editor");
+    if (lastTip !== undefined && tip !== lastTip && refresh) {
+      if (editing) {
+        window.setTimeout(() => void poll(), 2000);
+        return;
+      }
+      await refresh();
+    }
     lastTip = tip;
   } catch {
     live.textContent = "server stopped";

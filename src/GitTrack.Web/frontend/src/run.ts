@@ -1,5 +1,5 @@
 // The run view: everything `gittrack show` has, the metric charts, the captured log and the artifacts.
-import { h, clear, formatValue, formatNumber, formatBytes, formatDuration, formatTime, statusBadge } from "./dom";
+import { h, clear, formatValue, formatParam, formatNumber, formatBytes, formatDuration, formatTime, statusBadge } from "./dom";
 import { api, type RunRecord, type Session } from "./api";
 import { lineChart, type ChartOptions } from "./charts";
 import { isSystemMetric, systemSection } from "./system";
@@ -61,18 +61,20 @@ function fields(rows: [string, string | Node | null | undefined][]): HTMLElement
   return table;
 }
 
-function keyValues(title: string, values: Record<string, unknown>, id: string): HTMLElement | null {
+function keyValues(title: string, values: Record<string, unknown>, id: string,
+  format: (key: string, value: unknown) => string = (_, value) => formatValue(value)): HTMLElement | null {
   const entries = Object.entries(values);
   if (entries.length === 0) return null;
   const table = h("table", { class: "kv", id });
-  for (const [key, value] of entries) table.appendChild(h("tr", {}, h("th", {}, key), h("td", {}, formatValue(value))));
+  for (const [key, value] of entries) table.appendChild(h("tr", {}, h("th", {}, key), h("td", {}, format(key, value))));
   return h("section", {}, h("h3", {}, title), table);
 }
 
 export async function runView(host: HTMLElement, id: string, controls: ChartControls, session: Session): Promise<void> {
   const run = await api.run(id);
   clear(host);
-  const header = h("div", { class: "run-header" }, h("h2", { id: "run-name" }, run.name), statusBadge(run.status), h("code", { class: "muted" }, run.id));
+  const header = h("div", { class: "run-header" }, h("h2", { id: "run-name" }, run.name), statusBadge(run.status), h("code", { class: "muted" }, run.id),
+    run.tags["sweep.mode"] ? h("a", { href: `#/sweep/${run.id}`, id: "sweep-link" }, "sweep view: parallel coordinates of its trials") : null);
   const summary = fields([
     ["status", run.status + (run.exit_code !== null ? ` (exit code ${run.exit_code})` : "")],
     ["error", run.error],
@@ -134,7 +136,7 @@ export async function runView(host: HTMLElement, id: string, controls: ChartCont
   };
 
   append(host, header, summary, session.edits ? editor(run, session) : null,
-    keyValues("params", run.params, "run-params"),
+    keyValues("params", run.params, "run-params", (key, value) => formatParam(value, run.param_types?.[key])),
     h("section", {}, h("h3", {}, "metrics"), metricsTable),
     keyValues("tags", run.tags, "run-tags"),
     h("section", {}, h("h3", {}, "charts"), chartControlBar(controls, () => void drawCharts()), charts),
