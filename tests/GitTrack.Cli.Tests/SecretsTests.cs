@@ -207,12 +207,12 @@ public sealed class SecretsTests : IDisposable
 
         Assert.True(tag.ExitCode == 0, tag.Stderr);
         Assert.True(note.ExitCode == 0, note.Stderr);
-        var manifest = RunsOnBranch.Manifest(_repo, RunsOnBranch.SingleId(_repo));
+        var manifest = RunsOnBranch.Shown(_repo, RunsOnBranch.SingleId(_repo));
         Assert.Equal("***", manifest.GetProperty("tags").GetProperty("deploy_token").GetString());
         Assert.Equal("https://hooks.slack.com/services/***", manifest.GetProperty("tags").GetProperty("hook").GetString());
         Assert.Equal("vision", manifest.GetProperty("tags").GetProperty("team").GetString());
         Assert.Equal("worked with --password ***", manifest.GetProperty("note").GetString());
-        var history = _repo.Git("log", "--format=%B", RunsOnBranch.Branch);
+        var history = _repo.Git("log", "-p", "--format=%B", RunsOnBranch.Branch); // messages and the edit files
         Assert.DoesNotContain(TagKey, history, StringComparison.Ordinal);
         Assert.DoesNotContain(SlackPath, history, StringComparison.Ordinal);
         Assert.Contains("tagged deploy_token=***", history, StringComparison.Ordinal);

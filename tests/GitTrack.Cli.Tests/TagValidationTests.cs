@@ -80,7 +80,7 @@ public sealed class TagValidationTests : IDisposable
 
         foreach (var id in RunsOnBranch.Ids(_repo))
         {
-            var tags = RunsOnBranch.Manifest(_repo, id).GetProperty("tags");
+            var tags = RunsOnBranch.Shown(_repo, id).GetProperty("tags");
             Assert.Equal("final", tags.GetProperty("stage").GetString());
             Assert.Equal("***", tags.GetProperty("api_key").GetString());
         }

@@ -74,6 +74,19 @@ public static class RunsOnBranch
         throw new InvalidOperationException("no Python 3.11 or later with tomllib on PATH (python3, python3.11 ... python3.14)");
     });
 
+    /// <summary>
+    /// A run as <c>gittrack show --json</c> gives it: the manifest with its edits folded in (tags, note, name live in
+    /// edit files on a schema-2 branch, not in the manifest).
+    /// </summary>
+    public static JsonElement Shown(TempGitRepo repo, string id)
+    {
+        var result = GitTrackProcess.Run(repo, "show", id, "--json");
+        if (result.ExitCode != 0)
+            throw new InvalidOperationException($"gittrack show {id} failed: {result.Stderr}");
+        using var doc = JsonDocument.Parse(result.Stdout);
+        return doc.RootElement.Clone();
+    }
+
     /// <summary>The only run on the branch (fails the test when there is not exactly one).</summary>
     public static string SingleId(TempGitRepo repo) => Assert.Single(Ids(repo));
 
