@@ -24,6 +24,6 @@ public static class PushReminder
         var remoteTracking = GitCli.Run(directories.WorkTree, null, "rev-parse", "--verify", "-q", $"refs/remotes/{remote}/{branch.Name}");
         if (remoteTracking.ExitCode == 0 && remoteTracking.Stdout.Trim() == local.Stdout.Trim())
             return null;
-        return $"runs recorded here are not on '{remote}' yet (to share them: git push {remote} {branch.Name})";
+        return $"runs recorded here are not on '{remote}' yet (to share them: gittrack push {remote})";
     }
 }
