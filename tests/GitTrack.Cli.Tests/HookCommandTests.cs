@@ -35,12 +35,11 @@ public class HookCommandTests
         Assert.Equal(0, GitTrackProcess.Run(repo, "run", "-n", "first", "--", "true").ExitCode);
         var hook = repo.PathOf(".git/hooks/pre-push");
         File.Copy(ShimPath, hook, overwrite: true);
-        File.SetUnixFileMode(hook, (UnixFileMode)0b111_101_101);
         // gittrack on PATH, as the shim finds it: the build under test.
         var bin = Path.Combine(Path.GetDirectoryName(repo.Root)!, "bin");
         Directory.CreateDirectory(bin);
         File.WriteAllText(Path.Combine(bin, "gittrack"), "#!/bin/sh\nexec " + string.Join(' ', GitTrackProcess.CommandLine.Select(a => $"'{a}'")) + " \"$@\"\n");
-        File.SetUnixFileMode(Path.Combine(bin, "gittrack"), (UnixFileMode)0b111_101_101);
+        ProcessRunner.Run("chmod", ["+x", hook, Path.Combine(bin, "gittrack")], repo.Root, repo.Environment);
         var environment = GitTrackProcess.Merge(repo.Environment, new Dictionary<string, string> { ["PATH"] = bin + ":" + Environment.GetEnvironmentVariable("PATH") });
         string RemoteRuns() => ProcessRunner.Run("git", ["--git-dir", origin, "ls-tree", "-r", "--name-only", "gittrack/runs"], repo.Root, repo.Environment).Stdout;
 

@@ -3,6 +3,7 @@ using GitTrack.Core.Cache;
 using GitTrack.Core.Runs;
 using GitTrack.Core.Runs.Capture;
 using GitTrack.Core.Storage;
+using GitTrack.Core.Storage.Git;
 
 namespace GitTrack.Core.Checkout;
 
@@ -56,8 +57,7 @@ public static class Rerun
     public static string? RemoveWorktree(GitDirectories directories, string worktree)
     {
         ArgumentNullException.ThrowIfNull(directories);
-        var result = GitCli.Run(directories.WorkTree, null, "worktree", "remove", "--force", Path.GetFullPath(worktree));
-        return result.ExitCode == 0 ? null : result.Stderr.Trim();
+        return new GitWorkTree(directories.WorkTree, "").RemoveWorktree(Path.GetFullPath(worktree));
     }
 
     /// <summary>Checks <paramref name="run"/>'s code out into <paramref name="worktree"/> (default <see cref="DefaultWorktree"/>) and returns the options to record the rerun with.</summary>

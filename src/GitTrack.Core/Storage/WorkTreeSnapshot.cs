@@ -1,5 +1,6 @@
 using GitTrack.Core.Errors;
 using GitTrack.Core.Runs;
+using GitTrack.Core.Storage.Git;
 
 namespace GitTrack.Core.Storage;
 
@@ -17,25 +18,15 @@ public static class WorkTreeSnapshot
 
     public static SourceInfo Capture(GitDirectories directories, long maxUntrackedBytes = DefaultMaxUntrackedBytes)
     {
-        var environment = new Dictionary<string, string>
-        {
-            ["GIT_DIR"] = directories.GitDir,
-            ["GIT_WORK_TREE"] = directories.WorkTree,
-        };
         var root = directories.WorkTree;
 
         // One process for both ids: every process started costs a run's start-up time (docs/benchmarks.md, "Runs").
-        var head = GitCli.Run(root, environment, "rev-parse", "HEAD^{commit}", "HEAD^{tree}");
-        var ids = head.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        if (head.ExitCode != 0 || ids.Length != 2)
-            throw new InvalidInputException("the repository has no commit yet, so a run's code has no base",
+        var (commit, headTree) = GitRepository.Head(directories)
+            ?? throw new InvalidInputException("the repository has no commit yet, so a run's code has no base",
                 "make a first commit: git add -A && git commit -m 'first commit'");
-        var commit = ids[0].Trim();
-        var headTree = ids[1].Trim();
 
         var skipped = new List<string>();
-        var untracked = GitCli.Check(root, environment, "ls-files", "-z", "--others", "--exclude-standard", "--full-name");
-        foreach (var path in untracked.Split('\0', StringSplitOptions.RemoveEmptyEntries))
+        foreach (var path in GitRepository.UntrackedFiles(directories))
         {
             var info = new FileInfo(Path.Combine(root, path));
             if (info.LinkTarget is null && info.Exists && info.Length > maxUntrackedBytes)
@@ -59,9 +50,7 @@ public static class WorkTreeSnapshot
             var pathspecs = new List<string> { ":(top)" };
             pathspecs.AddRange(skipped.Select(p => $":(top,literal,exclude){p}"));
             File.WriteAllText(pathspecFile, string.Join('\0', pathspecs) + "\0");
-            var indexEnvironment = new Dictionary<string, string>(environment) { ["GIT_INDEX_FILE"] = tempIndex };
-            GitCli.Check(root, indexEnvironment, "add", "-A", "--ignore-errors", $"--pathspec-from-file={pathspecFile}", "--pathspec-file-nul");
-            tree = GitCli.Check(root, indexEnvironment, "write-tree").Trim();
+            tree = GitRepository.StageWorkTree(directories, tempIndex, pathspecFile);
         }
         finally
         {
@@ -81,7 +70,7 @@ public static class WorkTreeSnapshot
         {
             Commit = commit,
             Branch = branch,
-            Remote = RemoteUrl(root, environment, branch),
+            Remote = RemoteUrl(directories, branch),
             Dirty = tree != headTree || skipped.Count > 0,
             Tree = tree,
             SkippedFiles = skipped,
@@ -89,18 +78,11 @@ public static class WorkTreeSnapshot
     }
 
     /// <summary>The URL of the branch's upstream remote, else of <c>origin</c>, with credentials removed; null when none.</summary>
-    private static string? RemoteUrl(string root, IReadOnlyDictionary<string, string> environment, string? branch)
+    private static string? RemoteUrl(GitDirectories directories, string? branch)
     {
-        var result = GitCli.Run(root, environment, "config", "--get-regexp", @"^(branch\..*\.remote|remote\..*\.url)$");
-        if (result.ExitCode != 0)
-            return null;
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var line in result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries))
-        {
-            var space = line.IndexOf(' ');
-            if (space > 0)
-                values.TryAdd(line[..space], line[(space + 1)..]);
-        }
+        foreach (var (key, value) in GitRepository.ConfigValues(directories, @"^(branch\..*\.remote|remote\..*\.url)$"))
+            values.TryAdd(key, value);
         var remote = branch is not null && values.TryGetValue($"branch.{branch}.remote", out var r) ? r : "origin";
         return values.TryGetValue($"remote.{remote}.url", out var url) ? Runs.Capture.UrlCredentials.Strip(url) : null;
     }
