@@ -44,7 +44,8 @@ public sealed partial class SyncBenchmark : IBenchmark
         try
         {
             var remote = Path.Combine(root, "remote.git");
-            RunStoreBenchmark.Git(root, "init", "-q", "--bare", remote);
+            // The remote's HEAD names main whatever init.defaultBranch says here, so clones check main out.
+            RunStoreBenchmark.Git(root, "init", "-q", "--bare", "--initial-branch=main", remote);
             RunStoreBenchmark.Git(root, "--git-dir", remote, "config", "receive.denyNonFastForwards", "true");
             var seed = DiffCheckoutSupport.NewRepo(Path.Combine(root, "seed"));
             RunStoreBenchmark.Git(seed, "remote", "add", "origin", remote);

@@ -24,7 +24,42 @@ public class HookCommandTests
         Assert.Equal(0, GitTrackProcess.Run(repo, "run", "--", "true").ExitCode);
         var result = GitTrackProcess.Run(repo, "hook", "pre-push", "origin", "https://example.com/x.git");
         Assert.Equal(0, result.ExitCode);
-        Assert.Contains("git push origin gittrack/runs", result.Stderr);
+        Assert.Contains("gittrack push origin", result.Stderr);
+    }
+
+    [Fact]
+    public void The_shim_reminds_on_git_push_and_with_gittrack_pushRuns_pushes_the_runs_itself()
+    {
+        using var repo = new TempGitRepo();
+        var origin = repo.CreateBareOrigin("receive.denyNonFastForwards=true");
+        Assert.Equal(0, GitTrackProcess.Run(repo, "run", "-n", "first", "--", "true").ExitCode);
+        var hook = repo.PathOf(".git/hooks/pre-push");
+        File.Copy(ShimPath, hook, overwrite: true);
+        // gittrack on PATH, as the shim finds it: the build under test.
+        var bin = Path.Combine(Path.GetDirectoryName(repo.Root)!, "bin");
+        Directory.CreateDirectory(bin);
+        File.WriteAllText(Path.Combine(bin, "gittrack"), "#!/bin/sh\nexec " + string.Join(' ', GitTrackProcess.CommandLine.Select(a => $"'{a}'")) + " \"$@\"\n");
+        ProcessRunner.Run("chmod", ["+x", hook, Path.Combine(bin, "gittrack")], repo.Root, repo.Environment);
+        var environment = GitTrackProcess.Merge(repo.Environment, new Dictionary<string, string> { ["PATH"] = bin + ":" + Environment.GetEnvironmentVariable("PATH") });
+        string RemoteRuns() => ProcessRunner.Run("git", ["--git-dir", origin, "ls-tree", "-r", "--name-only", "gittrack/runs"], repo.Root, repo.Environment).Stdout;
+
+        repo.WriteFile("a.txt", "a");
+        repo.Commit("a");
+        var reminded = ProcessRunner.Run("git", ["push", "origin", "main"], repo.Root, environment);
+        Assert.True(reminded.ExitCode == 0, reminded.Stderr);
+        Assert.Contains("gittrack push origin", reminded.Stderr);
+        Assert.DoesNotContain("manifest.toml", RemoteRuns());
+
+        repo.Git("config", "gittrack.pushRuns", "true");
+        repo.WriteFile("b.txt", "b");
+        repo.Commit("b");
+        var pushed = ProcessRunner.Run("git", ["push", "origin", "main"], repo.Root, environment);
+
+        Assert.True(pushed.ExitCode == 0, pushed.Stderr);
+        Assert.Contains("manifest.toml", RemoteRuns());
+        Assert.Equal(repo.Git("rev-parse", "main").Trim(),
+            ProcessRunner.Run("git", ["--git-dir", origin, "rev-parse", "main"], repo.Root, repo.Environment).Stdout.Trim());
+        Assert.DoesNotContain("gittrack push origin)", pushed.Stderr);
     }
 
     [Fact]

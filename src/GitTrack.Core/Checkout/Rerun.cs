@@ -4,6 +4,7 @@ using GitTrack.Core.Errors;
 using GitTrack.Core.Runs;
 using GitTrack.Core.Runs.Capture;
 using GitTrack.Core.Storage;
+using GitTrack.Core.Storage.Git;
 
 namespace GitTrack.Core.Checkout;
 
@@ -72,8 +73,7 @@ public static class Rerun
     public static string? RemoveWorktree(GitDirectories directories, string worktree)
     {
         ArgumentNullException.ThrowIfNull(directories);
-        var result = GitCli.Run(directories.WorkTree, null, "worktree", "remove", "--force", Path.GetFullPath(worktree));
-        return result.ExitCode == 0 ? null : result.Stderr.Trim();
+        return new GitWorkTree(directories.WorkTree, "").RemoveWorktree(Path.GetFullPath(worktree));
     }
 
     /// <summary>

@@ -4,6 +4,7 @@ using GitTrack.Core.Errors;
 using GitTrack.Core.Hashing;
 using GitTrack.Core.Runs;
 using GitTrack.Core.Storage;
+using GitTrack.Core.Storage.Git;
 
 namespace GitTrack.Core.Checkout;
 
@@ -19,6 +20,7 @@ namespace GitTrack.Core.Checkout;
 public static class RunCheckout
 {
     private const int NamedInMessage = 5;
+    private const string GitFailed = "see git's message; nothing of the run's artifacts was moved into place";
 
     public static CheckoutResult Apply(GitDirectories directories, RunRecord run, ArtifactCache cache, CheckoutOptions options,
         IProgress<long>? progress = null, CancellationToken cancellation = default)
@@ -34,6 +36,8 @@ public static class RunCheckout
         var newWorktree = options.Worktree is null ? null : Path.TrimEndingDirectorySeparator(Path.GetFullPath(options.Worktree));
         var root = newWorktree ?? directories.WorkTree;
         var artifacts = options.CodeOnly ? [] : run.Artifacts;
+        var repository = new GitWorkTree(directories.WorkTree, GitFailed);
+        var there = new GitWorkTree(root, GitFailed);
 
         // 1. Paths named in the manifest, before anything else looks at them.
         foreach (var artifact in artifacts)
@@ -49,16 +53,16 @@ public static class RunCheckout
         string[] commitPaths = [];
         if (newWorktree is null)
         {
-            tracked = [.. Split(Git(root, "ls-files", "-z", "--full-name"))];
-            changed = ChangedTrackedFiles(root);
+            tracked = [.. there.TrackedFiles()];
+            changed = ChangedTrackedFiles(there);
         }
         if (restoreCode)
         {
-            if (GitCli.Run(directories.WorkTree, null, "cat-file", "-e", run.Source.Commit + "^{commit}").ExitCode != 0)
+            if (!repository.HasCommit(run.Source.Commit))
                 throw new NotFoundException($"commit {run.Source.Commit[..12]} that {runName} ran on is not in this repository",
                     "nothing was written; fetch the branch that has it (git fetch), or restore the artifacts alone with --artifacts-only");
-            snapshot = ListSnapshot(directories.WorkTree, run.Source.Tree, runName);
-            commitPaths = Split(Git(directories.WorkTree, "ls-tree", "-r", "-z", "--name-only", "--full-tree", run.Source.Commit));
+            snapshot = ListSnapshot(repository, run.Source.Tree, runName);
+            commitPaths = repository.PathsIn(run.Source.Commit);
             // Neither tree may write into .git: the snapshot is pushed with the runs branch, and so may be the commit.
             foreach (var path in snapshot.Keys.Concat(commitPaths))
                 if (WorkTreePath.GitDirectorySegment(path) is { } segment)
@@ -70,7 +74,7 @@ public static class RunCheckout
         // 3. Where each artifact really goes, following the symbolic links the target will have.
         var target = new TargetTree(root, snapshot,
             survivesOnDisk: relative => newWorktree is null && !(restoreCode && tracked.Contains(relative)),
-            readLink: entry => Git(directories.WorkTree, "cat-file", "blob", entry.Oid));
+            readLink: entry => repository.BlobText(entry.Oid));
         var placements = artifacts.Select(a => (Artifact: a, Path: target.Resolve(a.Path, runName))).ToArray();
 
         // 4. Every object must be in the cache: one missing here is fetched from the artifacts remote (verified, nothing
@@ -85,7 +89,7 @@ public static class RunCheckout
                 throw new ConflictException($"the work tree has uncommitted changes: {Names(changed.Order(StringComparer.Ordinal))}",
                     "nothing was written; commit or stash them (git stash -u), restore elsewhere with --worktree DIR, or use --force to discard them");
             if (restoreCode)
-                inTheWay.AddRange(UntrackedInTheWay(root, snapshot!, commitPaths, tracked));
+                inTheWay.AddRange(UntrackedInTheWay(there, snapshot!, commitPaths, tracked));
             foreach (var (artifact, path) in placements)
                 if (!options.Force && ArtifactInTheWay(root, artifact, path, tracked, changed, restoreCode, snapshot))
                     inTheWay.Add(path);
@@ -103,9 +107,9 @@ public static class RunCheckout
         {
             if (newWorktree is not null)
             {
-                Git(directories.WorkTree, "worktree", "add", "--quiet", "--detach", newWorktree, run.Source.Commit);
+                repository.AddWorktree(newWorktree, run.Source.Commit);
                 worktreeMade = true;
-                RestoreSnapshot(newWorktree, run.Source.Tree);
+                there.ResetFilesTo(run.Source.Tree);
             }
             var staged = new List<(string From, string To, ArtifactEntry Artifact)>();
             if (placements.Length > 0)
@@ -128,14 +132,14 @@ public static class RunCheckout
                 if (options.Force)
                     foreach (var path in inTheWay)
                         DeletePath(Path.Combine(root, path));
-                var head = GitCli.Run(root, null, "rev-parse", "-q", "--verify", "HEAD^{commit}").Stdout.Trim();
+                var head = there.HeadCommit();
                 if (head != run.Source.Commit)
                 {
-                    var name = GitCli.Run(root, null, "symbolic-ref", "-q", "--short", "HEAD").Stdout.Trim();
+                    var name = there.CurrentBranch();
                     previousHead = name.Length > 0 ? name : head;
-                    Git(root, options.Force ? ["checkout", "-q", "-f", "--detach", run.Source.Commit] : ["checkout", "-q", "--detach", run.Source.Commit]);
+                    there.CheckoutDetached(run.Source.Commit, options.Force);
                 }
-                RestoreSnapshot(root, run.Source.Tree);
+                there.ResetFilesTo(run.Source.Tree);
             }
             foreach (var (from, to, _) in staged)
             {
@@ -148,8 +152,8 @@ public static class RunCheckout
         }
         catch when (worktreeMade)
         {
-            GitCli.Run(directories.WorkTree, null, "worktree", "remove", "--force", newWorktree!);
-            GitCli.Run(directories.WorkTree, null, "worktree", "prune");
+            repository.RemoveWorktree(newWorktree!);
+            repository.PruneWorktrees();
             throw;
         }
         finally
@@ -159,21 +163,13 @@ public static class RunCheckout
         }
     }
 
-    /// <summary>Makes the files of <paramref name="root"/> equal the snapshot tree while the index stays at HEAD, so <c>git status</c> shows the run's uncommitted changes.</summary>
-    private static void RestoreSnapshot(string root, string tree)
+    private static Dictionary<string, SnapshotEntry> ListSnapshot(GitWorkTree repository, string tree, string runName)
     {
-        Git(root, "read-tree", "-u", "--reset", tree);
-        Git(root, "reset", "-q");
-    }
-
-    private static Dictionary<string, SnapshotEntry> ListSnapshot(string root, string tree, string runName)
-    {
-        var listing = GitCli.Run(root, null, "ls-tree", "-r", "-z", "--full-tree", tree);
-        if (listing.ExitCode != 0)
-            throw new CorruptDataException($"the code snapshot {tree[..12]} of {runName} is not in this repository",
+        var listing = repository.ListTree(tree)
+            ?? throw new CorruptDataException($"the code snapshot {tree[..12]} of {runName} is not in this repository",
                 "nothing was written; fetch the runs branch again");
         var entries = new Dictionary<string, SnapshotEntry>(StringComparer.Ordinal);
-        foreach (var line in Split(listing.Stdout))
+        foreach (var line in listing)
         {
             // "<mode> SP <type> SP <oid> TAB <path>"
             var tab = line.IndexOf('\t', StringComparison.Ordinal);
@@ -184,10 +180,10 @@ public static class RunCheckout
         return entries;
     }
 
-    private static HashSet<string> ChangedTrackedFiles(string root)
+    private static HashSet<string> ChangedTrackedFiles(GitWorkTree workTree)
     {
         var changed = new HashSet<string>(StringComparer.Ordinal);
-        var fields = Split(Git(root, "status", "--porcelain=v1", "-z", "--untracked-files=no"));
+        var fields = workTree.StatusOfTrackedFiles();
         for (var i = 0; i < fields.Length; i++)
         {
             var entry = fields[i];
@@ -201,8 +197,9 @@ public static class RunCheckout
     }
 
     /// <summary>Files not tracked now (untracked or ignored) at a path the run's commit or snapshot writes, unless they already hold the snapshot's bytes.</summary>
-    private static List<string> UntrackedInTheWay(string root, Dictionary<string, SnapshotEntry> snapshot, string[] commitPaths, HashSet<string> tracked)
+    private static List<string> UntrackedInTheWay(GitWorkTree workTree, Dictionary<string, SnapshotEntry> snapshot, string[] commitPaths, HashSet<string> tracked)
     {
+        var root = workTree.Root;
         var candidates = snapshot.Keys.Concat(commitPaths).Distinct(StringComparer.Ordinal)
             .Where(p => !tracked.Contains(p) && Exists(Path.Combine(root, p)))
             .ToArray();
@@ -211,9 +208,7 @@ public static class RunCheckout
             && File.Exists(Path.Combine(root, p)) && new FileInfo(Path.Combine(root, p)).LinkTarget is null).ToArray();
         if (regular.Length > 0)
         {
-            var hashes = GitCli.Run(root, null, ["hash-object", "--", .. regular]);
-            var ids = hashes.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-            if (hashes.ExitCode == 0 && ids.Length == regular.Length)
+            if (workTree.HashFiles(regular) is { } ids)
                 for (var i = 0; i < regular.Length; i++)
                     if (ids[i] == snapshot[regular[i]].Oid)
                         same.Add(regular[i]);
@@ -270,14 +265,4 @@ public static class RunCheckout
         return all.Length > NamedInMessage ? $"{shown} and {all.Length - NamedInMessage} more" : shown;
     }
 
-    private static string[] Split(string nulSeparated) => nulSeparated.Split('\0', StringSplitOptions.RemoveEmptyEntries);
-
-    private static string Git(string folder, params string[] args)
-    {
-        var result = GitCli.Run(folder, null, args);
-        if (result.ExitCode != 0)
-            throw new ConflictException($"git {string.Join(' ', args.Take(3))} failed: {result.Stderr.Trim().ReplaceLineEndings(" ")}",
-                "see git's message; nothing of the run's artifacts was moved into place");
-        return result.Stdout;
-    }
 }

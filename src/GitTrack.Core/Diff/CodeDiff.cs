@@ -1,5 +1,5 @@
-using GitTrack.Core.Errors;
 using GitTrack.Core.Storage;
+using GitTrack.Core.Storage.Git;
 
 namespace GitTrack.Core.Diff;
 
@@ -13,20 +13,23 @@ public static class CodeDiff
     /// <summary>One changed file: git's status letter (A, D, M, T, R), its path in B (in A when deleted) and, for a rename, its path in A.</summary>
     public sealed record FileChange(string Status, string Path, string? OldPath);
 
-    /// <summary><c>git diff --stat</c> of the two trees ("" when they are the same).</summary>
-    public static string Stat(GitDirectories directories, string treeA, string treeB, bool color) =>
-        treeA == treeB ? "" : Git(directories, color, "--stat", treeA, treeB);
+    /// <summary>
+    /// <c>git diff --stat</c> of the two trees ("" when they are the same); <paramref name="rawPaths"/>: non-ASCII paths
+    /// as they are, not quoted (for a page, not a terminal).
+    /// </summary>
+    public static string Stat(GitDirectories directories, string treeA, string treeB, bool color, bool rawPaths = false) =>
+        treeA == treeB ? "" : GitRepository.DiffTrees(directories, treeA, treeB, color, rawPaths, "--stat");
 
     /// <summary>The full unified diff of the two trees, binary files as git shows them ("" when the same).</summary>
-    public static string Patch(GitDirectories directories, string treeA, string treeB, bool color) =>
-        treeA == treeB ? "" : Git(directories, color, treeA, treeB);
+    public static string Patch(GitDirectories directories, string treeA, string treeB, bool color, bool rawPaths = false) =>
+        treeA == treeB ? "" : GitRepository.DiffTrees(directories, treeA, treeB, color, rawPaths);
 
     /// <summary>The files that differ, renames paired.</summary>
     public static IReadOnlyList<FileChange> Files(GitDirectories directories, string treeA, string treeB)
     {
         if (treeA == treeB)
             return [];
-        var fields = Git(directories, false, "--name-status", "-z", treeA, treeB).Split('\0');
+        var fields = GitRepository.DiffTrees(directories, treeA, treeB, color: false, rawPaths: false, "--name-status", "-z").Split('\0');
         var changes = new List<FileChange>();
         for (var i = 0; i + 1 < fields.Length; i++)
         {
@@ -45,18 +48,5 @@ public static class CodeDiff
             }
         }
         return changes;
-    }
-
-    private static string Git(GitDirectories directories, bool color, params string[] args)
-    {
-        // --no-ext-diff and no textconv: the bytes that are stored, not what a local tool makes of them.
-        string[] all = ["diff", color ? "--color=always" : "--no-color", "--no-ext-diff", "--no-textconv", .. args];
-        var result = GitCli.Run(directories.WorkTree, RunDiffer.Environment(directories), all);
-        if (result.ExitCode != 0)
-            throw new CorruptDataException($"cannot compare code trees {treeName(args)}: {result.Stderr.Trim()}",
-                "the code snapshot is missing from this repository; fetch the runs branch again");
-        return result.Stdout;
-
-        static string treeName(string[] args) => string.Join(" and ", args.Where(a => a.Length == 40 || a.Length == 64));
     }
 }

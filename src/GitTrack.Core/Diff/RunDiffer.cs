@@ -1,6 +1,7 @@
 using System.Globalization;
 using GitTrack.Core.Runs;
 using GitTrack.Core.Storage;
+using GitTrack.Core.Storage.Git;
 
 namespace GitTrack.Core.Diff;
 
@@ -46,25 +47,10 @@ public static class RunDiffer
     public static IReadOnlyDictionary<string, string> ConfiguredDirections(GitDirectories directories)
     {
         var result = new Dictionary<string, string>(StringComparer.Ordinal);
-        var output = GitCli.Run(directories.WorkTree, Environment(directories), "config", "-z", "--get-regexp", @"^gittrack\.direction\.");
-        if (output.ExitCode != 0)
-            return result; // 1: none set
-        foreach (var item in output.Stdout.Split('\0', StringSplitOptions.RemoveEmptyEntries))
-        {
-            var newline = item.IndexOf('\n', StringComparison.Ordinal);
-            if (newline < 0)
-                continue;
-            var key = item[..newline];
-            result[key[MetricDirections.ConfigPrefix.Length..].ToLowerInvariant()] = item[(newline + 1)..];
-        }
+        foreach (var (key, value) in GitRepository.ConfigValues(directories, @"^gittrack\.direction\."))
+            result[key[MetricDirections.ConfigPrefix.Length..].ToLowerInvariant()] = value;
         return result;
     }
-
-    internal static Dictionary<string, string> Environment(GitDirectories directories) => new()
-    {
-        ["GIT_DIR"] = directories.GitDir,
-        ["GIT_WORK_TREE"] = directories.WorkTree,
-    };
 
     private static SortedDictionary<string, object> FieldsOf(RunRecord run)
     {

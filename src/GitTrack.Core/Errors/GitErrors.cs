@@ -115,7 +115,7 @@ public static partial class GitErrors
         return new CorruptDataException(
             id is null ? $"the repository is missing a git object: {GitMessage(message)}" : $"the repository is missing git object {id}",
             "it is damaged or was pruned: 'git fsck' lists what is missing; fetch the runs branch again from a remote that has it "
-            + "(git fetch origin gittrack/runs:gittrack/runs)", exception);
+            + "(gittrack pull)", exception);
     }
 
     private static IOFaultException NotWritable(string? path, bool readOnlyFileSystem, Exception exception)

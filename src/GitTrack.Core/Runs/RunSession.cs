@@ -431,6 +431,7 @@ public sealed class RunSession : IDisposable
             }, () =>
             {
                 // Impossible for now: keep the run as it ended beside its events, for the next gittrack to commit.
+                _active.ReleaseReserve();
                 try { _active.AppendHistory(_unsaved); _unsaved.Clear(); _active.WriteFinal(final); } catch (IOException) { }
                 _active.Dispose();
                 throw new IOFaultException(IOFault.Other, $"could not save run {final.Name} ({final.Id[..RunId.ShortLength]}): {_lastFailure}",

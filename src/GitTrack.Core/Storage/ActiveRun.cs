@@ -34,6 +34,11 @@ public sealed class ActiveRun : IDisposable
     /// <summary>The run as it ended, kept when its final commit could not be made (a full disk): recovery commits it.</summary>
     public string FinalPath => Path.Combine(Folder, "final.toml");
     private string LockPath => Path.Combine(Folder, "lock");
+    /// <summary>Space set aside when the run starts, given back when the disk is full at its end (<see cref="ReleaseReserve"/>).</summary>
+    public string ReservePath => Path.Combine(Folder, "reserve");
+
+    /// <summary>The size of <see cref="ReservePath"/>: room for the final manifest and the unsaved points of a full disk.</summary>
+    public const long ReserveBytes = 4 << 20;
 
     public static string RootIn(string gitTrackDir) => Path.Combine(gitTrackDir, "active");
 
@@ -61,6 +66,7 @@ public sealed class ActiveRun : IDisposable
         }
         var run = new ActiveRun(folder, id, lockStream);
         File.WriteAllBytes(run.EventsPath, []);
+        run.Reserve();
         return run;
     }
 
@@ -121,6 +127,34 @@ public sealed class ActiveRun : IDisposable
 
     /// <summary>Keeps the run as it ended, for recovery, when the final commit could not be made.</summary>
     public void WriteFinal(RunRecord run) => WriteAtomically(FinalPath, ManifestToml.Write(run));
+
+    /// <summary>
+    /// Sets <see cref="ReserveBytes"/> aside (allocated, not written: <c>fallocate</c>), so that a disk that fills up
+    /// while the run records still has room for <see cref="WriteFinal"/> once <see cref="ReleaseReserve"/> frees it.
+    /// Best effort: a disk already too full for it runs without.
+    /// </summary>
+    private void Reserve()
+    {
+        try
+        {
+            using var reserve = new FileStream(ReservePath, new FileStreamOptions
+            {
+                Mode = FileMode.CreateNew,
+                Access = FileAccess.Write,
+                PreallocationSize = ReserveBytes,
+            });
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            try { File.Delete(ReservePath); } catch (IOException) { }
+        }
+    }
+
+    /// <summary>Frees the space <see cref="Reserve"/> set aside, before keeping the run on a full disk.</summary>
+    public void ReleaseReserve()
+    {
+        try { File.Delete(ReservePath); } catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+    }
 
     /// <summary>The last checkpoint's manifest, or null when there is none or it does not read.</summary>
     public RunRecord? ReadCheckpoint() => ReadManifest(CheckpointPath);

@@ -1,3 +1,5 @@
+using GitTrack.Core.Storage.Git;
+
 namespace GitTrack.Core.Storage;
 
 /// <summary>
@@ -12,18 +14,14 @@ public static class PushReminder
     /// </summary>
     public static string? Check(GitDirectories directories, string remote, IEnumerable<string> pushedRefs)
     {
-        var configured = GitCli.Run(directories.WorkTree, null, "config", "--get", RunsBranch.ConfigKey);
-        var branch = configured.ExitCode == 0 && configured.Stdout.Trim().Length > 0
-            ? RunsBranch.Parse(configured.Stdout.Trim())
-            : RunsBranch.Default;
+        var configured = GitRepository.ConfigValue(directories, RunsBranch.ConfigKey)?.Trim();
+        var branch = configured is { Length: > 0 } ? RunsBranch.Parse(configured) : RunsBranch.Default;
         if (pushedRefs.Contains(branch.RefName, StringComparer.Ordinal))
             return null;
-        var local = GitCli.Run(directories.WorkTree, null, "rev-parse", "--verify", "-q", branch.RefName);
-        if (local.ExitCode != 0)
+        if (GitRepository.ResolveRevision(directories, branch.RefName) is not { } local)
             return null; // no runs recorded here yet
-        var remoteTracking = GitCli.Run(directories.WorkTree, null, "rev-parse", "--verify", "-q", $"refs/remotes/{remote}/{branch.Name}");
-        if (remoteTracking.ExitCode == 0 && remoteTracking.Stdout.Trim() == local.Stdout.Trim())
+        if (GitRepository.ResolveRevision(directories, $"refs/remotes/{remote}/{branch.Name}") == local)
             return null;
-        return $"runs recorded here are not on '{remote}' yet (to share them: git push {remote} {branch.Name})";
+        return $"runs recorded here are not on '{remote}' yet (to share them: gittrack push {remote})";
     }
 }

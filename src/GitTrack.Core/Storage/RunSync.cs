@@ -1,5 +1,6 @@
 using GitTrack.Core.Errors;
 using GitTrack.Core.Runs;
+using GitTrack.Core.Storage.Git;
 
 namespace GitTrack.Core.Storage;
 
@@ -87,7 +88,7 @@ public static class RunSync
         throw Failed("fetch", remote, result);
     }
 
-    private static bool IsRace(GitCli.Result result)
+    private static bool IsRace(GitResult result)
     {
         var text = result.Stdout + result.Stderr;
         return text.Contains("[rejected]", StringComparison.Ordinal)
@@ -98,7 +99,7 @@ public static class RunSync
             || text.Contains("incorrect old value", StringComparison.Ordinal);
     }
 
-    private static IOFaultException Failed(string what, string remote, GitCli.Result result)
+    private static IOFaultException Failed(string what, string remote, GitResult result)
     {
         var lines = (result.Stderr + "\n" + result.Stdout).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Where(l => !l.StartsWith("To ", StringComparison.Ordinal) && l != "Done").ToArray();

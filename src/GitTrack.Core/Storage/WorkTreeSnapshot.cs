@@ -1,6 +1,7 @@
 using GitTrack.Core.Errors;
 using GitTrack.Core.Runs;
 using GitTrack.Core.Runs.Capture;
+using GitTrack.Core.Storage.Git;
 
 namespace GitTrack.Core.Storage;
 
@@ -18,29 +19,19 @@ public static class WorkTreeSnapshot
 
     public static SourceInfo Capture(GitDirectories directories, long maxUntrackedBytes = DefaultMaxUntrackedBytes)
     {
-        var environment = new Dictionary<string, string>
-        {
-            ["GIT_DIR"] = directories.GitDir,
-            ["GIT_WORK_TREE"] = directories.WorkTree,
-        };
         var root = directories.WorkTree;
 
         // One process for both ids: every process started costs a run's start-up time (docs/benchmarks.md, "Runs").
-        var head = GitCli.Run(root, environment, "rev-parse", "HEAD^{commit}", "HEAD^{tree}");
-        var ids = head.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        if (head.ExitCode != 0 || ids.Length != 2)
-            throw new InvalidInputException("the repository has no commit yet, so a run's code has no base",
+        var (commit, headTree) = GitRepository.Head(directories)
+            ?? throw new InvalidInputException("the repository has no commit yet, so a run's code has no base",
                 "make a first commit: git add -A && git commit -m 'first commit'");
-        var commit = ids[0].Trim();
-        var headTree = ids[1].Trim();
 
         // The remote settings and the secret-file patterns, in one git process.
-        var config = ReadConfig(root, environment);
+        var config = ReadConfig(directories);
         var secretFiles = SecretFiles.FromConfig(config.Where(p => p.Key == "gittrack.secretfiles").Select(p => p.Value));
         var skipped = new List<string>();
         var secrets = new List<string>();
-        var untracked = GitCli.Check(root, environment, "ls-files", "-z", "--others", "--exclude-standard", "--full-name");
-        foreach (var path in untracked.Split('\0', StringSplitOptions.RemoveEmptyEntries))
+        foreach (var path in GitRepository.UntrackedFiles(directories))
         {
             // Untracked files named like keys or credentials never reach the branch (docs/format.md, "The code snapshot").
             if (secretFiles.Match(path) is not null)
@@ -71,9 +62,7 @@ public static class WorkTreeSnapshot
             var pathspecs = new List<string> { ":(top)" };
             pathspecs.AddRange(skipped.Select(p => $":(top,literal,exclude){p}"));
             File.WriteAllText(pathspecFile, string.Join('\0', pathspecs) + "\0");
-            var indexEnvironment = new Dictionary<string, string>(environment) { ["GIT_INDEX_FILE"] = tempIndex };
-            GitCli.Check(root, indexEnvironment, "add", "-A", "--ignore-errors", $"--pathspec-from-file={pathspecFile}", "--pathspec-file-nul");
-            tree = GitCli.Check(root, indexEnvironment, "write-tree").Trim();
+            tree = GitRepository.StageWorkTree(directories, tempIndex, pathspecFile);
         }
         finally
         {
@@ -102,20 +91,9 @@ public static class WorkTreeSnapshot
     }
 
     /// <summary>The settings the snapshot reads (names as git lists them, lowercase), in git's order.</summary>
-    private static List<KeyValuePair<string, string>> ReadConfig(string root, IReadOnlyDictionary<string, string> environment)
-    {
-        var result = GitCli.Run(root, environment, "config", "--get-regexp", @"^(branch\..*\.remote|remote\..*\.url|gittrack\.secretfiles)$");
-        var values = new List<KeyValuePair<string, string>>();
-        if (result.ExitCode != 0)
-            return values;
-        foreach (var line in result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries))
-        {
-            var space = line.IndexOf(' ');
-            if (space > 0)
-                values.Add(new(line[..space], line[(space + 1)..]));
-        }
-        return values;
-    }
+    private static List<KeyValuePair<string, string>> ReadConfig(GitDirectories directories) =>
+        [.. GitRepository.ConfigValues(directories, @"^(branch\..*\.remote|remote\..*\.url|gittrack\.secretfiles)$")
+            .Select(p => new KeyValuePair<string, string>(p.Key, p.Value))];
 
     /// <summary>The URL of the branch's upstream remote, else of <c>origin</c>, with credentials removed; null when none.</summary>
     private static string? RemoteUrl(List<KeyValuePair<string, string>> config, string? branch)

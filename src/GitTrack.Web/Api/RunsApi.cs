@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using GitTrack.Core.Cache;
+using GitTrack.Core.Diff;
 using GitTrack.Core.Errors;
 using GitTrack.Core.Hashing;
 using GitTrack.Core.Runs;
@@ -150,7 +151,7 @@ internal static partial class RunsApi
             });
         });
 
-        // SEAM: the code diff calls git directly for now; at merge it can go through Core/Diff (branch diff).
+        // The code diff is Core's (CodeDiff, the same as 'gittrack diff --code'), with paths as they are for the page.
         app.MapGet("/api/diff", (HttpContext http) =>
         {
             var a = data.Resolve(http.Request.Query["a"].ToString());
@@ -158,9 +159,8 @@ internal static partial class RunsApi
             foreach (var tree in new[] { a.Source.Tree, b.Source.Tree })
                 if (!ObjectIdPattern().IsMatch(tree))
                     throw new CorruptDataException($"'{tree}' is not a git object id", "the run's manifest is damaged");
-            string[] common = ["-c", "core.quotepath=off", "diff", "--no-color", "--no-ext-diff", "--no-textconv"];
-            var stat = GitCli.Check(data.Directories.WorkTree, null, [.. common, "--stat", a.Source.Tree, b.Source.Tree, "--"]);
-            var patch = GitCli.Check(data.Directories.WorkTree, null, [.. common, "--patch", a.Source.Tree, b.Source.Tree, "--"]);
+            var stat = CodeDiff.Stat(data.Directories, a.Source.Tree, b.Source.Tree, color: false, rawPaths: true);
+            var patch = CodeDiff.Patch(data.Directories, a.Source.Tree, b.Source.Tree, color: false, rawPaths: true);
             var truncated = patch.Length > MaxPatchBytes;
             return Json(http, json =>
             {

@@ -4,6 +4,7 @@ using System.Text.Json;
 using GitTrack.Core.Errors;
 using GitTrack.Core.Runs;
 using GitTrack.Core.Storage;
+using GitTrack.Core.Storage.Git;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;

@@ -55,6 +55,9 @@ public static class RunsOnBranch
         return doc.RootElement.Clone();
     }
 
+    /// <summary>The path or name of a Python with tomllib (below).</summary>
+    public static string TomllibPythonPath => TomllibPython.Value;
+
     /// <summary>
     /// A Python with tomllib (3.11 or later): python3 when it is one, else the newest python3.N on PATH. The CI pass that
     /// puts the oldest supported Python (3.8) first on PATH for the client still reads manifests with a newer one.

@@ -1,5 +1,6 @@
 using GitTrack.Core.Errors;
 using GitTrack.Core.Storage;
+using GitTrack.Core.Storage.Git;
 using GitTrack.Tests.Shared;
 using LibGit2Sharp;
 

@@ -1,4 +1,5 @@
 using GitTrack.Core.Storage;
+using GitTrack.Core.Storage.Git;
 using GitTrack.Tests.Shared;
 
 namespace GitTrack.Core.Tests.Storage;

@@ -1,6 +1,7 @@
 using GitTrack.Core.Errors;
 using GitTrack.Core.Runs;
 using GitTrack.Core.Storage;
+using GitTrack.Core.Storage.Git;
 using Tomlyn;
 using Tomlyn.Model;
 

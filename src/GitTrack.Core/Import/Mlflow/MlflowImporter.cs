@@ -7,6 +7,7 @@ using GitTrack.Core.Mlflow;
 using GitTrack.Core.Runs;
 using GitTrack.Core.Runs.Capture;
 using GitTrack.Core.Storage;
+using GitTrack.Core.Storage.Git;
 
 namespace GitTrack.Core.Import.Mlflow;
 
@@ -435,7 +436,7 @@ public sealed partial class MlflowImporter
             commit = given.ToLowerInvariant();
             tree = TreeOf(commit);
         }
-        tree ??= _emptyTree ??= GitCli.Check(_directories.WorkTree, null, "mktree").Trim();
+        tree ??= _emptyTree ??= GitRepository.WriteEmptyTree(_directories);
         return new SourceInfo
         {
             Commit = commit,
@@ -450,8 +451,7 @@ public sealed partial class MlflowImporter
     {
         if (!_trees.TryGetValue(commit, out var tree))
         {
-            var result = GitCli.Run(_directories.WorkTree, null, "rev-parse", "--verify", "-q", $"{commit}^{{tree}}");
-            _trees[commit] = tree = result.ExitCode == 0 ? result.Stdout.Trim() : null;
+            _trees[commit] = tree = GitRepository.ResolveRevision(_directories, $"{commit}^{{tree}}");
         }
         return tree;
     }

@@ -11,7 +11,7 @@ namespace GitTrack.Core.Storage.Git;
 /// libgit2 objects are not thread-safe: one instance serves one thread at a time, except
 /// <see cref="ReadBlobs"/>, which reads side by side through repositories of its own.
 /// </summary>
-public sealed class GitRepository : IDisposable
+public sealed partial class GitRepository : IDisposable
 {
     private readonly Repository _repository;
     // Asked of git once, on a pool thread, the first time a commit needs it (a git process costs milliseconds).
@@ -279,10 +279,10 @@ public sealed class GitRepository : IDisposable
     // ----- the git command line -----
 
     /// <summary>Runs <c>git</c> in the work tree with this repository's GIT_DIR; what it printed and returned.</summary>
-    internal GitCli.Result Git(params string[] args) => GitCli.Run(Directories.WorkTree, Environment(), args);
+    internal GitResult Git(params string[] args) => GitCli.Run(Directories.WorkTree, Environment(), args);
 
     /// <summary>Runs <c>git</c> with extra environment variables laid over this repository's.</summary>
-    internal GitCli.Result Git(IReadOnlyDictionary<string, string> environment, params string[] args)
+    internal GitResult Git(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var merged = Environment();
         foreach (var (key, value) in environment)
@@ -290,11 +290,7 @@ public sealed class GitRepository : IDisposable
         return GitCli.Run(Directories.WorkTree, merged, args);
     }
 
-    private Dictionary<string, string> Environment() => new(StringComparer.Ordinal)
-    {
-        ["GIT_DIR"] = Directories.GitDir,
-        ["GIT_WORK_TREE"] = Directories.WorkTree,
-    };
+    private Dictionary<string, string> Environment() => EnvironmentFor(Directories);
 
     // What is being done is named at each call for readers of the code; the error names the file or object itself.
     private T Guard<T>(string doing, Func<T> action)

@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using GitTrack.Core.Errors;
 
-namespace GitTrack.Core.Storage;
+namespace GitTrack.Core.Storage.Git;
 
 /// <summary>
 /// What git's own configuration says for the runs store, asked of git itself so that every file and rule git
@@ -46,11 +46,7 @@ internal static partial class GitSettings
         return (match.Groups["name"].Value.Trim(), match.Groups["email"].Value);
     }
 
-    private static Dictionary<string, string> Environment(GitDirectories directories) => new()
-    {
-        ["GIT_DIR"] = directories.GitDir,
-        ["GIT_WORK_TREE"] = directories.WorkTree,
-    };
+    private static Dictionary<string, string> Environment(GitDirectories directories) => GitRepository.EnvironmentFor(directories);
 
     private static string FirstLine(string text) => text.Trim().Split('\n')[0].Trim();
 

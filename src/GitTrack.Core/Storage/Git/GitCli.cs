@@ -1,18 +1,20 @@
 using System.Diagnostics;
 using GitTrack.Core.Errors;
 
-namespace GitTrack.Core.Storage;
+namespace GitTrack.Core.Storage.Git;
+
+/// <summary>What git printed and returned.</summary>
+internal sealed record GitResult(int ExitCode, string Stdout, string Stderr);
 
 /// <summary>
 /// Runs the git command line for the few things libgit2 does not do as git does (staging a work tree into a
-/// temporary index honours .gitignore, clean filters and stat caching exactly as <c>git add</c>).
+/// temporary index honours .gitignore, clean filters and stat caching exactly as <c>git add</c>). Part of the storage
+/// port: only <see cref="GitRepository"/>, <see cref="GitWorkTree"/> and <see cref="GitSettings"/> call it.
 /// </summary>
 internal static class GitCli
 {
-    /// <summary>What git printed and returned.</summary>
-    internal sealed record Result(int ExitCode, string Stdout, string Stderr);
 
-    public static Result Run(string workingDirectory, IReadOnlyDictionary<string, string>? environment, params string[] args)
+    public static GitResult Run(string workingDirectory, IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
         var info = new ProcessStartInfo("git")
         {
@@ -45,7 +47,7 @@ internal static class GitCli
             var stderr = process.StandardError.ReadToEndAsync();
             var stdout = process.StandardOutput.ReadToEnd();
             process.WaitForExit();
-            return new Result(process.ExitCode, stdout, stderr.Result);
+            return new GitResult(process.ExitCode, stdout, stderr.Result);
         }
     }
 
