@@ -445,7 +445,20 @@ public sealed partial class RunStore : IDisposable
 
     public void Dispose()
     {
-        // libgit2 never runs git's automatic gc: a store that committed starts it when git would (GitAutoGc).
+        KeepPacked();
+        foreach (var (_, index) in _indexes.Values)
+            index.Dispose();
+        _indexes.Clear();
+        _git.Dispose();
+    }
+
+    /// <summary>
+    /// libgit2 never runs git's automatic gc: when this store has committed since the last call, starts
+    /// <c>git gc --auto</c> in the background if git would (<see cref="GitAutoGc"/>). Called on dispose, and by a recorder
+    /// once its run is saved (its store lives as long as the process).
+    /// </summary>
+    public void KeepPacked()
+    {
         if (_committed)
         {
             _committed = false;
@@ -459,9 +472,5 @@ public sealed partial class RunStore : IDisposable
             }
             GitAutoGc.StartIfNeeded(_directories, threshold);
         }
-        foreach (var (_, index) in _indexes.Values)
-            index.Dispose();
-        _indexes.Clear();
-        _git.Dispose();
     }
 }
