@@ -20,10 +20,22 @@ public sealed class RunStoreBenchmark : IBenchmark
 
     public int Run(string[] args)
     {
-        if (args.Length == 3 && args[0] == "--generate")
+        if (args.Length >= 3 && args[0] == "--generate")
         {
-            // runstore --generate DIR COUNT: leaves a repository with COUNT runs for manual profiling.
-            Generate(NewRepo(args[1]), int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture));
+            // runstore --generate DIR COUNT [--loose]: a repository with COUNT runs in the current format (docs/benchmarks.md).
+            var count = int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture);
+            var sw = Stopwatch.StartNew();
+            var repo = Directory.Exists(Path.Combine(args[1], ".git")) ? args[1] : NewRepo(args[1]);
+            Generate(repo, count);
+            Console.WriteLine($"{count:N0} runs written in {sw.Elapsed.TotalSeconds:F1} s");
+            if (!args.Contains("--loose"))
+            {
+                // As a repository gittrack keeps packed (git gc --auto after runs) holds them.
+                var packing = Stopwatch.StartNew();
+                Git(repo, "gc", "--quiet");
+                Console.WriteLine($"packed by 'git gc' in {packing.Elapsed.TotalSeconds:F1} s ({PackBytes(repo) / 1e6:F1} MB)");
+            }
+            Console.WriteLine($"total {sw.Elapsed.TotalSeconds:F1} s: {repo}");
             return 0;
         }
         if (args.Length >= 2 && args[0] == "--query")
@@ -159,56 +171,11 @@ public sealed class RunStoreBenchmark : IBenchmark
         store.Save(run with { Status = RunStatus.Completed, ExitCode = 0, EndedAt = run.StartedAt.AddMinutes(3) }, [new MetricPoint("loss", 0.5, 1, T0)]);
     }
 
-    private static RunRecord Record(string id, string name, int i, string tree) => new()
-    {
-        Id = id,
-        Name = name,
-        Status = RunStatus.Completed,
-        ExitCode = 0,
-        StartedAt = T0.AddMinutes(i),
-        EndedAt = T0.AddMinutes(i + 3),
-        Command = ["python", "train.py", $"--lr={0.001 * (i % 10 + 1)}"],
-        Source = new SourceInfo { Commit = new string('0', 40), Branch = "main", Tree = tree },
-        Process = new ProcessInfo(1, "bench", null),
-        Environment = new SortedDictionary<string, string>(StringComparer.Ordinal) { ["PATH"] = "/usr/bin:/bin", ["HOME"] = "/home/u", ["LANG"] = "C.UTF-8" },
-        Params = new SortedDictionary<string, object>(StringComparer.Ordinal)
-        {
-            ["lr"] = 0.001 * (i % 10 + 1), ["epochs"] = (long)(i % 5 + 1), ["model.max_depth"] = (long)(i % 7), ["optimizer"] = "adam",
-        },
-        Metrics = new SortedDictionary<string, double>(StringComparer.Ordinal) { ["loss"] = 1.0 / (i + 1), ["acc"] = i % 100 / 100.0 },
-    };
+    private static RunRecord Record(string id, string name, int i, string tree) => RunsGenerator.Record(id, name, i, tree);
 
-    /// <summary>Writes <paramref name="count"/> runs as trees in one commit, sharded as RunStore writes them.</summary>
-    internal static void Generate(string repoPath, int count, Func<int, RunRecord, RunRecord>? shape = null)
-    {
-        using var repo = new Repository(repoPath);
-        var code = repo.Head.Tip.Tree;
-        var shards = new SortedDictionary<string, TreeDefinition>(StringComparer.Ordinal);
-        for (var i = 0; i < count; i++)
-        {
-            var id = RunId.New(T0.AddMinutes(i));
-            var run = Record(id.Value, $"run_{i + 1:D3}", i, code.Sha);
-            if (shape is not null)
-                run = shape(i, run);
-            var manifest = repo.ObjectDatabase.CreateBlob(new MemoryStream(Encoding.UTF8.GetBytes(ManifestToml.Write(run))));
-            var history = repo.ObjectDatabase.CreateBlob(new MemoryStream(MetricHistoryCodec.Encode(
-                Enumerable.Range(0, 10).Select(s => new MetricPoint("loss", 1.0 / (s + 1), s, T0.AddSeconds(s))).ToArray())));
-            var historyTree = repo.ObjectDatabase.CreateTree(new TreeDefinition().Add("00000.bin", history, Mode.NonExecutableFile));
-            var runTree = repo.ObjectDatabase.CreateTree(new TreeDefinition()
-                .Add("manifest.toml", manifest, Mode.NonExecutableFile).Add("history", historyTree).Add("code", code));
-            var shard = id.Value[..2];
-            if (!shards.TryGetValue(shard, out var definition))
-                shards[shard] = definition = new TreeDefinition();
-            definition.Add(id.Value, runTree);
-        }
-        var runs = new TreeDefinition();
-        foreach (var (shard, definition) in shards)
-            runs.Add(shard, repo.ObjectDatabase.CreateTree(definition));
-        var rootTree = repo.ObjectDatabase.CreateTree(new TreeDefinition().Add("runs", repo.ObjectDatabase.CreateTree(runs)));
-        var signature = new Signature("bench", "bench@example.com", T0);
-        var commit = repo.ObjectDatabase.CreateCommit(signature, signature, $"generated {count} runs\n", rootTree, [], prettifyMessage: false);
-        repo.Refs.Add("refs/heads/gittrack/runs", commit.Id);
-    }
+    /// <summary>Writes <paramref name="count"/> runs in the current format (<see cref="RunsGenerator"/>).</summary>
+    internal static void Generate(string repoPath, int count, Func<int, RunRecord, RunRecord>? shape = null) =>
+        RunsGenerator.Generate(repoPath, count, shape);
 
     private static void HistorySize(string repoPath)
     {

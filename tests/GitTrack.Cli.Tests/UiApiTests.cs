@@ -69,6 +69,40 @@ public sealed class UiApiTests : IDisposable
     }
 
     [Fact]
+    public async Task Runs_are_sorted_and_paged_on_the_server_and_sent_compressed()
+    {
+        foreach (var (name, lr) in new[] { ("a", 0.3), ("b", 0.1), ("c", 0.2), ("d", 0.4) })
+            RunSeeder.Add(_repo, run => run with { Name = name, Params = new Dictionary<string, object> { ["lr"] = lr } });
+        using var ui = new UiProcess(_repo);
+
+        var page = await GetJson(ui, "/api/runs?filter=params.lr%20%3C%200.35&sort=-params.lr&offset=1&limit=1");
+        Assert.Equal(["c"], page.GetProperty("runs").EnumerateArray().Select(r => r.GetProperty("name").GetString()));
+        Assert.Equal(4, page.GetProperty("total").GetInt32());
+        Assert.Equal(3, page.GetProperty("matched").GetInt32());
+        Assert.Equal(1, page.GetProperty("offset").GetInt32());
+        // Without limit every match comes, as before paging existed.
+        Assert.Equal(4, (await GetJson(ui, "/api/runs")).GetProperty("runs").GetArrayLength());
+        using (var bad = await ui.Client.GetAsync("/api/runs?limit=-1"))
+            Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+
+        using var raw = new HttpClient(new HttpClientHandler { AutomaticDecompression = DecompressionMethods.None }) { BaseAddress = ui.Url };
+        foreach (var encoding in new[] { "br", "gzip" })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/api/runs");
+            request.Headers.TryAddWithoutValidation("Accept-Encoding", encoding);
+            using var response = await raw.SendAsync(request);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal([encoding], response.Content.Headers.ContentEncoding);
+            await using var body = await response.Content.ReadAsStreamAsync();
+            await using Stream decoded = encoding == "br"
+                ? new System.IO.Compression.BrotliStream(body, System.IO.Compression.CompressionMode.Decompress)
+                : new System.IO.Compression.GZipStream(body, System.IO.Compression.CompressionMode.Decompress);
+            var list = await JsonDocument.ParseAsync(decoded);
+            Assert.Equal(4, list.RootElement.GetProperty("runs").GetArrayLength());
+        }
+    }
+
+    [Fact]
     public async Task Filter_parameter_takes_the_query_language_and_a_bad_expression_is_a_400()
     {
         TrainingScript.Run(_repo, "slow", 0.1);

@@ -13,6 +13,9 @@ namespace GitTrack.Cli.Commands;
 /// </summary>
 public static class LsCommand
 {
+    /// <summary>How many runs the table shows when neither <c>--limit</c> nor <c>--no-limit</c> is given.</summary>
+    public const int DefaultRows = 50;
+
     public static Command Create(CommandContext context)
     {
         var json = new Option<bool>("--json") { Description = "Print the runs as a JSON array" };
@@ -25,6 +28,7 @@ public static class LsCommand
         };
         var flat = new Option<bool>("--flat") { Description = "List nested runs plainly instead of under their parent" };
         var all = new Option<bool>("--all", "-a") { Description = "Include runs hidden by 'gittrack rm'" };
+        var noLimit = new Option<bool>("--no-limit") { Description = $"Show every run in the table (by default the newest {DefaultRows}, and how many more there are)" };
         var command = new Command("ls", "List recorded runs, newest first");
         command.Options.Add(filter);
         command.Options.Add(sort);
@@ -32,14 +36,45 @@ public static class LsCommand
         command.Options.Add(limit);
         command.Options.Add(flat);
         command.Options.Add(all);
+        command.Options.Add(noLimit);
         command.Options.Add(json);
         command.SetAction(parseResult =>
         {
             // Parsed before the store is opened, so a bad column list is reported even outside a repository.
             var columnList = parseResult.GetValue(columns) is { } text ? ColumnList.Parse(text) : null;
             using var store = context.OpenStore();
-            var runs = RunSelection.Select(store, context.Error, parseResult.GetValue(filter), parseResult.GetValue(sort), parseResult.GetValue(limit),
-                includeRemoved: parseResult.GetValue(all));
+            // The table shows the newest DefaultRows unless told otherwise, as 'git log' pages: a count of the rest follows.
+            var paged = !parseResult.GetValue(json) && !parseResult.GetValue(noLimit) && parseResult.GetValue(limit) is null;
+            if (parseResult.GetValue(json) && parseResult.GetValue(filter) is null && parseResult.GetValue(sort) is null)
+            {
+                // Every run, streamed: one summary at a time from the index to the output.
+                var streamed = store.Enumerate(parseResult.GetValue(all));
+                if (parseResult.GetValue(limit) is { } count)
+                    streamed = count < 0 ? throw new Core.Errors.InvalidInputException($"--limit {count} is negative", "give a count of 0 or more") : streamed.Take(count);
+                JsonOutput.Array(context.Out, streamed, RunJson.WriteSummary);
+                RunSelection.WarnSkipped(store, context.Error);
+                return (int)ExitCode.Ok;
+            }
+            List<RunSummary> runs;
+            var more = 0;
+            if (paged && parseResult.GetValue(filter) is null && parseResult.GetValue(sort) is null)
+            {
+                // Only the shown runs' summaries are read; the count comes from the index's heads.
+                var (newest, total) = store.Newest(DefaultRows, parseResult.GetValue(all));
+                RunSelection.WarnSkipped(store, context.Error);
+                runs = [.. newest];
+                more = total - runs.Count;
+            }
+            else
+            {
+                runs = RunSelection.Select(store, context.Error, parseResult.GetValue(filter), parseResult.GetValue(sort),
+                    parseResult.GetValue(limit), includeRemoved: parseResult.GetValue(all));
+                if (paged && runs.Count > DefaultRows)
+                {
+                    more = runs.Count - DefaultRows;
+                    runs.RemoveRange(DefaultRows, more);
+                }
+            }
             if (parseResult.GetValue(json))
             {
                 JsonOutput.To(context.Out, writer =>
@@ -63,6 +98,8 @@ public static class LsCommand
                 : RunTree.Nest(runs);
             var table = columnList is null ? Render(rows, metric: null) : Render(rows, ColumnList.Expand(columnList, runs, RunSummaryFields.Instance));
             table.Write(context.Out, context.UseColor);
+            if (more > 0)
+                context.Error.WriteLine($"gittrack: {more.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)} more run{(more == 1 ? "" : "s")} not shown (--limit N shows N, --no-limit all)");
             return (int)ExitCode.Ok;
         });
         return command;

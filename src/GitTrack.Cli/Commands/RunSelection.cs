@@ -34,9 +34,13 @@ internal static class RunSelection
     {
         if (limit is < 0)
             throw new Core.Errors.InvalidInputException($"--limit {limit} is negative", "give a count of 0 or more");
-        var runs = store.List(includeRemoved);
+        // Summaries are read one at a time as the filter reaches them: only the runs kept are held.
+        var runs = store.Enumerate(includeRemoved);
+        if (string.IsNullOrWhiteSpace(filter) && string.IsNullOrWhiteSpace(sort) && limit is { } n)
+            runs = runs.Take(n);
+        var selected = RunQuery.Select(runs, RunSummaryFields.Instance, filter, sort, limit, QueryContext.WithNames(store.Enumerate(includeRemoved: true)));
         WarnSkipped(store, warnings);
-        return RunQuery.Select(runs, RunSummaryFields.Instance, filter, sort, limit, QueryContext.WithNames(runs));
+        return selected;
     }
 
     /// <summary>One warning line per entry of the runs branch the last listing could not read.</summary>

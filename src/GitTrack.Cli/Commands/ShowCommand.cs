@@ -25,7 +25,7 @@ public static class ShowCommand
             var removedAt = store.RemovedAt(run.Id);
             var onlyOn = store.OnlyOn(run.Id);
             // The runs started inside this one, oldest first.
-            var children = store.List().Where(r => r.Parent == run.Id).Reverse().ToList();
+            var children = store.Children(run.Id).ToList();
             if (parseResult.GetValue(json))
             {
                 JsonOutput.To(context.Out, writer => RunJson.WriteRecord(writer, run, history, [.. children.Select(c => c.Id)], removedAt, onlyOn));

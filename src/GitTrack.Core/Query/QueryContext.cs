@@ -15,9 +15,10 @@ public sealed record QueryContext(DateTimeOffset Now, TimeZoneInfo TimeZone)
     /// <summary><see cref="System"/> with <see cref="RunsNamed"/> looking names up among <paramref name="runs"/>.</summary>
     public static QueryContext WithNames(IEnumerable<Runs.RunSummary> runs)
     {
-        var byName = runs.GroupBy(r => r.Name, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => (IReadOnlyCollection<string>)g.Select(r => r.Id).ToHashSet(StringComparer.Ordinal), StringComparer.Ordinal);
-        return System with { RunsNamed = name => byName.TryGetValue(name, out var ids) ? ids : [] };
+        // Built on first use: only a filter that names a run (parent = NAME) pays for reading every name.
+        var byName = new Lazy<Dictionary<string, IReadOnlyCollection<string>>>(() => runs.GroupBy(r => r.Name, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => (IReadOnlyCollection<string>)g.Select(r => r.Id).ToHashSet(StringComparer.Ordinal), StringComparer.Ordinal));
+        return System with { RunsNamed = name => byName.Value.TryGetValue(name, out var ids) ? ids : [] };
     }
 
     /// <summary>The clock and time zone of this machine, read when called.</summary>

@@ -438,6 +438,7 @@ public sealed class RunSession : IDisposable
                     $"its events, log and final state are kept in {_active.Folder}; free space, then run any gittrack command (such as 'gittrack ls') to save it");
             });
             _ended = true;
+            _store.KeepPacked();
         }
         Cleanup();
         if (_options.PushEvery is not null)

@@ -14,23 +14,67 @@ namespace GitTrack.Core.Storage;
 /// the reason, not listed, and reported on every listing until it is fixed or removed: one bad run pushed by
 /// someone else never hides all the others.
 /// </summary>
-internal sealed class RunIndex
+internal sealed class RunIndex : IDisposable
 {
     private static ReadOnlySpan<byte> Magic => "GTIX"u8;
     // 3: source commit and branch, parent, note and the rm tombstone time (what filters and nesting read).
     // 4: runs that could not be read, with the reason.
     // 5: schema 2 (summaries folded from the run's edits); the same layout, rebuilt once so no schema 1 fold is kept.
+    // 6: a head section (what listing, ordering, resolving and nesting read) before the summaries, which are read one
+    //    by one when a command needs them, so 100,000 runs are listed without holding 100,000 summaries.
     // (2 was used by two different layouts during development.) An index of another version is rebuilt.
-    private const int FormatVersion = 5;
+    private const int FormatVersion = 6;
+
+    /// <summary>
+    /// One run in the index: what ordering, resolving, nesting and hiding read, and where its full summary is (in the
+    /// file the index was loaded from, or in memory when it was read from the branch since).
+    /// </summary>
+    internal sealed class Entry
+    {
+        public required string Id { get; init; }
+        /// <summary>The tree id of the run's folder at the index's tip.</summary>
+        public required string Tree { get; init; }
+        public required string Name { get; init; }
+        public RunStatus Status { get; init; }
+        public long StartedTicks { get; init; }
+        /// <summary>When the run was hidden (UTC ticks), or -1.</summary>
+        public long DeletedTicks { get; init; }
+        public string? Parent { get; init; }
+        internal RunSummary? Summary { get; init; }
+        internal long Offset { get; init; } = -1;
+        internal int Length { get; init; }
+
+        public static Entry Of(string tree, RunSummary summary) => new()
+        {
+            Id = summary.Id,
+            Tree = tree,
+            Name = summary.Name,
+            Status = summary.Status,
+            StartedTicks = summary.StartedAt.UtcTicks,
+            DeletedTicks = summary.DeletedAt?.UtcTicks ?? -1,
+            Parent = summary.Parent,
+            Summary = summary,
+        };
+    }
 
     /// <summary>The commit the entries describe, or null for an empty index.</summary>
     public string? Tip { get; private set; }
 
     private Dictionary<string, string> _shardTrees = new(StringComparer.Ordinal);
-    private Dictionary<string, (string Tree, RunSummary Summary)> _runs = new(StringComparer.Ordinal);
+    private Dictionary<string, Entry> _runs = new(StringComparer.Ordinal);
     private Dictionary<string, (string Tree, string Reason)> _unreadable = new(StringComparer.Ordinal);
+    // The file the entries' offsets point into, open since it was read: a newer index renamed over it by another
+    // process leaves this one's bytes in place until it is closed.
+    private Microsoft.Win32.SafeHandles.SafeFileHandle? _file;
+    private long _bodiesStart;
+    // Param, metric and tag names repeat across thousands of runs: share one string per name.
+    private readonly Dictionary<string, string> _names = new(StringComparer.Ordinal);
 
-    public IEnumerable<RunSummary> Runs => _runs.Values.Select(v => v.Summary);
+    /// <summary>Every run, unordered (heads only; <see cref="Summary"/> reads one run's summary).</summary>
+    public IEnumerable<Entry> Entries => _runs.Values;
+
+    /// <summary>Every run's summary, read one at a time.</summary>
+    public IEnumerable<RunSummary> Runs => _runs.Values.Select(Summary);
 
     /// <summary>How many runs the index holds.</summary>
     public int Count => _runs.Count;
@@ -38,8 +82,20 @@ internal sealed class RunIndex
     /// <summary>The tree id of a run's folder at <see cref="Tip"/>, or null when the run is not there.</summary>
     public string? TreeOf(string id) => _runs.TryGetValue(id, out var run) ? run.Tree : null;
 
-    /// <summary>A run's summary at <see cref="Tip"/>, or null.</summary>
-    public RunSummary? Find(string id) => _runs.TryGetValue(id, out var run) ? run.Summary : null;
+    /// <summary>A run's head at <see cref="Tip"/>, or null.</summary>
+    public Entry? Find(string id) => _runs.GetValueOrDefault(id);
+
+    /// <summary>A run's summary (read from the index file, not kept: memory stays bounded by what a command holds).</summary>
+    public RunSummary Summary(Entry entry)
+    {
+        if (entry.Summary is { } summary)
+            return summary;
+        var bytes = new byte[entry.Length];
+        if (_file is null || RandomAccess.Read(_file, bytes, _bodiesStart + entry.Offset) != bytes.Length)
+            throw new IOException("the run index changed while it was read");
+        using var reader = new BinaryReader(new MemoryStream(bytes), Encoding.UTF8);
+        return ReadSummary(reader, entry.Id, entry.Name, entry.Status, entry.StartedTicks, entry.DeletedTicks, entry.Parent);
+    }
 
     /// <summary>Entries under <c>runs/</c> that are not readable runs, by path, with why; sorted by path.</summary>
     public IReadOnlyList<UnreadableRun> Unreadable =>
@@ -51,36 +107,49 @@ internal sealed class RunIndex
     public static string PathIn(string gitTrackDir, string remote) =>
         Path.Combine(gitTrackDir, "index", $"remote-{Uri.EscapeDataString(remote)}.bin");
 
-    /// <summary>Loads the index file, or an empty index when it is missing or unreadable (it is only a cache).</summary>
+    /// <summary>Loads the index file's heads, or an empty index when it is missing or unreadable (it is only a cache).</summary>
     public static RunIndex Load(string path)
     {
+        Microsoft.Win32.SafeHandles.SafeFileHandle? file = null;
         try
         {
             if (File.Exists(path))
-                return Read(File.ReadAllBytes(path));
+            {
+                file = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+                var index = Read(file);
+                index._file = file;
+                return index;
+            }
         }
         catch (Exception e) when (e is IOException or EndOfStreamException or InvalidDataException or FormatException
             or ArgumentException or OverflowException or UnauthorizedAccessException)
         {
+            file?.Dispose();
             // Fall through to a rebuild.
         }
         return new RunIndex();
     }
 
-    /// <summary>Brings the index to <paramref name="tip"/>; returns true when anything changed (so it should be saved).</summary>
-    public bool UpdateTo(GitRepository git, string? tip)
+    /// <summary>
+    /// Brings the index to <paramref name="tip"/>; returns true when anything changed (so it should be saved). Only
+    /// shards whose tree id changed are listed, and only runs whose folder's tree id is new are read from the branch;
+    /// <paramref name="donor"/> (another source's index) lends the summaries of run folders it already read, so a
+    /// pull that brought 10,000 runs reads them once, not once per copy of the branch.
+    /// </summary>
+    public bool UpdateTo(GitRepository git, string? tip, RunIndex? donor = null)
     {
         var tipId = tip;
         if (tipId == Tip)
             return false;
         var shardTrees = new Dictionary<string, string>(StringComparer.Ordinal);
-        var runs = new Dictionary<string, (string, RunSummary)>(StringComparer.Ordinal);
+        var runs = new Dictionary<string, Entry>(StringComparer.Ordinal);
         var unreadable = new Dictionary<string, (string, string)>(StringComparer.Ordinal);
         // A shard whose tree id did not change holds exactly the runs it held: copy them without reading the tree.
         var oldByShard = _runs.GroupBy(p => p.Key[..2], StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToArray(), StringComparer.Ordinal);
         var oldUnreadableByShard = _unreadable.GroupBy(p => ShardOfPath(p.Key), StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.ToArray(), StringComparer.Ordinal);
         var runsEntry = tip is null ? null : git.EntryAt(git.ReadCommit(tip).Tree, RunPath.RunsFolder);
+        var toRead = new List<(string Shard, GitTreeEntry Run, string Path)>();
         if (runsEntry is not null)
         {
             if (runsEntry.Kind != GitEntryKind.Tree)
@@ -114,28 +183,86 @@ internal sealed class RunIndex
                         runs[id] = known;
                         continue;
                     }
+                    if (donor?.Find(id) is { } lent && lent.Tree == runTreeSha)
+                    {
+                        runs[id] = Entry.Of(runTreeSha, donor.Summary(lent));
+                        continue;
+                    }
                     if (_unreadable.TryGetValue(path, out var bad) && bad.Tree == runTreeSha)
                     {
                         unreadable[path] = bad;
                         continue;
                     }
-                    try
-                    {
-                        var (run, hiddenAt) = RunReader.ReadFolder(git, shard.Name, runEntry).Folded;
-                        runs[id] = (runTreeSha, RunSummary.Of(run, hiddenAt));
-                    }
-                    catch (CorruptDataException e)
-                    {
-                        unreadable[path] = (runTreeSha, e.Message);
-                    }
+                    toRead.Add((shard.Name, runEntry, path));
                 }
             }
+        }
+        foreach (var (shard, runEntry, path, summary, problem) in ReadRuns(git, toRead))
+        {
+            if (summary is not null)
+                runs[runEntry.Name] = Entry.Of(runEntry.Id, summary);
+            else
+                unreadable[path] = (runEntry.Id, problem!);
         }
         _shardTrees = shardTrees;
         _runs = runs;
         _unreadable = unreadable;
         Tip = tipId;
         return true;
+    }
+
+    /// <summary>
+    /// Reads run folders from the branch: side by side on every core when there are many (a pull that brought
+    /// thousands), each thread through a repository of its own (libgit2 objects stay on one thread).
+    /// </summary>
+    private static List<(string Shard, GitTreeEntry Run, string Path, RunSummary? Summary, string? Problem)> ReadRuns(
+        GitRepository git, List<(string Shard, GitTreeEntry Run, string Path)> runs)
+    {
+        var results = new (string, GitTreeEntry, string, RunSummary?, string?)[runs.Count];
+        void ReadRange(GitRepository repository, int from, int step)
+        {
+            for (var i = from; i < runs.Count; i += step)
+            {
+                var (shard, entry, path) = runs[i];
+                try
+                {
+                    var (run, hiddenAt) = RunReader.ReadFolder(repository, shard, entry).Folded;
+                    results[i] = (shard, entry, path, RunSummary.Of(run, hiddenAt), null);
+                }
+                catch (CorruptDataException e)
+                {
+                    results[i] = (shard, entry, path, null, e.Message);
+                }
+            }
+        }
+        var threads = runs.Count < 512 ? 1 : Math.Clamp(Environment.ProcessorCount, 1, 8);
+        if (threads == 1)
+        {
+            ReadRange(git, 0, 1);
+            return [.. results];
+        }
+        var failures = new List<Exception>();
+        var workers = Enumerable.Range(1, threads - 1).Select(t => new Thread(() =>
+        {
+            try
+            {
+                using var own = GitRepository.Open(git.Directories);
+                ReadRange(own, t, threads);
+            }
+            catch (Exception e)
+            {
+                lock (failures)
+                    failures.Add(e);
+            }
+        })).ToArray();
+        foreach (var worker in workers)
+            worker.Start();
+        ReadRange(git, 0, threads);
+        foreach (var worker in workers)
+            worker.Join();
+        if (failures.Count > 0)
+            throw failures[0];
+        return [.. results];
     }
 
     /// <summary>The shard a path under runs/ belongs to ("" for an entry directly under runs/ that is no shard).</summary>
@@ -150,17 +277,40 @@ internal sealed class RunIndex
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var temp = $"{path}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
-        File.WriteAllBytes(temp, Write());
+        using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+            Write(stream);
         File.Move(temp, path, overwrite: true);
     }
 
-    private byte[] Write()
+    // Layout: magic, version, the head section's length (long), the head section, then the summaries one after another.
+    private void Write(Stream output)
     {
-        using var stream = new MemoryStream();
-        using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
+        using var bodies = new MemoryStream();
+        var placed = new List<(Entry Entry, long Offset, int Length)>(_runs.Count);
+        using (var bodyWriter = new BinaryWriter(bodies, Encoding.UTF8, leaveOpen: true))
         {
-            writer.Write(Magic);
-            writer.Write(FormatVersion);
+            var copy = Array.Empty<byte>();
+            foreach (var entry in _runs.Values)
+            {
+                var offset = bodies.Position;
+                if (entry.Summary is { } summary)
+                    WriteSummary(bodyWriter, summary);
+                else
+                {
+                    // Unchanged since it was loaded: its bytes are copied as they are, never decoded.
+                    if (copy.Length < entry.Length)
+                        copy = new byte[Math.Max(entry.Length, 4096)];
+                    if (_file is null || RandomAccess.Read(_file, copy.AsSpan(0, entry.Length), _bodiesStart + entry.Offset) != entry.Length)
+                        throw new IOException("the run index changed while it was read");
+                    bodyWriter.Write(copy, 0, entry.Length);
+                }
+                bodyWriter.Flush();
+                placed.Add((entry, offset, (int)(bodies.Position - offset)));
+            }
+        }
+        using var head = new MemoryStream();
+        using (var writer = new BinaryWriter(head, Encoding.UTF8, leaveOpen: true))
+        {
             writer.Write(Tip ?? "");
             writer.Write(_shardTrees.Count);
             foreach (var (shard, sha) in _shardTrees)
@@ -168,53 +318,18 @@ internal sealed class RunIndex
                 writer.Write(shard);
                 writer.Write(sha);
             }
-            writer.Write(_runs.Count);
-            foreach (var (tree, run) in _runs.Values)
+            writer.Write(placed.Count);
+            foreach (var (entry, offset, length) in placed)
             {
-                writer.Write(tree);
-                writer.Write(run.Id);
-                writer.Write(run.Name);
-                writer.Write((byte)run.Status);
-                writer.Write(run.ExitCode ?? int.MinValue);
-                writer.Write(run.ExitCode is not null);
-                writer.Write(run.StartedAt.UtcTicks);
-                writer.Write(run.EndedAt?.UtcTicks ?? -1);
-                writer.Write(run.Process is not null);
-                if (run.Process is { } p)
-                {
-                    writer.Write(p.Pid);
-                    writer.Write(p.Host);
-                    writer.Write(p.BootId ?? "");
-                }
-                OptionalString(writer, run.SourceCommit);
-                OptionalString(writer, run.SourceBranch);
-                OptionalString(writer, run.Parent);
-                OptionalString(writer, run.Note);
-                writer.Write(run.DeletedAt?.UtcTicks ?? -1);
-                writer.Write(run.Params.Count);
-                foreach (var (key, value) in run.Params)
-                {
-                    writer.Write(key);
-                    switch (value)
-                    {
-                        case long l: writer.Write((byte)'i'); writer.Write(l); break;
-                        case double d: writer.Write((byte)'f'); writer.Write(d); break;
-                        case bool b: writer.Write((byte)'b'); writer.Write(b); break;
-                        default: writer.Write((byte)'s'); writer.Write(value.ToString() ?? ""); break;
-                    }
-                }
-                writer.Write(run.Metrics.Count);
-                foreach (var (key, value) in run.Metrics)
-                {
-                    writer.Write(key);
-                    writer.Write(value);
-                }
-                writer.Write(run.Tags.Count);
-                foreach (var (key, value) in run.Tags)
-                {
-                    writer.Write(key);
-                    writer.Write(value);
-                }
+                writer.Write(entry.Id);
+                writer.Write(entry.Tree);
+                writer.Write(entry.Name);
+                writer.Write((byte)entry.Status);
+                writer.Write(entry.StartedTicks);
+                writer.Write(entry.DeletedTicks);
+                OptionalString(writer, entry.Parent);
+                writer.Write(offset);
+                writer.Write(length);
             }
             writer.Write(_unreadable.Count);
             foreach (var (path, (tree, reason)) in _unreadable)
@@ -224,7 +339,58 @@ internal sealed class RunIndex
                 writer.Write(reason);
             }
         }
-        return stream.ToArray();
+        using (var writer = new BinaryWriter(output, Encoding.UTF8, leaveOpen: true))
+        {
+            writer.Write(Magic);
+            writer.Write(FormatVersion);
+            writer.Write(head.Length);
+        }
+        head.Position = 0;
+        head.CopyTo(output);
+        bodies.Position = 0;
+        bodies.CopyTo(output);
+    }
+
+    // What the head section does not hold: the rest of a summary.
+    private static void WriteSummary(BinaryWriter writer, RunSummary run)
+    {
+        writer.Write(run.ExitCode ?? int.MinValue);
+        writer.Write(run.ExitCode is not null);
+        writer.Write(run.EndedAt?.UtcTicks ?? -1);
+        writer.Write(run.Process is not null);
+        if (run.Process is { } p)
+        {
+            writer.Write(p.Pid);
+            writer.Write(p.Host);
+            writer.Write(p.BootId ?? "");
+        }
+        OptionalString(writer, run.SourceCommit);
+        OptionalString(writer, run.SourceBranch);
+        OptionalString(writer, run.Note);
+        writer.Write(run.Params.Count);
+        foreach (var (key, value) in run.Params)
+        {
+            writer.Write(key);
+            switch (value)
+            {
+                case long l: writer.Write((byte)'i'); writer.Write(l); break;
+                case double d: writer.Write((byte)'f'); writer.Write(d); break;
+                case bool b: writer.Write((byte)'b'); writer.Write(b); break;
+                default: writer.Write((byte)'s'); writer.Write(value.ToString() ?? ""); break;
+            }
+        }
+        writer.Write(run.Metrics.Count);
+        foreach (var (key, value) in run.Metrics)
+        {
+            writer.Write(key);
+            writer.Write(value);
+        }
+        writer.Write(run.Tags.Count);
+        foreach (var (key, value) in run.Tags)
+        {
+            writer.Write(key);
+            writer.Write(value);
+        }
     }
 
     private static void OptionalString(BinaryWriter writer, string? value)
@@ -234,91 +400,117 @@ internal sealed class RunIndex
             writer.Write(value);
     }
 
-    private static RunIndex Read(byte[] bytes)
+    private string Name(BinaryReader reader)
     {
-        using var reader = new BinaryReader(new MemoryStream(bytes), Encoding.UTF8);
-        // Param, metric and tag names repeat across thousands of runs: share one string per name.
-        var names = new Dictionary<string, string>(StringComparer.Ordinal);
-        string Name()
+        var name = reader.ReadString();
+        lock (_names)
         {
-            var name = reader.ReadString();
-            if (names.TryGetValue(name, out var shared))
+            if (_names.TryGetValue(name, out var shared))
                 return shared;
-            names[name] = name;
-            return name;
+            _names[name] = name;
         }
-        if (!reader.ReadBytes(4).AsSpan().SequenceEqual(Magic) || reader.ReadInt32() != FormatVersion)
+        return name;
+    }
+
+    private RunSummary ReadSummary(BinaryReader reader, string id, string name, RunStatus status, long startedTicks, long deletedTicks, string? parent)
+    {
+        var exit = reader.ReadInt32();
+        var hasExit = reader.ReadBoolean();
+        var endedTicks = reader.ReadInt64();
+        ProcessInfo? process = null;
+        if (reader.ReadBoolean())
+        {
+            var pid = reader.ReadInt32();
+            var host = Name(reader);
+            var boot = reader.ReadString();
+            process = new ProcessInfo(pid, host, boot.Length == 0 ? null : boot);
+        }
+        var sourceCommit = reader.ReadBoolean() ? Name(reader) : null;
+        var sourceBranch = reader.ReadBoolean() ? Name(reader) : null;
+        var note = reader.ReadBoolean() ? reader.ReadString() : null;
+        var paramCount = reader.ReadInt32();
+        var parameters = new Dictionary<string, object>(paramCount, StringComparer.Ordinal);
+        for (var j = 0; j < paramCount; j++)
+        {
+            var key = Name(reader);
+            parameters[key] = reader.ReadByte() switch
+            {
+                (byte)'i' => reader.ReadInt64(),
+                (byte)'f' => reader.ReadDouble(),
+                (byte)'b' => reader.ReadBoolean(),
+                (byte)'s' => reader.ReadString(),
+                _ => throw new InvalidDataException("unknown param type"),
+            };
+        }
+        var metricCount = reader.ReadInt32();
+        var metrics = new Dictionary<string, double>(metricCount, StringComparer.Ordinal);
+        for (var j = 0; j < metricCount; j++)
+            metrics[Name(reader)] = reader.ReadDouble();
+        var tagCount = reader.ReadInt32();
+        var tags = new Dictionary<string, string>(tagCount, StringComparer.Ordinal);
+        for (var j = 0; j < tagCount; j++)
+            tags[Name(reader)] = reader.ReadString();
+        return new RunSummary
+        {
+            Id = id,
+            Name = name,
+            Status = status,
+            ExitCode = hasExit ? exit : null,
+            StartedAt = new DateTimeOffset(startedTicks, TimeSpan.Zero),
+            EndedAt = endedTicks < 0 ? null : new DateTimeOffset(endedTicks, TimeSpan.Zero),
+            Process = process,
+            SourceCommit = sourceCommit,
+            SourceBranch = sourceBranch,
+            Parent = parent,
+            Note = note,
+            DeletedAt = deletedTicks < 0 ? null : new DateTimeOffset(deletedTicks, TimeSpan.Zero),
+            Params = parameters,
+            Metrics = metrics,
+            Tags = tags,
+        };
+    }
+
+    private static RunIndex Read(Microsoft.Win32.SafeHandles.SafeFileHandle file)
+    {
+        var length = RandomAccess.GetLength(file);
+        var start = new byte[16];
+        if (length < start.Length || RandomAccess.Read(file, start, 0) != start.Length
+            || !start.AsSpan(0, 4).SequenceEqual(Magic) || BitConverter.ToInt32(start, 4) != FormatVersion)
             throw new InvalidDataException("not a gittrack run index");
-        var index = new RunIndex();
+        var headLength = BitConverter.ToInt64(start, 8);
+        if (headLength < 0 || headLength > length - start.Length)
+            throw new InvalidDataException("truncated run index");
+        var bytes = new byte[headLength];
+        if (RandomAccess.Read(file, bytes, start.Length) != bytes.Length)
+            throw new InvalidDataException("truncated run index");
+        var bodiesLength = length - start.Length - headLength;
+        using var reader = new BinaryReader(new MemoryStream(bytes), Encoding.UTF8);
+        var index = new RunIndex { _bodiesStart = start.Length + headLength };
         var tip = reader.ReadString();
         index.Tip = tip.Length == 0 ? null : tip;
         var shards = reader.ReadInt32();
         for (var i = 0; i < shards; i++)
             index._shardTrees[reader.ReadString()] = reader.ReadString();
         var count = reader.ReadInt32();
+        index._runs.EnsureCapacity(count);
         for (var i = 0; i < count; i++)
         {
-            var tree = reader.ReadString();
             var id = reader.ReadString();
-            var name = reader.ReadString();
-            var status = (RunStatus)reader.ReadByte();
-            var exit = reader.ReadInt32();
-            var hasExit = reader.ReadBoolean();
-            var started = new DateTimeOffset(reader.ReadInt64(), TimeSpan.Zero);
-            var endedTicks = reader.ReadInt64();
-            ProcessInfo? process = null;
-            if (reader.ReadBoolean())
-            {
-                var pid = reader.ReadInt32();
-                var host = Name();
-                var boot = reader.ReadString();
-                process = new ProcessInfo(pid, host, boot.Length == 0 ? null : boot);
-            }
-            var sourceCommit = reader.ReadBoolean() ? reader.ReadString() : null;
-            var sourceBranch = reader.ReadBoolean() ? Name() : null;
-            var parent = reader.ReadBoolean() ? reader.ReadString() : null;
-            var note = reader.ReadBoolean() ? reader.ReadString() : null;
-            var deletedTicks = reader.ReadInt64();
-            var paramCount = reader.ReadInt32();
-            var parameters = new Dictionary<string, object>(paramCount, StringComparer.Ordinal);
-            for (var j = 0; j < paramCount; j++)
-            {
-                var key = Name();
-                parameters[key] = reader.ReadByte() switch
-                {
-                    (byte)'i' => reader.ReadInt64(),
-                    (byte)'f' => reader.ReadDouble(),
-                    (byte)'b' => reader.ReadBoolean(),
-                    (byte)'s' => reader.ReadString(),
-                    _ => throw new InvalidDataException("unknown param type"),
-                };
-            }
-            var metricCount = reader.ReadInt32();
-            var metrics = new Dictionary<string, double>(metricCount, StringComparer.Ordinal);
-            for (var j = 0; j < metricCount; j++)
-                metrics[Name()] = reader.ReadDouble();
-            var tagCount = reader.ReadInt32();
-            var tags = new Dictionary<string, string>(tagCount, StringComparer.Ordinal);
-            for (var j = 0; j < tagCount; j++)
-                tags[Name()] = reader.ReadString();
-            index._runs[id] = (tree, new RunSummary
+            var entry = new Entry
             {
                 Id = id,
-                Name = name,
-                Status = status,
-                ExitCode = hasExit ? exit : null,
-                StartedAt = started,
-                EndedAt = endedTicks < 0 ? null : new DateTimeOffset(endedTicks, TimeSpan.Zero),
-                Process = process,
-                SourceCommit = sourceCommit,
-                SourceBranch = sourceBranch,
-                Parent = parent,
-                Note = note,
-                DeletedAt = deletedTicks < 0 ? null : new DateTimeOffset(deletedTicks, TimeSpan.Zero),
-                Params = parameters,
-                Metrics = metrics,
-                Tags = tags,
-            });
+                Tree = reader.ReadString(),
+                Name = reader.ReadString(),
+                Status = (RunStatus)reader.ReadByte(),
+                StartedTicks = reader.ReadInt64(),
+                DeletedTicks = reader.ReadInt64(),
+                Parent = reader.ReadBoolean() ? reader.ReadString() : null,
+                Offset = reader.ReadInt64(),
+                Length = reader.ReadInt32(),
+            };
+            if (entry.Offset < 0 || entry.Length < 0 || entry.Offset + entry.Length > bodiesLength)
+                throw new InvalidDataException("a run index entry points outside the file");
+            index._runs[id] = entry;
         }
         var unreadable = reader.ReadInt32();
         for (var i = 0; i < unreadable; i++)
@@ -327,7 +519,13 @@ internal sealed class RunIndex
             index._unreadable[path] = (reader.ReadString(), reader.ReadString());
         }
         if (reader.BaseStream.Position != bytes.Length)
-            throw new InvalidDataException("trailing bytes in the run index");
+            throw new InvalidDataException("trailing bytes in the run index head");
         return index;
+    }
+
+    public void Dispose()
+    {
+        _file?.Dispose();
+        _file = null;
     }
 }

@@ -248,6 +248,7 @@ public sealed partial class RunStore
         var commit = _git.WriteCommit(tree, parents, message);
         // Safe without compare-and-swap only because every writer holds RunsLock from reading the tip to here.
         _git.SetRef(Branch.RefName, commit, $"gittrack: {message.TrimEnd()}");
+        _committed = true;
         return commit;
     }
 
@@ -267,16 +268,38 @@ public sealed partial class RunStore
         return MergeLocked(new Source(RemoteTrackingRef(remote), remote));
     }
 
+    /// <summary>
+    /// How many run folders <paramref name="theirs"/> has that <paramref name="ours"/> lacks, from the trees alone (shards
+    /// with equal tree ids are skipped; no manifest is read).
+    /// </summary>
+    private int NewRunIds(string? ours, string theirs)
+    {
+        IReadOnlyList<GitTreeEntry> Shards(string? commit) =>
+            commit is not null && _git.EntryAt(_git.ReadCommit(commit).Tree, RunPath.RunsFolder) is { Kind: GitEntryKind.Tree } runs ? _git.ReadTree(runs.Id) : [];
+        var ourShards = Shards(ours).ToDictionary(e => e.Name, e => e, StringComparer.Ordinal);
+        var count = 0;
+        foreach (var shard in Shards(theirs))
+        {
+            if (shard.Kind != GitEntryKind.Tree || !RunPath.IsShardName(shard.Name))
+                continue;
+            var mine = ourShards.GetValueOrDefault(shard.Name);
+            if (mine?.Id == shard.Id)
+                continue;
+            var ids = mine is { Kind: GitEntryKind.Tree } ? _git.ReadTree(mine.Id).Select(e => e.Name).ToHashSet(StringComparer.Ordinal) : [];
+            count += _git.ReadTree(shard.Id).Count(e => RunId.IsValid(e.Name) && !ids.Contains(e.Name));
+        }
+        return count;
+    }
+
     private MergeOutcome MergeLocked(Source source)
     {
         var theirs = TipOf(source);
         if (theirs is null)
             return new MergeOutcome("nothing to merge", 0, 0, []);
         var ours = TipOf(Local);
-        var before = LoadIndex(Local);
-        var newRuns = LoadIndex(source).Runs.Count(r => before.Find(r.Id) is null);
         if (ours == theirs || (ours is not null && _git.IsAncestor(theirs, ours)))
             return new MergeOutcome("up to date", 0, 0, []);
+        var newRuns = NewRunIds(ours, theirs);
         if (ours is null || _git.IsAncestor(ours, theirs))
         {
             _git.SetRef(Branch.RefName, theirs, $"gittrack: fast-forward to {source.RefName}");

@@ -19,6 +19,7 @@ public sealed partial class RunStore : IDisposable
     private readonly GitDirectories _directories;
     private readonly CrashDetector _crashDetector;
     private readonly List<string> _warnings = [];
+    private bool _committed;
 
     private RunStore(GitDirectories directories, GitRepository git, RunsBranch branch, CrashDetector crashDetector)
     {
@@ -203,35 +204,99 @@ public sealed partial class RunStore : IDisposable
     // ----- reading -----
 
     /// <summary>Every run, newest first, with crashed runs shown as such; removed runs only when <paramref name="includeRemoved"/>.</summary>
-    public IReadOnlyList<RunSummary> List(bool includeRemoved = false) =>
-        [.. View().Values
-            .Where(run => includeRemoved || run.DeletedAt is null)
-            .OrderByDescending(run => run.StartedAt)
-            .ThenBy(run => run.Id, StringComparer.Ordinal)];
+    public IReadOnlyList<RunSummary> List(bool includeRemoved = false) => [.. Enumerate(includeRemoved)];
+
+    /// <summary>
+    /// As <see cref="List"/>, one run at a time: the order comes from the index's heads, and each summary is read when
+    /// it is reached and not kept, so a filter over 100,000 runs holds only the runs it keeps.
+    /// </summary>
+    public IEnumerable<RunSummary> Enumerate(bool includeRemoved = false)
+    {
+        var view = Ordered(includeRemoved);
+        foreach (var run in view)
+            yield return Materialize(run);
+    }
+
+    /// <summary>The <paramref name="count"/> newest runs and how many there are in all (the default <c>ls</c> table).</summary>
+    public (IReadOnlyList<RunSummary> Newest, int Total) Newest(int count, bool includeRemoved = false)
+    {
+        var view = Ordered(includeRemoved);
+        return ([.. view.Take(Math.Max(0, count)).Select(Materialize)], view.Count);
+    }
+
+    /// <summary>The runs started inside <paramref name="id"/> (nested runs), oldest first; removed ones left out.</summary>
+    public IReadOnlyList<RunSummary> Children(string id) =>
+        [.. View().Values.Where(v => v.Entry.Parent == id && !v.IsRemoved)
+            .OrderBy(v => v.StartedTicks).ThenByDescending(v => v.Entry.Id, StringComparer.Ordinal).Select(Materialize)];
+
+    /// <summary>How many runs there are (removed ones only when <paramref name="includeRemoved"/>).</summary>
+    public int Count(bool includeRemoved = false) => View().Values.Count(v => includeRemoved || !v.IsRemoved);
+
+    /// <summary>One run of the merged view: its head in the index of the source it was found on, and where it is.</summary>
+    private sealed record ViewEntry(RunIndex Index, RunIndex.Entry Entry, string? OnlyOn, RunSummary? Merged)
+    {
+        public long StartedTicks => Merged?.StartedAt.UtcTicks ?? Entry.StartedTicks;
+        public string Name => Merged?.Name ?? Entry.Name;
+        public bool IsRemoved => Merged is { } merged ? merged.DeletedAt is not null : Entry.DeletedTicks >= 0;
+    }
+
+    private List<ViewEntry> Ordered(bool includeRemoved)
+    {
+        var view = View().Values.Where(v => includeRemoved || !v.IsRemoved).ToList();
+        view.Sort((a, b) =>
+        {
+            var byTime = b.StartedTicks.CompareTo(a.StartedTicks);
+            return byTime != 0 ? byTime : string.CompareOrdinal(a.Entry.Id, b.Entry.Id);
+        });
+        return view;
+    }
+
+    private RunSummary Materialize(ViewEntry entry)
+    {
+        var run = entry.Merged ?? entry.Index.Summary(entry.Entry);
+        if (entry.Merged is null && entry.OnlyOn is not null)
+            run = run with { OnlyOn = entry.OnlyOn };
+        return run.Status == RunStatus.Running ? Live(run) : run;
+    }
+
+    // The indexes of this store's sources, loaded once per store (a command is short-lived; the web UI opens a store per tip).
+    private readonly Dictionary<string, (string? Tip, RunIndex Index)> _indexes = new(StringComparer.Ordinal);
+    private Dictionary<string, ViewEntry>? _view;
+    private string? _viewKey;
 
     /// <summary>
     /// Every run of every source, merged by id: a run on several sources with different folders is read and merged
-    /// as a pull would merge it; a run only on a remote's copy says so (<see cref="RunSummary.OnlyOn"/>).
+    /// as a pull would merge it; a run only on a remote's copy says so (<see cref="RunSummary.OnlyOn"/>). A remote's
+    /// copy that the local branch already contains (its tip is the local tip or an ancestor of it, as after a pull)
+    /// adds nothing and is not read.
     /// </summary>
-    private Dictionary<string, RunSummary> View()
+    private Dictionary<string, ViewEntry> View()
     {
+        var sources = Sources();
+        var tips = sources.Select(TipOf).ToArray();
+        var key = string.Join(",", tips.Select(t => t ?? "-"));
+        if (_view is not null && _viewKey == key)
+            return _view;
         var skipped = new List<UnreadableRun>();
-        var merged = new Dictionary<string, RunSummary>(StringComparer.Ordinal);
-        var trees = new Dictionary<string, string>(StringComparer.Ordinal);
+        var merged = new Dictionary<string, ViewEntry>(StringComparer.Ordinal);
         var differing = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var source in Sources())
+        var localTip = tips[0];
+        RunIndex? localIndex = null;
+        for (var i = 0; i < sources.Count; i++)
         {
-            var index = LoadIndex(source);
+            var source = sources[i];
+            if (source.Remote is not null && tips[i] is { } remoteTip && localTip is not null
+                && (remoteTip == localTip || _git.IsAncestor(remoteTip, localTip)))
+                continue;
+            var index = LoadIndex(source, tips[i], localIndex);
+            localIndex ??= index;
             skipped.AddRange(source.Remote is null ? index.Unreadable : index.Unreadable.Select(u => u with { Path = $"{source.Remote}/{u.Path}" }));
-            foreach (var run in index.Runs)
+            foreach (var entry in index.Entries)
             {
-                if (!merged.TryGetValue(run.Id, out var known))
-                {
-                    merged[run.Id] = source.Remote is null ? run : run with { OnlyOn = source.Remote };
-                    trees[run.Id] = index.TreeOf(run.Id)!;
-                }
-                else if (trees[run.Id] != index.TreeOf(run.Id))
-                    differing.Add(run.Id);
+                if (!merged.TryGetValue(entry.Id, out var known))
+                    merged[entry.Id] = new ViewEntry(index, entry, source.Remote, null);
+                else if (known.Entry.Tree != entry.Tree)
+                    differing.Add(entry.Id);
             }
         }
         foreach (var id in differing)
@@ -240,13 +305,13 @@ public sealed partial class RunStore : IDisposable
             if (folder is not null)
             {
                 var (run, hiddenAt) = folder.Value.Folder.Folded;
-                merged[id] = RunSummary.Of(run, hiddenAt) with { OnlyOn = merged[id].OnlyOn };
+                var known = merged[id];
+                merged[id] = known with { Merged = RunSummary.Of(run, hiddenAt) with { OnlyOn = known.OnlyOn } };
             }
         }
-        foreach (var (id, run) in merged)
-            if (run.Status == RunStatus.Running)
-                merged[id] = Live(run);
         Skipped = skipped;
+        _view = merged;
+        _viewKey = key;
         return merged;
     }
 
@@ -336,9 +401,11 @@ public sealed partial class RunStore : IDisposable
         ArgumentNullException.ThrowIfNull(text);
         if (RunId.IsValid(text) && ReadFolder(text) is { } exact)
             return LiveRecord(exact.Folder);
-        var runs = List(includeRemoved);
         var isPrefix = text.Length >= 4 && RunId.IsValid(text.PadRight(RunId.Length, '0'));
-        var matches = runs.Where(r => r.Name == text || (isPrefix && r.Id.StartsWith(text, StringComparison.Ordinal))).ToArray();
+        // Names and ids are in the index's heads: no run's summary is read to find one.
+        var matches = Ordered(includeRemoved)
+            .Where(v => v.Name == text || (isPrefix && v.Entry.Id.StartsWith(text, StringComparison.Ordinal)))
+            .Select(Materialize).ToArray();
         return matches.Length switch
         {
             1 => Get(matches[0].Id),
@@ -374,11 +441,17 @@ public sealed partial class RunStore : IDisposable
         return RunReader.ReadHistory(_git, folder);
     }
 
-    private RunIndex LoadIndex(Source source)
+    private RunIndex LoadIndex(Source source) => LoadIndex(source, TipOf(source), null);
+
+    /// <summary>A source's index brought up to <paramref name="tip"/> (kept for the store's life), saved when it changed.</summary>
+    private RunIndex LoadIndex(Source source, string? tip, RunIndex? donor)
     {
+        if (_indexes.TryGetValue(source.RefName, out var cached) && cached.Tip == tip)
+            return cached.Index;
         var path = source.Remote is null ? RunIndex.PathIn(_directories.GitTrackDir) : RunIndex.PathIn(_directories.GitTrackDir, source.Remote);
-        var index = RunIndex.Load(path);
-        if (index.UpdateTo(_git, TipOf(source)))
+        var index = cached.Index ?? RunIndex.Load(path);
+        _indexes[source.RefName] = (tip, index);
+        if (index.UpdateTo(_git, tip, donor))
         {
             try
             {
@@ -398,5 +471,34 @@ public sealed partial class RunStore : IDisposable
     private static Errors.NotFoundException NotFound(string text) =>
         new($"no run matches '{text}'", "see 'gittrack ls' for runs");
 
-    public void Dispose() => _git.Dispose();
+    public void Dispose()
+    {
+        KeepPacked();
+        foreach (var (_, index) in _indexes.Values)
+            index.Dispose();
+        _indexes.Clear();
+        _git.Dispose();
+    }
+
+    /// <summary>
+    /// libgit2 never runs git's automatic gc: when this store has committed since the last call, starts
+    /// <c>git gc --auto</c> in the background if git would (<see cref="GitAutoGc"/>). Called on dispose, and by a recorder
+    /// once its run is saved (its store lives as long as the process).
+    /// </summary>
+    public void KeepPacked()
+    {
+        if (_committed)
+        {
+            _committed = false;
+            string? threshold = null;
+            try
+            {
+                threshold = _git.ConfigValue("gc.auto");
+            }
+            catch (GitTrackException)
+            {
+            }
+            GitAutoGc.StartIfNeeded(_directories, threshold);
+        }
+    }
 }

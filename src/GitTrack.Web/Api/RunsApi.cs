@@ -28,6 +28,16 @@ internal static partial class RunsApi
     // A sweep's curves are overlaid in one request; the page asks for fewer points per series as the runs grow.
     private const int MaxCompared = 200;
 
+    /// <summary>A paging parameter: absent, or a count from 0 to 1,000,000 (else a 400 error).</summary>
+    private static int? PageNumber(HttpContext http, string name)
+    {
+        var text = http.Request.Query[name].ToString();
+        if (text.Length == 0)
+            return null;
+        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value <= 1_000_000 ? value
+            : throw new InvalidInputException($"{name}={text} is not a count", $"give {name} a whole number from 0 to 1000000");
+    }
+
     public static void Map(IEndpointRouteBuilder app, RunsData data, UiOptions options, string token)
     {
         app.MapGet("/api/version", (HttpContext http) => Json(http, json =>
@@ -50,14 +60,24 @@ internal static partial class RunsApi
         app.MapGet("/api/runs", (HttpContext http) =>
         {
             var (tip, runs, skipped) = data.List();
+            // Filtered, sorted and paged here (?filter=, ?sort= as 'ls --sort', ?offset=, ?limit=), so a page of a
+            // 100,000-run table is what travels; without limit every match is sent, as before.
             var shown = RunFilter.Apply(runs, http.Request.Query["filter"]);
+            if (http.Request.Query["sort"].ToString() is { Length: > 0 } sort)
+                shown = GitTrack.Core.Query.SortSpec.Parse(sort).Apply(shown, GitTrack.Core.Query.RunSummaryFields.Instance);
+            var offset = PageNumber(http, "offset") ?? 0;
+            var limit = PageNumber(http, "limit");
+            var matched = shown as IReadOnlyCollection<RunSummary> ?? [.. shown];
+            var page = limit is { } n ? matched.Skip(offset).Take(n) : matched.Skip(offset);
             return Json(http, json =>
             {
                 json.WriteStartObject();
                 json.WriteString("tip", tip);
                 json.WriteNumber("total", runs.Count);
+                json.WriteNumber("matched", matched.Count);
+                json.WriteNumber("offset", offset);
                 json.WriteStartArray("runs");
-                foreach (var run in shown)
+                foreach (var run in page)
                     RunJson.WriteSummary(json, run);
                 json.WriteEndArray();
                 json.WriteStartArray("skipped");

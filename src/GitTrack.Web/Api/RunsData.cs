@@ -52,8 +52,12 @@ internal sealed class RunsData : IDisposable
     }
 
     /// <summary>The ids of the listed runs started inside <paramref name="id"/>, oldest first, as <c>gittrack show</c> gives them.</summary>
-    public IReadOnlyList<string> Children(string id) =>
-        [.. List().Runs.Where(r => r.Parent == id).Reverse().Select(r => r.Id)];
+    public IReadOnlyList<string> Children(string id)
+    {
+        // From the index's parent links: no summary of the other runs is read.
+        lock (_lock)
+            return [.. _store.Children(id).Select(r => r.Id)];
+    }
 
     /// <summary>When <c>gittrack rm</c> (or the page) hid the run, or null for a listed run.</summary>
     public DateTimeOffset? RemovedAt(string id)

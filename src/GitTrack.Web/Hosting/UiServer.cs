@@ -60,6 +60,8 @@ public sealed class UiServer : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = options.Directories.WorkTree });
         builder.Logging.ClearProviders();
         builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
+        // brotli or gzip, as the browser asks: a 100,000-run listing is mostly repeated keys.
+        builder.Services.AddResponseCompression();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
@@ -69,6 +71,7 @@ public sealed class UiServer : IAsyncDisposable
         var loopback = IsLoopback(options.Host);
         int? boundPort = null;
 
+        app.UseResponseCompression();
         app.Use(async (http, next) =>
         {
             var headers = http.Response.Headers;

@@ -108,6 +108,9 @@ public sealed partial class GitRepository : IDisposable
         return head is null || head.Reference is not SymbolicReference ? null : head.RemoteName;
     });
 
+    /// <summary>A configuration value as libgit2 reads git's config files (no process), or null when unset.</summary>
+    public string? ConfigValue(string key) => Guard($"reading {key}", () => _repository.Config.Get<string>(key)?.Value);
+
     // ----- objects -----
 
     public bool Contains(string id) => Guard("looking up an object", () => _repository.ObjectDatabase.Contains(new ObjectId(id)));
@@ -218,7 +221,8 @@ public sealed partial class GitRepository : IDisposable
     public string WriteBlob(ReadOnlySpan<byte> content)
     {
         var copy = content.ToArray();
-        return Guard("writing a blob", () => _repository.ObjectDatabase.CreateBlob(new MemoryStream(copy, writable: false)).Sha);
+        // Straight into the object database (git_odb_write); CreateBlob(Stream) would spool the bytes to a temporary file first.
+        return Guard("writing a blob", () => _repository.ObjectDatabase.Write<Blob>(copy).Sha);
     }
 
     /// <summary>
