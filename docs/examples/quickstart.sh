@@ -66,8 +66,8 @@ gittrack best moons-sweep
 gittrack ls --filter 'parent = moons-sweep' --columns name,status,params.lr,params.hidden,metrics.val_accuracy
 
 bold "== where it lives"
-echo "git log --oneline gittrack/runs   # a commit when each run starts, at checkpoints, and when it ends:"
-git log --oneline -6 gittrack/runs
+echo "git log --oneline --first-parent gittrack/runs   # a commit when each run starts and when it ends (checkpoints stay local):"
+git log --oneline --first-parent -6 gittrack/runs
 cat <<EOF
 
 The scratch project is $scratch; try, inside it:
