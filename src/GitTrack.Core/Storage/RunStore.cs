@@ -134,19 +134,26 @@ public sealed partial class RunStore : IDisposable
     /// <summary>
     /// A token that changes whenever what a reader shows may have changed: the local branch, a remote-tracking copy
     /// (a fetch), or a run recording on this machine (its local checkpoint, which is not a commit). The web UI and
-    /// <c>gittrack watch</c> poll it to refresh. Cheap: reference reads and a few file stats.
+    /// <c>gittrack watch</c> poll it to refresh. Cheap: reference reads and a few file stats. Null while there is no
+    /// run at all.
     /// </summary>
-    public string Version
+    public string? Version
     {
         get
         {
             var text = new System.Text.StringBuilder();
+            var any = false;
             foreach (var source in Sources())
-                text.Append(source.RefName).Append('=').Append(TipOf(source)).Append('\n');
+            {
+                var tip = TipOf(source);
+                any |= tip is not null;
+                text.Append(source.RefName).Append('=').Append(tip).Append('\n');
+            }
             var root = ActiveRun.RootIn(_directories.GitTrackDir);
             if (Directory.Exists(root))
                 foreach (var folder in Directory.EnumerateDirectories(root).Order(StringComparer.Ordinal))
                 {
+                    any = true;
                     text.Append(Path.GetFileName(folder));
                     foreach (var file in (string[])["checkpoint.toml", "history.bin", "final.toml"])
                     {
@@ -155,6 +162,8 @@ public sealed partial class RunStore : IDisposable
                     }
                     text.Append('\n');
                 }
+            if (!any)
+                return null; // no run anywhere yet
             return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text.ToString())))[..40];
         }
     }
