@@ -267,6 +267,8 @@ async function system(page, { running, ended }) {
   await page.waitForSelector("#system-charts canvas");
   s.groups = await page.locator("#system-charts .system-group").evaluateAll((gs) => gs.map((g) => g.getAttribute("data-group")));
   s.systemCharts = await page.locator("#system-charts .chart-title").allTextContents();
+  // The run's own charts render on their own schedule; wait for them too before reading their titles.
+  await page.waitForSelector("#charts .chart-title");
   s.mainCharts = await page.locator("#charts .chart-title").allTextContents();
   s.metricRows = await page.locator("#run-metrics th").allTextContents();
   if (shots) await page.screenshot({ path: join(shots, "ui-system.png"), fullPage: true });
