@@ -113,6 +113,20 @@ public sealed class SweepTests : IDisposable
     }
 
     [Fact]
+    public void Options_after_the_commands_first_word_are_the_commands_as_with_run()
+    {
+        // Without '--': "-c" and "-n" belong to sh, not to gittrack sweep (whose -n names the sweep).
+        var result = Sweep("-p", "i=1,2", "--name", "opts", "sh", "-c", $"echo \"$0 $1\" >> \"{_out}/args\"", "-n", "x");
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        Assert.Equal(["-n x", "-n x"], File.ReadAllLines(Path.Combine(_out, "args")));
+        var runs = Runs();
+        Assert.Equal(2, TrialsOf(runs, Named(runs, "opts")).Count);
+        var unknown = Sweep("--no-such-option", "sh", "-c", "true");
+        Assert.Equal(2, unknown.ExitCode);
+        Assert.Contains("unknown option '--no-such-option'", unknown.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_trial_gets_its_params_exactly_as_gittrack_run_p_gives_them()
     {
         _repo.WriteFile("dump.sh", "#!/bin/sh\ncp \"$GITTRACK_PARAMS\" \"$OUT/$1.json\"\n");

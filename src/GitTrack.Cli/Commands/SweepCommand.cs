@@ -10,8 +10,9 @@ using GitTrack.Core.Sweeps;
 namespace GitTrack.Cli.Commands;
 
 /// <summary>
-/// <c>gittrack sweep [-p NAME=SPACE]... [--random N] [-j JOBS] -- CMD [ARGS...]</c>: runs CMD once per point of a grid
-/// or a random search, each trial a <c>gittrack run</c> under one parent run (docs/sweeps.md).
+/// <c>gittrack sweep [-p NAME=SPACE]... [--random N] [-j JOBS] [--] CMD [ARGS...]</c>: runs CMD once per point of a
+/// grid or a random search, each trial a <c>gittrack run</c> under one parent run (docs/sweeps.md). As with
+/// <c>run</c>, options after the command's first word are the command's (<see cref="TrailingCommandLine"/>).
 /// </summary>
 public static class SweepCommand
 {
@@ -30,7 +31,7 @@ public static class SweepCommand
         var min = new Option<bool>("--min") { Description = "Lower --metric is better" };
         var maxFailures = new Option<int?>("--max-failures") { Description = "Start no new trial after N have failed" };
         var resume = new Option<string?>("--resume") { Description = "Run the trials of sweep SWEEP that did not complete (its params and command as recorded)" };
-        var command = new Argument<string[]>("command") { Description = "The command each trial runs, after '--'", Arity = ArgumentArity.ZeroOrMore };
+        var command = new Argument<string[]>("command") { Description = "The command each trial runs and its arguments; options after its first word are its own ('--' before it is allowed, not needed)", Arity = ArgumentArity.ZeroOrMore };
 
         var sweep = new Command("sweep", "Run a command over a grid or a random search of params, each trial a run under one parent run")
         {
@@ -38,7 +39,7 @@ public static class SweepCommand
         };
         sweep.SetAction(parseResult =>
         {
-            var argv = parseResult.GetValue(command) ?? [];
+            var argv = TrailingCommandLine.CommandLineOf(parseResult.GetValue(command) ?? [], "sweep");
             var gpuList = ParseGpus(parseResult.GetValue(gpus));
             var options = new SweepOptions
             {
@@ -79,14 +80,14 @@ public static class SweepCommand
             context.Error.WriteLine(Closing(outcome));
             return outcome.ExitCode;
         });
-        return sweep;
+        return TrailingCommandLine.Mark(sweep);
     }
 
     private static SweepDefinition Define(CommandContext context, string[] spaces, string? file, int? random, long? seed, string? name,
         string[] tags, string? metric, bool max, bool min, string[] command)
     {
         if (command.Length == 0)
-            throw new InvalidInputException("no command for the trials", "give it after '--': gittrack sweep -p lr=0.1,0.01 -- python train.py");
+            throw new InvalidInputException("no command for the trials", "give it after the options: gittrack sweep -p lr=0.1,0.01 python train.py");
         if (seed is not null && random is null)
             throw new InvalidInputException("--seed is for --random", "add --random N, or leave --seed out for a grid");
         if (max && min)

@@ -70,10 +70,17 @@ public static class RunSync
             }
             if (!IsRace(result) || attempt >= MaxPushAttempts)
                 throw Failed("push", remote, result);
-            // Another push got there first: back off a little (longer the more often we lost), then merge and retry.
-            Thread.Sleep(Random.Shared.Next(20, 60 + 40 * Math.Min(attempt, 10)));
+            // Another push got there first: merge and retry after a random wait whose window doubles with each loss
+            // (binary exponential backoff, as Ethernet does), so many pushers spread out instead of colliding again.
+            Thread.Sleep(BackoffMilliseconds(attempt));
         }
     }
+
+    /// <summary>
+    /// The wait after the <paramref name="attempt"/>th lost race: uniform in [0, 100 ms × 2^attempt), the window capped
+    /// at 6.4 s.
+    /// </summary>
+    internal static int BackoffMilliseconds(int attempt) => Random.Shared.Next(0, 100 << Math.Clamp(attempt, 1, 6));
 
     /// <summary>Fetches the remote's runs branch into its remote-tracking ref; false when the remote has none yet.</summary>
     private static bool Fetch(RunStore store, string remote, bool interactive)

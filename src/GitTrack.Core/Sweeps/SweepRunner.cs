@@ -84,16 +84,7 @@ public sealed class SweepRunner
             var (status, exitCode, error) = runner.Ending(summary, trials.Count, stoppedForFailures);
             AppendTags(session.EventsPath, summary.Tags());
             var ended = await session.EndAsync(status, exitCode, error, DateTimeOffset.UtcNow).ConfigureAwait(false);
-            return new SweepOutcome
-            {
-                Parent = ended,
-                Summary = summary,
-                Started = started,
-                ExitCode = exitCode,
-                Interruption = runner.Interruption,
-                StoppedForFailures = stoppedForFailures,
-                Remaining = trials.Count(t => !summary.HasCompleted(t.Number)),
-            };
+            return runner.Outcome(ended, summary, trials, started, exitCode, stoppedForFailures);
         }
         finally
         {
@@ -146,16 +137,7 @@ public sealed class SweepRunner
                 merged[key] = value;
             return run with { Tags = merged };
         }, "resumed");
-        return new SweepOutcome
-        {
-            Parent = updated,
-            Summary = summary,
-            Started = started,
-            ExitCode = exitCode,
-            Interruption = runner.Interruption,
-            StoppedForFailures = stoppedForFailures,
-            Remaining = trials.Count(t => !summary.HasCompleted(t.Number)),
-        };
+        return runner.Outcome(updated, summary, trials, started, exitCode, stoppedForFailures);
     }
 
     private static string Describe(SweepDefinition definition, int count)
@@ -168,6 +150,18 @@ public sealed class SweepRunner
     }
 
     /// <summary>The parent's status, the exit code and the error that says why, from how the trials ended.</summary>
+    /// <summary>What a sweep (or a resume) ends with: the parent as recorded, and how many trials are left to run.</summary>
+    private SweepOutcome Outcome(RunRecord parent, SweepSummary summary, List<TrialPlan> trials, int started, int exitCode, bool stoppedForFailures) => new()
+    {
+        Parent = parent,
+        Summary = summary,
+        Started = started,
+        ExitCode = exitCode,
+        Interruption = Interruption,
+        StoppedForFailures = stoppedForFailures,
+        Remaining = trials.Count(t => !summary.HasCompleted(t.Number)),
+    };
+
     private (RunStatus Status, int ExitCode, string? Error) Ending(SweepSummary summary, int planned, bool stoppedForFailures)
     {
         var counts = $"{summary.Ran} of {planned} trials ran ({summary.Completed} completed, {summary.Failed} failed, {summary.Killed} killed)";
