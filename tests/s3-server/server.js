@@ -3,6 +3,16 @@
 // The access key and secret come from S3_ACCESS_KEY and S3_SECRET_KEY (s3rver's own S3RVER/S3RVER when unset).
 // usage: node server.js DIRECTORY BUCKET
 'use strict';
+const crypto = require('crypto');
+
+// s3rver makes ListObjectsV2 continuation tokens with single DES ('des'), which OpenSSL 3 (Node 17 and later) only
+// has in its legacy provider: every listing of more than max-keys objects failed with InternalError. Triple DES with
+// three equal keys is single DES, byte for byte, and is in OpenSSL 3's default provider, so 'des' is mapped to it.
+for (const name of ['createCipheriv', 'createDecipheriv']) {
+  const original = crypto[name];
+  crypto[name] = (algorithm, key, iv, options) =>
+    algorithm === 'des' ? original('des-ede3-cbc', Buffer.concat([key, key, key]), iv, options) : original(algorithm, key, iv, options);
+}
 const S3rver = require('s3rver');
 const { DUMMY_ACCOUNT } = require('s3rver/lib/models/account');
 

@@ -96,6 +96,22 @@ public sealed class S3RemoteTests : ArtifactsRemoteScenarios
         Assert.Equal(Sha(model), Sha(File.ReadAllBytes(Clones.B.PathOf("model.bin"))));
     }
 
+    [SkippableFact]
+    public void A_remote_holding_more_objects_than_one_listing_page_is_listed_in_full()
+    {
+        SkipUnlessAvailable();
+        // 1,100 files and the log, 1,101 objects: S3 lists at most 1,000 per page, so the second push and gc must follow continuation tokens.
+        for (var i = 0; i < 1100; i++)
+            Clones.A.WriteFile($"out/f{i:D4}.txt", $"file {i}\n");
+        Clones.Ok(Clones.A, "run", "-n", "many", "-a", "out", "--", "true");
+        Assert.Contains("pushed 1101 objects", Clones.Ok(Clones.A, "cache", "push", "many").Stdout, StringComparison.Ordinal);
+        Assert.Contains("nothing to push: all 1101 objects", Clones.Ok(Clones.A, "cache", "push", "many").Stdout, StringComparison.Ordinal);
+        Clones.FetchIntoB(); // B's remote-tracking runs branch is what tells gc --remote which objects are used
+        var gc = Clones.Ok(Clones.B, "gc", "--remote", "--dry-run", "--grace", "0");
+        Assert.Contains("would delete 0 objects", gc.Stdout, StringComparison.Ordinal);
+        Assert.Contains("kept 1,101 referenced", gc.Stdout, StringComparison.Ordinal);
+    }
+
     public override void Dispose()
     {
         base.Dispose();
