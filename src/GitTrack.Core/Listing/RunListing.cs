@@ -98,13 +98,13 @@ public static class RunListing
     /// many: runs are added in batches and the kept ones sorted and cut after each. The sort is stable and the kept
     /// runs precede the batch, so ties keep the input order exactly as one sort of everything would.
     /// </summary>
-    private static List<RunSummary> Best(IEnumerable<RunSummary> runs, SortSpec sort, long count)
+    internal static List<RunSummary> Best(IEnumerable<RunSummary> runs, SortSpec sort, long count, int minBatch = 1024)
     {
         var fields = RunSummaryFields.Instance;
         if (count >= int.MaxValue / 2)
             return sort.Apply(runs.ToList(), fields);
         var keep = (int)count;
-        var batch = Math.Max(keep, 1024);
+        var batch = Math.Max(keep, Math.Max(1, minBatch));
         var kept = new List<RunSummary>(keep + batch);
         foreach (var run in runs)
         {
