@@ -89,6 +89,9 @@ async function listView(mine: number, query: URLSearchParams) {
     // A selected run that was filtered out stays selected.
     render(loaded, Math.max(0, matched - loaded.length));
     showCount();
+    // What the shown rows answer (the e2e checks wait for it): the server's sort key and the filter.
+    tableHost.setAttribute("data-sort", sortParam(tableState));
+    tableHost.setAttribute("data-filter", filter);
   };
   const more = () => {
     if (fetching || loaded.length >= matched) return;
