@@ -22,6 +22,10 @@ public sealed class UiBenchmark : IBenchmark
 
     public int Run(string[] args)
     {
+        // ui --repo DIR: the runs table's first screen over an existing repository (100,000 runs made by
+        // 'runstore --generate DIR 100000'), paged as the page asks for it (docs/benchmarks.md "Scale").
+        if (args is ["--repo", var repo, ..])
+            return MeasurePaged(GitDirectories.Discover(repo)).GetAwaiter().GetResult();
         var root = Path.Combine(Path.GetTempPath(), $"gittrack-bench-ui-{Guid.NewGuid():N}");
         try
         {
@@ -155,6 +159,83 @@ public sealed class UiBenchmark : IBenchmark
         Console.WriteLine($"| page: parallel coordinates of every run (#/plot: {steps.GetProperty("plotLines").GetInt32():N0} lines, {steps.GetProperty("plotAxes").GetInt32()} axes) from navigation until drawn, 5 loads | {MedianMs("plotMs"):F0} ms |");
         Console.WriteLine($"| of which drawing the lines and axes on the canvas (last load) | {steps.GetProperty("plotDrawMs").GetInt32()} ms |");
     }
+
+    private static async Task<int> MeasurePaged(GitDirectories dirs)
+    {
+        var sw = Stopwatch.StartNew();
+        int count;
+        using (var store = RunStore.Open(dirs))
+            count = store.Count();
+        Console.WriteLine($"(index of {count:N0} runs brought up to date in {sw.Elapsed.TotalSeconds:F1} s; load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]})");
+        Console.WriteLine();
+        Console.WriteLine($"| web UI, {count:N0} runs, pages of 100 | median |");
+        Console.WriteLine("|---|---:|");
+        var pages = new (string What, string Path)[]
+        {
+            ("first screen: GET /api/runs?limit=100 (newest first)", "/api/runs?filter=&limit=100"),
+            ("sorted by a metric: ?sort=-metrics.acc&limit=100", "/api/runs?filter=&sort=-metrics.acc&limit=100"),
+            ("filtered and sorted: ?filter=params.lr < 0.01&sort=metrics.loss&limit=100", "/api/runs?filter=params.lr%20%3C%200.01&sort=metrics.loss&limit=100"),
+            ("a page far down: ?offset=50000&limit=100", "/api/runs?filter=&offset=50000&limit=100"),
+        };
+        var cold = new List<double>();
+        for (var i = 0; i < 3; i++)
+        {
+            await using var server = await UiServer.StartAsync(new UiOptions { Directories = dirs });
+            using var client = new HttpClient(new HttpClientHandler { AutomaticDecompression = System.Net.DecompressionMethods.All }) { BaseAddress = server.Url };
+            cold.Add(await Time(client, pages[0].Path));
+        }
+        Console.WriteLine($"| {pages[0].What}, first request of a fresh server (3 servers) | {Measure.MedianOf(cold) * 1000:F0} ms |");
+        await using (var server = await UiServer.StartAsync(new UiOptions { Directories = dirs }))
+        {
+            using var client = new HttpClient(new HttpClientHandler { AutomaticDecompression = System.Net.DecompressionMethods.All }) { BaseAddress = server.Url };
+            foreach (var (what, path) in pages)
+            {
+                var times = new List<double>();
+                for (var i = 0; i < 5; i++)
+                    times.Add(await Time(client, path));
+                using var raw = new HttpClient { BaseAddress = server.Url };
+                using var request = new HttpRequestMessage(HttpMethod.Get, path);
+                request.Headers.AcceptEncoding.ParseAdd("gzip, br");
+                using var response = await raw.SendAsync(request);
+                var sent = (await response.Content.ReadAsByteArrayAsync()).Length;
+                Console.WriteLine($"| {what}, warm, 5 requests ({sent / 1024.0:F0} KiB sent, {string.Join(",", response.Content.Headers.ContentEncoding)}) | {Measure.MedianOf(times) * 1000:F0} ms |");
+            }
+            await MeasurePagedBrowser(server);
+        }
+        Console.WriteLine($"| peak memory of the process serving these (VmHWM, server in-process with the client) | {PeakMiB():F0} MiB |");
+        return 0;
+    }
+
+    private static async Task MeasurePagedBrowser(UiServer server)
+    {
+        var frontend = FrontendDir();
+        if (!File.Exists("/usr/bin/chromium") || frontend is null || !Directory.Exists(Path.Combine(frontend, "node_modules", "playwright-core")))
+        {
+            Console.WriteLine("| page in Chromium | skipped: needs /usr/bin/chromium and npm ci in src/GitTrack.Web/frontend |");
+            return;
+        }
+        var info = new ProcessStartInfo("node") { WorkingDirectory = frontend, RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var arg in new[] { "e2e/run.mjs", "timing", "{}" })
+            info.ArgumentList.Add(arg);
+        info.Environment["GITTRACK_UI_URL"] = server.Url.ToString();
+        using var process = Process.Start(info)!;
+        var output = await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        var result = JsonDocument.Parse(output).RootElement;
+        if (result.TryGetProperty("error", out var error))
+        {
+            Console.WriteLine($"| page in Chromium | failed: {error.GetString()?.Split('\n')[0]} |");
+            return;
+        }
+        var steps = result.GetProperty("steps");
+        double MedianMs(string name) => Measure.MedianOf(steps.GetProperty(name).EnumerateArray().Select(v => v.GetDouble()));
+        Console.WriteLine($"| page: first screen, from navigation until the table shows its rows ({steps.GetProperty("rows").GetString()}), Chromium headless, 5 loads | {MedianMs("tableMs"):F0} ms |");
+        Console.WriteLine($"| page: sort by name (on the server) until the first row is the new first, 5 clicks | {MedianMs("sortMs"):F0} ms |");
+    }
+
+    private static double PeakMiB() =>
+        File.ReadLines("/proc/self/status").Where(l => l.StartsWith("VmHWM:", StringComparison.Ordinal))
+            .Select(l => double.Parse(l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) / 1024).First();
 
     private static async Task<double> Time(HttpClient client, string path)
     {

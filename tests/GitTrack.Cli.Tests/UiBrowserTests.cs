@@ -178,6 +178,57 @@ public sealed class UiBrowserTests : IDisposable
     }
 
     [SkippableFact]
+    public void Runs_table_fetches_a_page_at_a_time_and_sorts_and_filters_on_the_server()
+    {
+        SkipUnlessBrowserAvailable();
+        // 120 runs, one commit: more than the table's page of 100.
+        var dirs = Core.Storage.GitDirectories.Discover(_repo.Root);
+        var source = Core.Storage.WorkTreeSnapshot.Capture(dirs);
+        using (var store = Core.Storage.RunStore.Open(dirs))
+            for (var i = 0; i < 120; i++)
+            {
+                var started = RunSeeder.T0.AddMinutes(i);
+                store.Create(new Core.Runs.RunRecord
+                {
+                    Id = Core.Runs.RunId.New(started).Value,
+                    Name = $"run-{i:D3}",
+                    Status = Core.Runs.RunStatus.Completed,
+                    ExitCode = 0,
+                    StartedAt = started,
+                    EndedAt = started.AddSeconds(30),
+                    Command = ["true"],
+                    Source = source,
+                    Params = new SortedDictionary<string, object>(StringComparer.Ordinal) { ["i"] = (long)i },
+                });
+            }
+        using var ui = new UiProcess(_repo);
+
+        var output = RunScript(ui, "paging", new { total = 120, last = "run-119", filter = "params.i >= 110" });
+        var s = output.GetProperty("steps");
+
+        // The first screen is one page of 100 (newest first, the server's default order), with the count of all.
+        Assert.Equal(100, s.GetProperty("firstLoaded").GetInt32());
+        var first = Assert.Single(s.GetProperty("firstRequests").EnumerateArray());
+        Assert.Equal("100", first.GetProperty("limit").GetString());
+        Assert.Equal("100 of 120 runs loaded", s.GetProperty("firstCount").GetString());
+        Assert.True(s.GetProperty("domRows").GetInt32() < 100, "only the rows in view are drawn");
+        Assert.Equal("20 more", s.GetProperty("moreButton").GetString());
+        // Scrolled to the end: the next page is fetched from offset 100, and nothing more is left.
+        Assert.Equal(120, s.GetProperty("afterScrollLoaded").GetInt32());
+        Assert.Contains(s.GetProperty("scrollRequests").EnumerateArray(), r => r.TryGetProperty("offset", out var o) && o.GetString() == "100");
+        Assert.Equal("120 runs", s.GetProperty("afterScrollCount").GetString());
+        Assert.True(s.GetProperty("moreHidden").GetBoolean());
+        // Sorted by name (descending on the first click) by the server.
+        Assert.Contains(s.GetProperty("sortRequests").EnumerateArray(), r => r.TryGetProperty("sort", out var o) && o.GetString() == "-name");
+        Assert.Equal("run-119", s.GetProperty("firstAfterSort").GetString());
+        // Filtered by the server in the query language.
+        Assert.Contains(s.GetProperty("filterRequests").EnumerateArray(), r => r.GetProperty("filter").GetString() == "params.i >= 110");
+        Assert.Equal("10 of 120 runs match", s.GetProperty("filterCount").GetString());
+        Assert.Equal(10, s.GetProperty("filterLoaded").GetInt32());
+        Assert.Empty(output.GetProperty("consoleErrors").EnumerateArray());
+    }
+
+    [SkippableFact]
     public void Page_shows_runs_charts_and_comparison_and_never_runs_recorded_text()
     {
         SkipUnlessBrowserAvailable();

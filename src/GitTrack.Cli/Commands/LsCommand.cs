@@ -1,8 +1,8 @@
 using System.CommandLine;
 using GitTrack.Cli.Rendering;
+using GitTrack.Core.Listing;
 using GitTrack.Core.Query;
 using GitTrack.Core.Runs;
-using GitTrack.Core.Runs.SystemMetrics;
 using GitTrack.Core.Storage;
 
 namespace GitTrack.Cli.Commands;
@@ -48,33 +48,21 @@ public static class LsCommand
             if (parseResult.GetValue(json) && parseResult.GetValue(filter) is null && parseResult.GetValue(sort) is null)
             {
                 // Every run, streamed: one summary at a time from the index to the output.
-                var streamed = store.Enumerate(parseResult.GetValue(all));
-                if (parseResult.GetValue(limit) is { } count)
-                    streamed = count < 0 ? throw new Core.Errors.InvalidInputException($"--limit {count} is negative", "give a count of 0 or more") : streamed.Take(count);
-                JsonOutput.Array(context.Out, streamed, RunJson.WriteSummary);
+                JsonOutput.Array(context.Out, RunListing.Stream(store, parseResult.GetValue(all), parseResult.GetValue(limit)), RunJson.WriteSummary);
                 RunSelection.WarnSkipped(store, context.Error);
                 return (int)ExitCode.Ok;
             }
-            List<RunSummary> runs;
-            var more = 0;
-            if (paged && parseResult.GetValue(filter) is null && parseResult.GetValue(sort) is null)
+            // Core's listing (RunListing), the one the web UI's GET /api/runs uses: a page and the count of the rest.
+            var page = RunListing.Page(store, new RunListQuery
             {
-                // Only the shown runs' summaries are read; the count comes from the index's heads.
-                var (newest, total) = store.Newest(DefaultRows, parseResult.GetValue(all));
-                RunSelection.WarnSkipped(store, context.Error);
-                runs = [.. newest];
-                more = total - runs.Count;
-            }
-            else
-            {
-                runs = RunSelection.Select(store, context.Error, parseResult.GetValue(filter), parseResult.GetValue(sort),
-                    parseResult.GetValue(limit), includeRemoved: parseResult.GetValue(all));
-                if (paged && runs.Count > DefaultRows)
-                {
-                    more = runs.Count - DefaultRows;
-                    runs.RemoveRange(DefaultRows, more);
-                }
-            }
+                Filter = parseResult.GetValue(filter),
+                Sort = parseResult.GetValue(sort),
+                Limit = paged ? DefaultRows : parseResult.GetValue(limit),
+                IncludeRemoved = parseResult.GetValue(all),
+            });
+            RunSelection.WarnSkipped(store, context.Error);
+            var runs = page.Runs;
+            var more = paged ? page.Rest : 0;
             if (parseResult.GetValue(json))
             {
                 JsonOutput.To(context.Out, writer =>
@@ -115,9 +103,11 @@ public static class LsCommand
     internal static TextTable Render(IReadOnlyList<(RunSummary Run, int Depth)> rows, string? metric = null)
     {
         var runs = rows.Select(r => r.Run).ToList();
-        var paramKeys = Varying(runs, r => r.Params);
-        // System metrics (CPU, memory, GPUs) differ in every run and say little in a listing: --columns names them.
-        var metricKeys = Varying(runs, r => r.Metrics).Where(k => !SystemMetricNames.IsSystem(k)).ToList();
+        // The params and metrics that vary (Core's rule, FieldDifference); system metrics (CPU, memory, GPUs) differ in
+        // every run and say little in a listing: --columns names them.
+        var columns = RunColumns.Of(runs);
+        var paramKeys = columns.VaryingParams;
+        var metricKeys = columns.VaryingMetrics.ToList();
         if (metric is not null && !metricKeys.Contains(metric))
             metricKeys.Insert(0, metric);
         var headers = new List<string> { "ID", "NAME", "STATUS", "STARTED", "DURATION" };
@@ -182,24 +172,4 @@ public static class LsCommand
         + (run.OnlyOn is { } remote ? $" (on {remote})" : "");
 
     private static string Indent(int depth) => depth == 0 ? "" : new string(' ', 2 * (depth - 1)) + "└ ";
-
-    private static List<string> Varying<T>(IReadOnlyList<RunSummary> runs, Func<RunSummary, IReadOnlyDictionary<string, T>> values)
-    {
-        var keys = new SortedSet<string>(StringComparer.Ordinal);
-        foreach (var run in runs)
-            keys.UnionWith(values(run).Keys);
-        return keys.Where(key =>
-        {
-            // A key varies when two runs differ in it, or one lacks it. Equals treats NaN as equal to NaN,
-            // and a boxed 1L differs from a boxed 1.0, as the table shows them.
-            var firstHas = values(runs[0]).TryGetValue(key, out var first);
-            for (var i = 1; i < runs.Count; i++)
-            {
-                var has = values(runs[i]).TryGetValue(key, out var value);
-                if (has != firstHas || (has && !EqualityComparer<T>.Default.Equals(value, first)))
-                    return true;
-            }
-            return false;
-        }).ToList();
-    }
 }

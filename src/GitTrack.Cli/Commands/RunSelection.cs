@@ -1,5 +1,5 @@
 using System.CommandLine;
-using GitTrack.Core.Query;
+using GitTrack.Core.Listing;
 using GitTrack.Core.Runs;
 using GitTrack.Core.Storage;
 
@@ -32,13 +32,8 @@ internal static class RunSelection
     /// </summary>
     public static List<RunSummary> Select(RunStore store, TextWriter warnings, string? filter, string? sort, int? limit, bool includeRemoved = false)
     {
-        if (limit is < 0)
-            throw new Core.Errors.InvalidInputException($"--limit {limit} is negative", "give a count of 0 or more");
-        // Summaries are read one at a time as the filter reaches them: only the runs kept are held.
-        var runs = store.Enumerate(includeRemoved);
-        if (string.IsNullOrWhiteSpace(filter) && string.IsNullOrWhiteSpace(sort) && limit is { } n)
-            runs = runs.Take(n);
-        var selected = RunQuery.Select(runs, RunSummaryFields.Instance, filter, sort, limit, QueryContext.WithNames(store.Enumerate(includeRemoved: true)));
+        // Core's listing (RunListing), the one the web UI's GET /api/runs uses too.
+        var selected = RunListing.Select(store, filter, sort, limit, includeRemoved);
         WarnSkipped(store, warnings);
         return selected;
     }

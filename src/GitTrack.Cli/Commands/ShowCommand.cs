@@ -1,6 +1,7 @@
 using System.CommandLine;
 using GitTrack.Cli.Rendering;
 using GitTrack.Core.Cache;
+using GitTrack.Core.Listing;
 using GitTrack.Core.Runs;
 using GitTrack.Core.Storage;
 
@@ -25,7 +26,7 @@ public static class ShowCommand
             var removedAt = store.RemovedAt(run.Id);
             var onlyOn = store.OnlyOn(run.Id);
             // The runs started inside this one, oldest first.
-            var children = store.Children(run.Id).ToList();
+            var children = RunListing.Children(store, run.Id).ToList();
             if (parseResult.GetValue(json))
             {
                 JsonOutput.To(context.Out, writer => RunJson.WriteRecord(writer, run, history, [.. children.Select(c => c.Id)], removedAt, onlyOn));

@@ -233,6 +233,16 @@ public sealed partial class RunStore : IDisposable
         return ([.. view.Take(Math.Max(0, count)).Select(Materialize)], view.Count);
     }
 
+    /// <summary>
+    /// The runs from the <paramref name="offset"/>th newest on, at most <paramref name="count"/>, and how many there are
+    /// in all: a page of the default order, reading only that page's summaries.
+    /// </summary>
+    public (IReadOnlyList<RunSummary> Runs, int Total) Page(int offset, int count, bool includeRemoved = false)
+    {
+        var view = Ordered(includeRemoved);
+        return ([.. view.Skip(Math.Max(0, offset)).Take(Math.Max(0, count)).Select(Materialize)], view.Count);
+    }
+
     /// <summary>The runs started inside <paramref name="id"/> (nested runs), oldest first; removed ones left out.</summary>
     public IReadOnlyList<RunSummary> Children(string id) =>
         [.. View().Values.Where(v => v.Entry.Parent == id && !v.IsRemoved)

@@ -7,6 +7,7 @@ using GitTrack.Core.Cache;
 using GitTrack.Core.Diff;
 using GitTrack.Core.Errors;
 using GitTrack.Core.Hashing;
+using GitTrack.Core.Listing;
 using GitTrack.Core.Runs;
 using GitTrack.Core.Storage;
 using GitTrack.Web.Charts;
@@ -59,29 +60,39 @@ internal static partial class RunsApi
 
         app.MapGet("/api/runs", (HttpContext http) =>
         {
-            var (tip, runs, skipped) = data.List();
-            // Filtered, sorted and paged here (?filter=, ?sort= as 'ls --sort', ?offset=, ?limit=), so a page of a
-            // 100,000-run table is what travels; without limit every match is sent, as before.
-            var shown = RunFilter.Apply(runs, http.Request.Query["filter"]);
-            if (http.Request.Query["sort"].ToString() is { Length: > 0 } sort)
-                shown = GitTrack.Core.Query.SortSpec.Parse(sort).Apply(shown, GitTrack.Core.Query.RunSummaryFields.Instance);
-            var offset = PageNumber(http, "offset") ?? 0;
-            var limit = PageNumber(http, "limit");
-            var matched = shown as IReadOnlyCollection<RunSummary> ?? [.. shown];
-            var page = limit is { } n ? matched.Skip(offset).Take(n) : matched.Skip(offset);
+            // Filtered, sorted and paged by Core's RunListing, as 'gittrack ls' lists (?filter= in the query language or
+            // a lone word searched for, ?sort= as 'ls --sort', ?offset=, ?limit=), so a page of a 100,000-run table is
+            // what travels and what is read; without limit every match is sent.
+            var (tip, page) = data.Page(new RunListQuery
+            {
+                Filter = http.Request.Query["filter"].ToString(),
+                Sort = http.Request.Query["sort"].ToString(),
+                Offset = PageNumber(http, "offset") ?? 0,
+                Limit = PageNumber(http, "limit"),
+                WordSearch = true,
+            });
             return Json(http, json =>
             {
                 json.WriteStartObject();
                 json.WriteString("tip", tip);
-                json.WriteNumber("total", runs.Count);
-                json.WriteNumber("matched", matched.Count);
-                json.WriteNumber("offset", offset);
+                json.WriteNumber("total", page.Total);
+                json.WriteNumber("matched", page.Matched);
+                json.WriteNumber("offset", page.Offset);
                 json.WriteStartArray("runs");
-                foreach (var run in page)
+                foreach (var run in page.Runs)
                     RunJson.WriteSummary(json, run);
                 json.WriteEndArray();
+                // The page's columns: every param, metric (system ones left out) and tag key, and which vary.
+                var columns = page.Columns;
+                json.WriteStartObject("columns");
+                WriteStrings(json, "params", columns.Params);
+                WriteStrings(json, "metrics", columns.Metrics);
+                WriteStrings(json, "tags", columns.Tags);
+                WriteStrings(json, "varying_params", columns.VaryingParams);
+                WriteStrings(json, "varying_metrics", columns.VaryingMetrics);
+                json.WriteEndObject();
                 json.WriteStartArray("skipped");
-                foreach (var entry in skipped)
+                foreach (var entry in page.Skipped)
                 {
                     json.WriteStartObject();
                     json.WriteString("path", entry.Path);
@@ -146,14 +157,16 @@ internal static partial class RunsApi
                 throw new InvalidInputException($"compare takes 1 to {MaxCompared} runs, got {ids.Length}", "pass ids=ID,ID,...");
             var axis = ParseAxis(http);
             var points = ParsePoints(http);
-            var records = ids.Select(id => data.Resolve(id)).ToArray();
+            // The rows, and which differ, are Core's RunComparison: the same as 'gittrack compare --json'.
+            var comparison = RunComparison.Of(ids.Select(id => data.Resolve(id)));
+            var records = comparison.Runs;
             var series = records.Select(r => data.Series(r, axis, points)).ToArray();
             return Json(http, json =>
             {
                 json.WriteStartObject();
                 json.WriteString("x", axis == MetricSeries.Axis.Step ? "step" : "time");
                 json.WriteStartArray("runs");
-                for (var i = 0; i < records.Length; i++)
+                for (var i = 0; i < records.Count; i++)
                 {
                     json.WriteStartObject();
                     json.WritePropertyName("run");
@@ -167,6 +180,7 @@ internal static partial class RunsApi
                     json.WriteEndObject();
                 }
                 json.WriteEndArray();
+                ComparisonJson.WriteRows(json, comparison);
                 json.WriteEndObject();
             });
         });
@@ -355,6 +369,14 @@ internal static partial class RunsApi
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    private static void WriteStrings(Utf8JsonWriter json, string name, IEnumerable<string> values)
+    {
+        json.WriteStartArray(name);
+        foreach (var value in values)
+            json.WriteStringValue(value);
+        json.WriteEndArray();
     }
 
     internal static async Task Json(HttpContext http, Action<Utf8JsonWriter> write)

@@ -1,4 +1,5 @@
 using GitTrack.Core.Cache;
+using GitTrack.Core.Listing;
 using GitTrack.Core.Runs;
 using GitTrack.Core.Storage;
 using GitTrack.Web.Charts;
@@ -7,14 +8,13 @@ namespace GitTrack.Web.Api;
 
 /// <summary>
 /// The server's one view of the repository: a <see cref="RunStore"/> (a libgit2 repository is not safe to share
-/// between threads, so every call takes the lock) with the run list and the last few histories kept for the
-/// current branch tip, so polling and redrawing do not re-read the branch.
+/// between threads, so every call takes the lock) with the last few histories kept for the current branch tip, so
+/// polling and redrawing do not re-read the branch. Run lists are pages of Core's <see cref="RunListing"/>.
 /// </summary>
 internal sealed class RunsData : IDisposable
 {
     private readonly Lock _lock = new();
     private readonly RunStore _store;
-    private (string? Tip, DateTime At, IReadOnlyList<RunSummary> Runs, IReadOnlyList<UnreadableRun> Skipped)? _list;
     private readonly LinkedList<(string Key, IReadOnlyList<MetricPoint> Points)> _histories = new();
     private const int HistoriesKept = 2;
     private readonly Dictionary<string, IReadOnlyList<MetricSeries>> _series = new(StringComparer.Ordinal);
@@ -35,20 +35,20 @@ internal sealed class RunsData : IDisposable
     }
 
     /// <summary>
-    /// Every run, newest first, and the entries of the branch that cannot be read as runs (left out). Cached per tip
-    /// for a few seconds: a running run's crash is derived on read.
+    /// A page of the run list (Core's <see cref="RunListing"/>, as <c>gittrack ls</c> lists): filtered, sorted and
+    /// paged here, one summary read at a time from the local index, so 100,000 runs are never all held in memory.
     /// </summary>
-    public (string? Tip, IReadOnlyList<RunSummary> Runs, IReadOnlyList<UnreadableRun> Skipped) List()
+    public (string? Tip, RunPage Page) Page(RunListQuery query)
     {
         lock (_lock)
-        {
-            var tip = _store.Version;
-            if (_list is { } cached && cached.Tip == tip && DateTime.UtcNow - cached.At < TimeSpan.FromSeconds(5))
-                return (tip, cached.Runs, cached.Skipped);
-            var runs = _store.List();
-            _list = (tip, DateTime.UtcNow, runs, _store.Skipped);
-            return (tip, runs, _store.Skipped);
-        }
+            return (_store.Version, RunListing.Page(_store, query));
+    }
+
+    /// <summary>Brings the local run index up to date (read once when the server starts, before the first page asks).</summary>
+    public void Warm()
+    {
+        lock (_lock)
+            _store.Count();
     }
 
     /// <summary>The ids of the listed runs started inside <paramref name="id"/>, oldest first, as <c>gittrack show</c> gives them.</summary>
@@ -56,7 +56,7 @@ internal sealed class RunsData : IDisposable
     {
         // From the index's parent links: no summary of the other runs is read.
         lock (_lock)
-            return [.. _store.Children(id).Select(r => r.Id)];
+            return [.. RunListing.Children(_store, id).Select(r => r.Id)];
     }
 
     /// <summary>When <c>gittrack rm</c> (or the page) hid the run, or null for a listed run.</summary>
@@ -129,7 +129,6 @@ internal sealed class RunsData : IDisposable
         lock (_lock)
         {
             _store.Change(id, change, "edited in gittrack ui");
-            _list = null;
         }
     }
 
@@ -139,7 +138,6 @@ internal sealed class RunsData : IDisposable
         lock (_lock)
         {
             var changed = _store.Change(run.Id, r => r with { Name = name }, $"renamed from {run.Name} in gittrack ui");
-            _list = null;
             return changed;
         }
     }
@@ -150,7 +148,6 @@ internal sealed class RunsData : IDisposable
         lock (_lock)
         {
             _store.Remove(id);
-            _list = null;
         }
     }
 
@@ -160,7 +157,6 @@ internal sealed class RunsData : IDisposable
         lock (_lock)
         {
             _store.Restore(id);
-            _list = null;
         }
     }
 

@@ -156,9 +156,9 @@ public sealed class UiServer : IAsyncDisposable
         {
             try
             {
-                data.List();
+                data.Warm();
             }
-            catch (Exception e) when (e is GitTrackException or IOException or LibGit2Sharp.LibGit2SharpException)
+            catch (Exception e) when (e is GitTrackException or IOException)
             {
             }
         }, CancellationToken.None);

@@ -385,7 +385,7 @@ internal sealed class MlflowRuns : IDisposable
             {
                 child.Session.Poll(final: false);
             }
-            catch (Exception e) when (e is GitTrackException or IOException or InvalidOperationException or LibGit2Sharp.LibGit2SharpException)
+            catch (Exception e) when (e is GitTrackException or IOException or InvalidOperationException)
             {
                 if (Interlocked.Exchange(ref _pollFailed, 1) == 0)
                     _warn?.Invoke($"checkpoint of run {child.Id} failed; it is still recorded when it ends ({e.Message})");

@@ -6,7 +6,8 @@
 //   GITTRACK_UI_URL=... node e2e/run.mjs edits '{"run":"ID","note":"...","tag":"k=v","name":"new-name"}'   (server with --allow-edits)
 //   GITTRACK_UI_URL=... node e2e/run.mjs system '{"running":"RUN_NAME","ended":"RUN_NAME"}'   (system metrics: table column, run section)
 //   GITTRACK_UI_URL=... node e2e/run.mjs params '{"a":"RUN","b":"RUN","key":"x"}'   (a param's text in the table, run view, compare)
-//   GITTRACK_UI_URL=... node e2e/run.mjs timing '{"big":"RUN_WITH_1M_POINTS"}'   (docs/benchmarks.md "Web UI")
+//   GITTRACK_UI_URL=... node e2e/run.mjs timing '{"big":"RUN_WITH_1M_POINTS"}'   (docs/benchmarks.md "Web UI"; '{}': the runs table only)
+//   GITTRACK_UI_URL=... node e2e/run.mjs paging '{"total":120,"last":"RUN_NAME"}'   (the runs table fetches pages from the server)
 //   GITTRACK_UI_URL=... node e2e/run.mjs sweep '{"sweep":"PARENT_ID","param":"lr","metric":"loss","once":"final_acc"}'   (a recorded sweep)
 //
 // GITTRACK_SCREENSHOTS=DIR saves docs/ui-*.png style screenshots of the views.
@@ -57,6 +58,7 @@ try {
   else if (mode === "system") await system(page, args);
   else if (mode === "params") await params(page, args);
   else if (mode === "sweep") await sweep(page, context, args);
+  else if (mode === "paging") await paging(page, args);
   else throw new Error(`unknown mode ${mode}`);
 } catch (error) {
   result.error = String(error?.stack ?? error);
@@ -79,6 +81,7 @@ async function checks(page, { xss, a, b, filter, live }) {
 
   // Sorting by a column header reorders the rows.
   await page.locator('#runs-table th[data-column="name"]').click();
+  await page.waitForSelector('.table-host[data-sort="-name"]'); // sorted by the server
   s.sortedNames = await page.locator("#runs-table a.run-link").allTextContents();
 
   await page.fill("#filter", filter);
@@ -191,11 +194,14 @@ async function timing(page, { big }) {
   s.rows = await page.evaluate(() => document.getElementById("run-count")?.textContent);
   s.sortMs = [];
   for (const _ of samples(5)) {
+    const first = await page.locator("#runs-table a.run-link").first().textContent();
     const t0 = Date.now();
     await page.locator('#runs-table th[data-column="name"]').click();
-    await page.waitForSelector("#runs-table tr.run-row");
+    // Sorted on the server: done when the first row has changed.
+    await page.waitForFunction((name) => document.querySelector("#runs-table a.run-link")?.textContent !== name, first);
     s.sortMs.push(Date.now() - t0);
   }
+  if (!big) return; // the runs table only (ui --repo DIR)
   s.chartMs = [];
   for (const _ of samples(5)) {
     await page.goto("about:blank");
@@ -404,4 +410,43 @@ async function sweep(page, context, { sweep, param, metric, once }) {
     return { scrolled: scroller.scrollLeft, lastVisible: last.right <= view.right + 1 && last.left >= view.left - 1, nameLeft: name.left, nameCellLeft: firstNameCell.left };
   });
   s.nameLeftBefore = before.name;
+}
+
+// The runs table over many runs: the first page only, the next fetched when scrolled to the end, sort and filter
+// sent to the server (GET /api/runs?sort=&filter=&offset=&limit=), the counts shown.
+async function paging(page, { total, last, filter }) {
+  const s = result.steps;
+  const requests = [];
+  page.on("request", (request) => {
+    const u = new URL(request.url());
+    if (u.pathname === "/api/runs") requests.push(Object.fromEntries(u.searchParams));
+  });
+  const loaded = () => page.locator("#runs-table").getAttribute("data-loaded").then(Number);
+  await page.goto(url);
+  await page.waitForSelector("#runs-table tr.run-row");
+  s.firstLoaded = await loaded();
+  s.firstRequests = [...requests];
+  s.firstCount = await page.locator("#run-count").textContent();
+  s.domRows = await page.locator("#runs-table tr.run-row").count();
+  s.moreButton = await page.locator("#more-runs").textContent();
+  // Scrolled to the bottom: the next page is fetched and appended.
+  await page.evaluate(() => { const el = document.getElementById("runs-scroller"); el.scrollTop = el.scrollHeight; });
+  await page.waitForFunction((n) => Number(document.getElementById("runs-table").getAttribute("data-loaded")) === n, total);
+  s.afterScrollLoaded = await loaded();
+  s.afterScrollCount = await page.locator("#run-count").textContent();
+  s.moreHidden = await page.locator("#more-runs").isHidden();
+  s.scrollRequests = requests.slice(s.firstRequests.length);
+  // A header click sorts on the server: the first row is the server's first.
+  const before = requests.length;
+  await page.locator('#runs-table th[data-column="name"]').click();
+  await page.waitForFunction((name) => document.querySelector("#runs-table a.run-link")?.textContent === name, last);
+  s.sortRequests = requests.slice(before);
+  s.firstAfterSort = await page.locator("#runs-table a.run-link").first().textContent();
+  // A filter is evaluated by the server; the count says how many match.
+  const beforeFilter = requests.length;
+  await page.fill("#filter", filter);
+  await page.waitForFunction(() => /match/.test(document.getElementById("run-count")?.textContent ?? ""));
+  s.filterRequests = requests.slice(beforeFilter);
+  s.filterCount = await page.locator("#run-count").textContent();
+  s.filterLoaded = await loaded();
 }

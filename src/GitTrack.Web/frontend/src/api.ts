@@ -65,6 +65,27 @@ export interface RunRecord extends Omit<RunSummary, "removed_at"> {
   log: Artifact | null;
 }
 
+/** A page of `GET /api/runs` (Core's RunListing, as `gittrack ls` lists): the runs, how many matched, how many in all. */
+export interface RunsPage {
+  tip: string | null;
+  total: number;
+  matched: number;
+  offset: number;
+  runs: RunSummary[];
+  columns: { params: string[]; metrics: string[]; tags: string[]; varying_params: string[]; varying_metrics: string[] };
+  skipped: { path: string; reason: string }[];
+}
+
+/** One field of a comparison (Core's RunComparison, the rows of `gittrack compare --json`). */
+export interface CompareRow {
+  field: string;
+  group: "run" | "params" | "metrics" | "tags" | "system";
+  key: string | null;
+  /** Decided by the server (Core's FieldDifference): typed values, a missing value differs from a present one. */
+  differs: boolean;
+  values: (Scalar | null)[];
+}
+
 export interface Series {
   name: string;
   count: number;
@@ -75,6 +96,7 @@ export interface Series {
 export interface CompareData {
   x: string;
   runs: { run: RunSummary; tree: string; commit: string; series: Series[] }[];
+  rows: CompareRow[];
 }
 
 export interface DiffData {
@@ -111,7 +133,10 @@ const q = encodeURIComponent;
 export const api = {
   version: () => get<{ tip: string | null }>("/api/version"),
   session: () => get<Session>("/api/session"),
-  runs: (filter: string) => get<{ tip: string | null; total: number; runs: RunSummary[] }>(`/api/runs?filter=${q(filter)}`),
+  /** Every matching run, or a page of them (sort as `ls --sort`; offset and limit). */
+  runs: (filter: string, page?: { sort?: string; offset?: number; limit?: number }) =>
+    get<RunsPage>(`/api/runs?filter=${q(filter)}${page?.sort ? `&sort=${q(page.sort)}` : ""}`
+      + `${page?.offset ? `&offset=${page.offset}` : ""}${page?.limit !== undefined ? `&limit=${page.limit}` : ""}`),
   run: (id: string) => get<RunRecord>(`/api/runs/${q(id)}`),
   metrics: (id: string, x: string) => get<{ series: Series[] }>(`/api/runs/${q(id)}/metrics?x=${q(x)}`),
   compare: (ids: string[], x: string, points?: number) =>

@@ -24,24 +24,22 @@ export async function compareView(host: HTMLElement, ids: string[], controls: Ch
     data.runs.forEach((r, i) => legend.appendChild(h("a", { href: `#/run/${r.run.id}`, class: "legend-item", style: `border-color:${palette[i % palette.length]}` }, r.run.name)));
   };
 
+  // The rows and which of them differ come from the server (Core's RunComparison, as `gittrack compare`): the page
+  // only formats them.
   const drawTable = () => {
     clear(table);
     table.appendChild(h("tr", {}, h("th", {}, ""), ...runs().map((r) => h("th", {}, r.name))));
-    type Run = (typeof data.runs)[0]["run"];
-    const section = (title: string, pick: (r: Run) => Record<string, unknown>,
-      format: (r: Run, key: string, value: unknown) => string = (_r, _key, value) => formatValue(value)) => {
-      const keys = [...new Set(runs().flatMap((r) => Object.keys(pick(r))))].sort();
-      if (keys.length === 0) return;
+    const section = (title: string, group: string, format: (run: number, key: string, value: unknown) => string = (_r, _key, value) => formatValue(value)) => {
+      const rows = data.rows.filter((row) => row.group === group && row.key !== null);
+      if (rows.length === 0) return;
       table.appendChild(h("tr", { class: "section" }, h("th", { colspan: runs().length + 1 }, title)));
-      for (const key of keys) {
-        const values = runs().map((r) => format(r, key, pick(r)[key]));
-        const differs = new Set(values).size > 1;
-        table.appendChild(h("tr", { class: differs ? "differs" : "" }, h("th", {}, key), ...values.map((v) => h("td", {}, v))));
-      }
+      for (const row of rows)
+        table.appendChild(h("tr", { class: row.differs ? "differs" : "" }, h("th", {}, row.key!),
+          ...row.values.map((value, i) => h("td", {}, format(i, row.key!, value)))));
     };
-    section("params", (r) => r.params, (r, key, value) => formatParam(value, r.param_types?.[key]));
-    section("metrics (last)", (r) => r.metrics);
-    section("tags", (r) => r.tags);
+    section("params", "params", (i, key, value) => formatParam(value, runs()[i]?.param_types?.[key]));
+    section("metrics (last)", "metrics");
+    section("tags", "tags");
   };
 
   const drawCharts = () => {

@@ -5,7 +5,8 @@
 import "./style.css";
 import { h, clear } from "./dom";
 import { api, type Session } from "./api";
-import { runsTable, newTableState, tableQuery, readTableQuery } from "./table";
+import { runsTable, newTableState, tableQuery, readTableQuery, sortParam } from "./table";
+import type { RunSummary } from "./api";
 import { runView, newChartControls } from "./run";
 import { compareView } from "./compare";
 import { modelsView } from "./models";
@@ -21,6 +22,8 @@ let refresh: (() => Promise<void>) | null = null;
 let session: Session = { edits: false, token: null, repository: "" };
 let lastTip: string | null | undefined;
 let generation = 0;
+/** Runs fetched per request of the runs table (a screen is about 30). */
+const PAGE_SIZE = 100;
 
 function showError(error: unknown) {
   const message = error instanceof Error ? error.message : String(error);
@@ -61,7 +64,49 @@ async function listView(mine: number, query: URLSearchParams) {
     compareButton.disabled = tableState.selected.size < 1;
     plotButton.textContent = tableState.selected.size > 1 ? `plot ${tableState.selected.size} selected` : "plot these runs";
   };
-  const render = runsTable(tableHost, tableState, { onChange: update, onLayout: saveState });
+  // The server filters, sorts and pages (GET /api/runs): the table holds the pages loaded so far and asks for the
+  // next when the reader scrolls to the end, so 100,000 runs cost a page to show.
+  let loaded: RunSummary[] = [];
+  let matched = 0;
+  let total = 0;
+  let fetching: Promise<void> | null = null;
+  const showCount = () => {
+    count.textContent = matched === total
+      ? (loaded.length === total ? `${total.toLocaleString("en-US")} runs` : `${loaded.length.toLocaleString("en-US")} of ${total.toLocaleString("en-US")} runs loaded`)
+      : `${matched.toLocaleString("en-US")} of ${total.toLocaleString("en-US")} runs match${loaded.length < matched ? ` (${loaded.length.toLocaleString("en-US")} loaded)` : ""}`;
+  };
+  // From offset 0 (a new filter or sort, or the branch moved: as many as were loaded) or the next page.
+  let listGeneration = 0;
+  const fetchRuns = async (fromStart: boolean) => {
+    const list = fromStart ? ++listGeneration : listGeneration; // a page of a list since replaced is dropped
+    const offset = fromStart ? 0 : loaded.length;
+    const limit = fromStart ? Math.max(PAGE_SIZE, Math.ceil(loaded.length / PAGE_SIZE) * PAGE_SIZE) : PAGE_SIZE;
+    const data = await api.runs(filter, { sort: sortParam(tableState), offset, limit });
+    if (mine !== generation || list !== listGeneration) return;
+    loaded = fromStart ? data.runs : [...loaded, ...data.runs];
+    matched = data.matched;
+    total = data.total;
+    // A selected run that was filtered out stays selected.
+    render(loaded, Math.max(0, matched - loaded.length));
+    showCount();
+    // What the shown rows answer (the e2e checks wait for it): the server's sort key and the filter.
+    tableHost.setAttribute("data-sort", sortParam(tableState));
+    tableHost.setAttribute("data-filter", filter);
+  };
+  const more = () => {
+    if (fetching || loaded.length >= matched) return;
+    fetching = fetchRuns(false).catch(showError).finally(() => { fetching = null; });
+  };
+  const render = runsTable(tableHost, tableState, {
+    onChange: update,
+    onLayout: saveState,
+    onSort: () => {
+      tableState.scrollTop = 0;
+      loaded = [];
+      void fetchRuns(true).catch(showError);
+    },
+    onMore: more,
+  });
   app.appendChild(h("div", { class: "toolbar" }, input, count, compareButton, plotButton, clearButton, render.columnsButton));
   app.appendChild(tableHost);
   compareButton.addEventListener("click", () => {
@@ -75,21 +120,16 @@ async function listView(mine: number, query: URLSearchParams) {
   });
   clearButton.addEventListener("click", () => {
     tableState.selected.clear();
-    void load();
+    render(loaded, Math.max(0, matched - loaded.length));
   });
-  const load = async () => {
-    const data = await api.runs(filter);
-    if (mine !== generation) return;
-    // A selected run that was filtered out stays selected; one that no longer exists is dropped.
-    render(data.runs);
-    count.textContent = data.runs.length === data.total ? `${data.total} runs` : `${data.runs.length} of ${data.total} runs`;
-  };
+  const load = () => fetchRuns(true);
   let timer: number | undefined;
   input.addEventListener("input", () => {
     window.clearTimeout(timer);
     timer = window.setTimeout(() => {
       filter = input.value;
       tableState.scrollTop = 0;
+      loaded = [];
       saveState();
       void load().catch(showError);
     }, 150);

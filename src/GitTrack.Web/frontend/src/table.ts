@@ -1,7 +1,9 @@
 // The runs table: sortable columns (params, metrics and tags included), nested runs under their parents
 // (collapsible), a selection of runs to compare. Columns can be chosen, reordered and pinned (tableQuery/readTableQuery
 // keep that in the URL, so a view can be shared); the name column and pinned ones stay in place while the others
-// scroll sideways. Only the rows in view are in the DOM, so 10,000 runs scroll as 30.
+// scroll sideways. Only the rows in view are in the DOM, so 10,000 runs scroll as 30. The run list may also be paged
+// by the server (callbacks.onSort, callbacks.onMore): then the table keeps the server's order, asks for the next page
+// when the reader scrolls near the end of what is loaded, and offers a "more" button for the same.
 import { h, clear, formatValue, formatParam, formatDuration, formatTime, statusBadge } from "./dom";
 import type { RunSummary, Scalar } from "./api";
 import { isSystemMetric, showsSystemColumn, systemUse } from "./system";
@@ -63,6 +65,18 @@ export function tableQuery(state: TableState, query: URLSearchParams): void {
 }
 
 /** Reads what tableQuery wrote. */
+/** The server's sort key (`gittrack ls --sort`, docs/query.md) for the table's sort, or "" for the default (newest first). */
+export function sortParam(state: TableState): string {
+  const { column, descending } = state.sort;
+  if (column === "started" && descending) return "";
+  const quote = (key: string) => `"${key.replace(/[\\"\n\r\t]/g, (c) => ({ "\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t" })[c]!)}"`;
+  const field = column.startsWith("p:") ? `params.${quote(column.slice(2))}`
+    : column.startsWith("m:") ? `metrics.${quote(column.slice(2))}`
+    : column.startsWith("t:") ? `tags.${quote(column.slice(2))}`
+    : ["name", "status", "started", "duration"].includes(column) ? column : "";
+  return field === "" ? "" : (descending ? "-" : "") + field;
+}
+
 export function readTableQuery(state: TableState, query: URLSearchParams): void {
   const list = (text: string | null) => (text === null ? null : readListParam(text));
   state.columns = list(query.get("cols"));
@@ -132,7 +146,7 @@ function compare(a: Scalar | null, b: Scalar | null): number {
 }
 
 /** Orders runs (each parent followed by its children, sorted alike) and drops the children of collapsed parents. */
-function flatten(runs: RunSummary[], column: Column, descending: boolean, collapsed: Set<string>): Row[] {
+function flatten(runs: RunSummary[], column: Column | null, descending: boolean, collapsed: Set<string>): Row[] {
   const ids = new Set(runs.map((r) => r.id));
   const children = new Map<string, RunSummary[]>();
   const roots: RunSummary[] = [];
@@ -145,7 +159,8 @@ function flatten(runs: RunSummary[], column: Column, descending: boolean, collap
       roots.push(run);
     }
   }
-  const order = (list: RunSummary[]) =>
+  // No column: the order given (the server sorted the runs), children still under their parents.
+  const order = (list: RunSummary[]) => column === null ? list :
     list.sort((a, b) => {
       const va = valueOf(a, column), vb = valueOf(b, column);
       if (va === null || vb === null) return compare(va, vb);
@@ -168,11 +183,15 @@ export interface TableCallbacks {
   onChange(): void; // selection or state changed: the caller updates its compare button
   /** Columns, pins or sort changed: the caller keeps them in the URL. */
   onLayout?(): void;
+  /** Given, the server sorts: a header click changes state.sort and calls this (the caller fetches again); the runs keep their order. */
+  onSort?(): void;
+  /** The reader reached the end of the loaded runs (scrolled there or pressed "more") and more are on the server. */
+  onMore?(): void;
 }
 
 export interface RunsTable {
-  /** Re-renders with new runs, keeping sort, selection, columns and scroll. */
-  (runs: RunSummary[]): void;
+  /** Re-renders with new runs, keeping sort, selection, columns and scroll; `more`: how many more the server has. */
+  (runs: RunSummary[], more?: number): void;
   /** The panel to choose, reorder and pin columns (hidden until its button is pressed). */
   columnsButton: HTMLElement;
 }
@@ -187,7 +206,10 @@ export function runsTable(host: HTMLElement, state: TableState, callbacks: Table
   const tbody = h("tbody");
   table.append(thead, tbody);
   scroller.appendChild(table);
-  host.append(panel, scroller);
+  const moreButton = h("button", { id: "more-runs", class: "more-runs" }, "more") as HTMLButtonElement;
+  moreButton.hidden = true;
+  moreButton.addEventListener("click", () => callbacks.onMore?.());
+  host.append(panel, scroller, moreButton);
   const columnsButton = h("button", { id: "columns-button", title: "choose, reorder and pin columns" }, "columns");
   columnsButton.addEventListener("click", () => {
     panel.hidden = !panel.hidden;
@@ -195,6 +217,8 @@ export function runsTable(host: HTMLElement, state: TableState, callbacks: Table
   });
 
   let runs: RunSummary[] = [];
+  let more = 0;
+  let asked = -1; // the loaded count at which onMore was last called: once per page
   let available: Column[] = [];
   let columns: Column[] = [];
   let rows: Row[] = [];
@@ -219,7 +243,14 @@ export function runsTable(host: HTMLElement, state: TableState, callbacks: Table
       const th = h("th", { class: `col-${column.kind}${active ? " sorted" : ""}${pinned ? " sticky pinned" : ""}`, title: `sort by ${column.title}`, "data-column": column.id },
         column.title, active ? (state.sort.descending ? " ▼" : " ▲") : "");
       th.addEventListener("click", () => {
+        if (callbacks.onSort && (column.kind === "tags" || column.kind === "system")) return; // no server sort key
         state.sort = { column: column.id, descending: active ? !state.sort.descending : column.kind === "metric" ? false : true };
+        if (callbacks.onSort) {
+          renderHead();
+          callbacks.onLayout?.();
+          callbacks.onSort();
+          return;
+        }
         reorder();
         callbacks.onLayout?.();
       });
@@ -303,10 +334,15 @@ export function runsTable(host: HTMLElement, state: TableState, callbacks: Table
     for (const row of rows.slice(first, last)) tbody.appendChild(renderRow(row));
     tbody.appendChild(h("tr", { class: "spacer" }, h("td", { colspan: columns.length + 1, style: `height:${(rows.length - last) * ROW_HEIGHT}px` })));
     placeSticky();
+    // Near the end of what is loaded, with more on the server: ask for the next page (once per page).
+    if (more > 0 && last >= rows.length - OVERSCAN && asked !== runs.length && callbacks.onMore) {
+      asked = runs.length;
+      callbacks.onMore();
+    }
   };
 
   const reorder = () => {
-    const column = available.find((c) => c.id === state.sort.column) ?? STARTED_COLUMN;
+    const column = callbacks.onSort ? null : available.find((c) => c.id === state.sort.column) ?? STARTED_COLUMN;
     rows = flatten(runs, column, state.sort.descending, state.collapsed);
     renderHead();
     renderBody();
@@ -375,8 +411,13 @@ export function runsTable(host: HTMLElement, state: TableState, callbacks: Table
     });
   });
 
-  const render = ((next: RunSummary[]) => {
+  const render = ((next: RunSummary[], remaining = 0) => {
     runs = next;
+    more = remaining;
+    if (runs.length < asked) asked = -1; // a new list (filter, sort, refresh)
+    moreButton.hidden = more <= 0;
+    moreButton.textContent = `${more.toLocaleString("en-US")} more`;
+    table.setAttribute("data-loaded", String(runs.length));
     available = availableColumns(runs);
     columns = shownColumns(available, state);
     reorder();
