@@ -73,16 +73,21 @@ public sealed class RunSession : IDisposable
         // the thread pool: starting a process costs milliseconds this thread need not wait for.
         var host = Task.Run(() => HostProbe.CaptureAsync());
         var runtimes = Task.Run(() => RuntimeProbe.CaptureAsync(gittrackVersion, workingDirectory: workingDirectory));
-        // The snapshot is mostly waiting on git processes: open the store and gather the record meanwhile.
-        var snapshot = Task.Run(() => WorkTreeSnapshot.Capture(directories));
+        // Every setting read before the command in one git process, HEAD through libgit2 once the store is open
+        // (docs/benchmarks.md, "Runs": each process costs start-up time). The snapshot is mostly waiting on git
+        // processes: open the store and gather the record meanwhile.
+        var settings = Task.Run(() => RecorderSettings.Read(directories));
+        var head = new TaskCompletionSource<(string Commit, string Tree)?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var snapshot = Task.Run(() => WorkTreeSnapshot.Capture(directories, settings.ContinueWith(t => t.GetAwaiter().GetResult().Values.ToList(), TaskScheduler.Default), head.Task));
         RunStore? store = null;
         ActiveRun? active = null;
         try
         {
-            store = RunStore.Open(directories);
+            store = RunStore.Open(directories, settings.ContinueWith(t => t.GetAwaiter().GetResult().Last(RunsBranch.ConfigKey), TaskScheduler.Default));
+            head.TrySetResult(store.Git.HeadCommitAndTree());
             foreach (var notice in store.TakeNotices())
                 options.Warn?.Invoke(notice);
-            store.PrepareToCommit();
+            store.PrepareToCommit(settings.GetAwaiter().GetResult().Identity);
             var startedAt = DateTimeOffset.UtcNow;
             var id = RunId.New(startedAt).Value;
             var process = RecorderProcess.Current();
@@ -124,6 +129,7 @@ public sealed class RunSession : IDisposable
         catch
         {
             // Never leave the snapshot's git processes running behind an error, nor an empty run folder.
+            head.TrySetResult(null);
             try { snapshot.Wait(); } catch (AggregateException) { }
             store?.Dispose();
             if (active is not null)
