@@ -62,6 +62,9 @@ public sealed class RunSession : IDisposable
     public string ParamsPath => _active.ParamsPath;
     public string LogPath => _active.LogPath;
 
+    /// <summary>The git settings read as the run began (one git process for all of them; <c>gittrack.mlflow</c> among them).</summary>
+    public RecorderSettings Settings { get; private init; } = null!;
+
     /// <summary>Snapshots the code and commits the run as running. Throws when not in a repository with a commit.</summary>
     public static RunSession Begin(RunOptions options, string? gittrackVersion)
     {
@@ -121,7 +124,7 @@ public sealed class RunSession : IDisposable
                 Tags = new SortedDictionary<string, string>(options.Tags.ToDictionary(), StringComparer.Ordinal),
             };
             record = store.Create(masking.Record(record));
-            var session = new RunSession(options, directories, store, active, record, host, runtimes, masking);
+            var session = new RunSession(options, directories, store, active, record, host, runtimes, masking) { Settings = settings.Result };
             // The first checkpoint is the run as started: recovery always finds a manifest here.
             session.TryWriteCheckpoint(record);
             return session;

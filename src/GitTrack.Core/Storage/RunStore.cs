@@ -274,6 +274,9 @@ public sealed partial class RunStore : IDisposable
         return run.Status == RunStatus.Running ? Live(run) : run;
     }
 
+    /// <summary>Run folders this store's indexes have read from the branches (not from their index files) since it was opened.</summary>
+    internal int RunsReadFromBranches => _indexes.Values.Sum(i => i.Index.RunsRead);
+
     // The indexes of this store's sources, loaded once per store (a command is short-lived; the web UI opens a store per tip).
     private readonly Dictionary<string, (string? Tip, RunIndex Index)> _indexes = new(StringComparer.Ordinal);
     private Dictionary<string, ViewEntry>? _view;

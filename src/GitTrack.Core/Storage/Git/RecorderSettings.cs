@@ -5,12 +5,12 @@ namespace GitTrack.Core.Storage.Git;
 /// <summary>
 /// Every git setting <c>gittrack run</c> reads before its command starts, asked of git in one process
 /// (<c>git config -z --get-regexp</c>, so every file and rule git applies counts, as in <see cref="GitSettings"/>):
-/// the runs branch, the secret-file patterns, the remotes and upstreams the code snapshot names, and the committer
-/// identity. Each process costs a run's start-up time (docs/benchmarks.md, "Runs"): this one replaces three.
+/// the runs branch, the secret-file patterns, <c>gittrack.mlflow</c>, the remotes and upstreams the code snapshot names, and the committer
+/// identity. Each process costs a run's start-up time (docs/benchmarks.md, "Runs"): this one replaces four.
 /// </summary>
 public sealed class RecorderSettings
 {
-    private const string Pattern = @"^(gittrack\.branch|gittrack\.secretfiles|branch\..*\.remote|remote\..*\.url|user\.name|user\.email|committer\.name|committer\.email)$";
+    private const string Pattern = @"^(gittrack\.branch|gittrack\.secretfiles|gittrack\.mlflow|branch\..*\.remote|remote\..*\.url|user\.name|user\.email|committer\.name|committer\.email)$";
     private readonly List<(string Key, string? Value)> _values;
 
     private RecorderSettings(List<(string Key, string? Value)> values) => _values = values;
@@ -81,7 +81,7 @@ public sealed class RecorderSettings
     /// <summary>As git's <c>strbuf_addstr_without_crud</c> (ident.c): crud trimmed from both ends, then newlines and angle brackets dropped.</summary>
     internal static string WithoutCrud(string text)
     {
-        static bool Crud(char c) => c <= ' ' || c is ',' or ':' or ';' or '<' or '>' or '"' or '\\' or '\'';
+        static bool Crud(char c) => c <= ' ' || c is '.' or ',' or ':' or ';' or '<' or '>' or '"' or '\\' or '\'';
         int start = 0, end = text.Length;
         while (start < end && Crud(text[start]))
             start++;
