@@ -57,10 +57,15 @@ public sealed class RunBenchmark : IBenchmark
             var builds = new List<Build> { new("plain build", ["dotnet", Path.GetFullPath(plain)]) };
             if (r2r is not null)
                 builds.Add(new("ReadyToRun publish", ["dotnet", Path.GetFullPath(r2r)]));
+            // --before PATH: another native build (an older commit's), measured in the same rounds.
+            if (Arg("--before") is { } before)
+                builds.Add(new("native (AOT), before", [Path.GetFullPath(before)]));
             if (native is not null)
                 builds.Add(new("native (AOT)", [Path.GetFullPath(native)]));
             if (only is null or "overhead")
                 Overhead(root, builds, repeats);
+            if (only is null or "target")
+                Target(root, builds, repeats, int.Parse(Arg("--runs") ?? "10000", CultureInfo.InvariantCulture));
             if (only is null or "points")
                 Points(root, builds[^1], points);
             if (only is null or "scale")
@@ -107,6 +112,67 @@ public sealed class RunBenchmark : IBenchmark
         foreach (var (row, list) in times)
             Console.WriteLine($"| {row} | {Measure.MedianOf(list) * 1000:F0} ms | {(Measure.MedianOf(list) - baseline) * 1000:F0} ms |");
         Console.WriteLine();
+    }
+
+    /// <summary>
+    /// The start-up target of issue #19: <c>gittrack run -- true</c> in a repository of 5,000 tracked files (and 200
+    /// untracked ones) whose runs branch holds <paramref name="runs"/> runs (generated, packed), every build interleaved
+    /// with <c>true</c> and <c>git stash create</c>; also how many processes each build starts (strace, when installed).
+    /// </summary>
+    private static void Target(string root, List<Build> builds, int repeats, int runs)
+    {
+        var repo = RunStoreBenchmark.NewRepo(Path.Combine(root, "target"));
+        for (var d = 0; d < 50; d++)
+            for (var f = 0; f < 100; f++)
+            {
+                Directory.CreateDirectory(Path.Combine(repo, "src", $"d{d}"));
+                File.WriteAllText(Path.Combine(repo, "src", $"d{d}", $"f{f}.py"), $"x = {d * 100 + f}\n");
+            }
+        RunStoreBenchmark.Git(repo, "add", "-A");
+        RunStoreBenchmark.Git(repo, "-c", "user.name=bench", "-c", "user.email=bench@example.com", "commit", "-q", "-m", "5,000 files");
+        Directory.CreateDirectory(Path.Combine(repo, "data"));
+        for (var u = 0; u < 200; u++)
+            File.WriteAllText(Path.Combine(repo, "data", $"u{u}.txt"), $"{u}\n");
+        RunStoreBenchmark.Generate(repo, runs);
+        RunStoreBenchmark.Git(repo, "gc", "-q");
+        foreach (var build in builds)
+            Measure.Shell(build.Shell("run -- true"), repo); // warm-up: the first run builds the local name counter and index
+        var times = new Dictionary<string, List<double>>();
+        void Add(string row, double? t)
+        {
+            if (t is { } seconds)
+                (times.TryGetValue(row, out var list) ? list : times[row] = []).Add(seconds);
+        }
+        for (int i = 0; i < repeats; i++)
+        {
+            Add("`true` (peer)", Measure.Shell("true", repo));
+            Add("`git stash create` (peer)", Measure.Shell("git stash create", repo));
+            foreach (var build in builds)
+                Add($"`gittrack run -- true`, {build.Label}", Measure.Shell(build.Shell("run -- true"), repo));
+        }
+        var baseline = Measure.MedianOf(times["`true` (peer)"]);
+        Console.WriteLine($"| 5,000 tracked files, 200 untracked, {runs:N0} runs ({repeats} interleaved rounds) | median | minus `true` | processes started |");
+        Console.WriteLine("|---|---:|---:|---:|");
+        foreach (var (row, list) in times)
+        {
+            var build = builds.FirstOrDefault(b => row.EndsWith(b.Label, StringComparison.Ordinal));
+            var processes = build is null ? "" : CountProcesses(build, repo);
+            Console.WriteLine($"| {row} | {Measure.MedianOf(list) * 1000:F0} ms | {(Measure.MedianOf(list) - baseline) * 1000:F0} ms | {processes} |");
+        }
+        Console.WriteLine();
+    }
+
+    /// <summary>The programs one <c>gittrack run -- true</c> starts (strace's execve calls, gittrack itself not counted), or "" without strace.</summary>
+    private static string CountProcesses(Build build, string repo)
+    {
+        var trace = Path.Combine(repo, "..", "execve.txt");
+        if (Measure.Shell($"strace -f -qq -e trace=execve -o {RunStoreBenchmark.Quote(trace)} {build.Shell("run -- true")}", repo) is null)
+            return "";
+        var programs = File.ReadAllLines(trace).Where(l => l.Contains("execve(\"", StringComparison.Ordinal) && !l.Contains("ENOENT", StringComparison.Ordinal))
+            .Select(l => l[(l.IndexOf('[') + 1)..].Split(',').Take(2).Select(a => a.Trim().Trim('"', ']')).ToArray())
+            .Skip(1) // gittrack's own start
+            .Select(a => string.Join(' ', a)).ToList();
+        return $"{programs.Count}: {string.Join(", ", programs)}";
     }
 
     private static void Points(string root, Build build, int points)

@@ -6,8 +6,8 @@ namespace GitTrack.Cli.Commands;
 /// <summary>
 /// <c>gittrack run --mlflow</c> (or git config <c>gittrack.mlflow true</c>): starts the MLflow server beside the run and
 /// points the command's MLflow client at it through <c>MLFLOW_TRACKING_URI</c>, never over one the user set unless
-/// <c>--mlflow-override</c>. Both happen once the run has begun, before its command starts: the git config question
-/// runs meanwhile (a run without MLflow waits for no extra process), and the variable, set in gittrack's own
+/// <c>--mlflow-override</c>. Both happen once the run has begun, before its command starts: the git config setting
+/// is read with the recorder's other settings (a run without MLflow waits for no extra process), and the variable, set in gittrack's own
 /// environment after the run's environment was recorded, reaches the command without being recorded (its port is
 /// gone after the run).
 /// </summary>
@@ -16,11 +16,11 @@ internal sealed class MlflowCompanion : IRunCompanion, IAsyncDisposable
     public const string UriVariable = "MLFLOW_TRACKING_URI";
 
     private readonly CommandContext _context;
-    private readonly Task<bool> _enabled;
+    private readonly bool _enabled;
     private readonly bool _overrideUri;
     private MlflowServer? _server;
 
-    private MlflowCompanion(CommandContext context, Task<bool> enabled, bool overrideUri)
+    private MlflowCompanion(CommandContext context, bool enabled, bool overrideUri)
     {
         _context = context;
         _enabled = enabled;
@@ -29,25 +29,12 @@ internal sealed class MlflowCompanion : IRunCompanion, IAsyncDisposable
 
     /// <summary>The companion of one <c>gittrack run</c>, or null when there is no command to run.</summary>
     public static MlflowCompanion? For(CommandContext context, bool flag, bool overrideUri, bool hasCommand) =>
-        hasCommand
-            // On a thread of its own, not the pool's: the recorder's probes and its commit (under the runs lock) wait on
-            // pool threads, and a busy pool would make every concurrent run wait longer for the lock.
-            ? new MlflowCompanion(context, flag ? Task.FromResult(true)
-                : Task.Factory.StartNew(() => MlflowServer.IsConfigured(context.WorkingDirectory), CancellationToken.None,
-                    TaskCreationOptions.LongRunning, TaskScheduler.Default), overrideUri)
-            : null;
+        hasCommand ? new MlflowCompanion(context, flag, overrideUri) : null;
 
     public void Begun(RunSession session)
     {
-        bool enabled;
-        try
-        {
-            enabled = _enabled.GetAwaiter().GetResult();
-        }
-        catch (Exception e) when (e is Core.Errors.GitTrackException or IOException or InvalidOperationException)
-        {
-            return; // no readable setting: no server, as without one
-        }
+        // The setting comes with the others the recorder read before the command (one git process for all).
+        var enabled = _enabled || session.Settings.Last("gittrack.mlflow")?.Trim().ToLowerInvariant() is "true" or "yes" or "on" or "1";
         if (!enabled)
             return;
         var existing = Environment.GetEnvironmentVariable(UriVariable);

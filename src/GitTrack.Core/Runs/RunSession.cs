@@ -62,6 +62,9 @@ public sealed class RunSession : IDisposable
     public string ParamsPath => _active.ParamsPath;
     public string LogPath => _active.LogPath;
 
+    /// <summary>The git settings read as the run began (one git process for all of them; <c>gittrack.mlflow</c> among them).</summary>
+    public RecorderSettings Settings { get; private init; } = null!;
+
     /// <summary>Snapshots the code and commits the run as running. Throws when not in a repository with a commit.</summary>
     public static RunSession Begin(RunOptions options, string? gittrackVersion)
     {
@@ -73,16 +76,21 @@ public sealed class RunSession : IDisposable
         // the thread pool: starting a process costs milliseconds this thread need not wait for.
         var host = Task.Run(() => HostProbe.CaptureAsync());
         var runtimes = Task.Run(() => RuntimeProbe.CaptureAsync(gittrackVersion, workingDirectory: workingDirectory));
-        // The snapshot is mostly waiting on git processes: open the store and gather the record meanwhile.
-        var snapshot = Task.Run(() => WorkTreeSnapshot.Capture(directories));
+        // Every setting read before the command in one git process, HEAD through libgit2 once the store is open
+        // (docs/benchmarks.md, "Runs": each process costs start-up time). The snapshot is mostly waiting on git
+        // processes: open the store and gather the record meanwhile.
+        var settings = Task.Run(() => RecorderSettings.Read(directories));
+        var head = new TaskCompletionSource<(string Commit, string Tree)?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var snapshot = Task.Run(() => WorkTreeSnapshot.Capture(directories, settings.ContinueWith(t => t.GetAwaiter().GetResult().Values.ToList(), TaskScheduler.Default), head.Task));
         RunStore? store = null;
         ActiveRun? active = null;
         try
         {
-            store = RunStore.Open(directories);
+            store = RunStore.Open(directories, settings.ContinueWith(t => t.GetAwaiter().GetResult().Last(RunsBranch.ConfigKey), TaskScheduler.Default));
+            head.TrySetResult(store.Git.HeadCommitAndTree());
             foreach (var notice in store.TakeNotices())
                 options.Warn?.Invoke(notice);
-            store.PrepareToCommit();
+            store.PrepareToCommit(settings.GetAwaiter().GetResult().Identity);
             var startedAt = DateTimeOffset.UtcNow;
             var id = RunId.New(startedAt).Value;
             var process = RecorderProcess.Current();
@@ -116,7 +124,7 @@ public sealed class RunSession : IDisposable
                 Tags = new SortedDictionary<string, string>(options.Tags.ToDictionary(), StringComparer.Ordinal),
             };
             record = store.Create(masking.Record(record));
-            var session = new RunSession(options, directories, store, active, record, host, runtimes, masking);
+            var session = new RunSession(options, directories, store, active, record, host, runtimes, masking) { Settings = settings.Result };
             // The first checkpoint is the run as started: recovery always finds a manifest here.
             session.TryWriteCheckpoint(record);
             return session;
@@ -124,6 +132,7 @@ public sealed class RunSession : IDisposable
         catch
         {
             // Never leave the snapshot's git processes running behind an error, nor an empty run folder.
+            head.TrySetResult(null);
             try { snapshot.Wait(); } catch (AggregateException) { }
             store?.Dispose();
             if (active is not null)

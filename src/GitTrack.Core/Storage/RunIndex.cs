@@ -76,6 +76,12 @@ internal sealed class RunIndex : IDisposable
     /// <summary>Every run's summary, read one at a time.</summary>
     public IEnumerable<RunSummary> Runs => _runs.Values.Select(Summary);
 
+    /// <summary>
+    /// How many run folders this index has read from the branch since it was loaded (manifests and edits parsed):
+    /// an update after a pull that brought N runs reads N, never the runs it already held.
+    /// </summary>
+    public int RunsRead { get; private set; }
+
     /// <summary>How many runs the index holds.</summary>
     public int Count => _runs.Count;
 
@@ -197,6 +203,7 @@ internal sealed class RunIndex : IDisposable
                 }
             }
         }
+        RunsRead += toRead.Count;
         foreach (var (shard, runEntry, path, summary, problem) in ReadRuns(git, toRead))
         {
             if (summary is not null)
@@ -283,30 +290,29 @@ internal sealed class RunIndex : IDisposable
     }
 
     // Layout: magic, version, the head section's length (long), the head section, then the summaries one after another.
+    // Written in one pass without holding every summary: the summaries read from the branch since the index was loaded
+    // are encoded first (their lengths place the others), the rest are copied from the old file straight to the new.
     private void Write(Stream output)
     {
-        using var bodies = new MemoryStream();
         var placed = new List<(Entry Entry, long Offset, int Length)>(_runs.Count);
-        using (var bodyWriter = new BinaryWriter(bodies, Encoding.UTF8, leaveOpen: true))
+        var encoded = new Dictionary<Entry, byte[]>();
+        long position = 0;
+        foreach (var entry in _runs.Values)
         {
-            var copy = Array.Empty<byte>();
-            foreach (var entry in _runs.Values)
+            int length;
+            if (entry.Summary is { } summary)
             {
-                var offset = bodies.Position;
-                if (entry.Summary is { } summary)
+                using var one = new MemoryStream();
+                using (var bodyWriter = new BinaryWriter(one, Encoding.UTF8, leaveOpen: true))
                     WriteSummary(bodyWriter, summary);
-                else
-                {
-                    // Unchanged since it was loaded: its bytes are copied as they are, never decoded.
-                    if (copy.Length < entry.Length)
-                        copy = new byte[Math.Max(entry.Length, 4096)];
-                    if (_file is null || RandomAccess.Read(_file, copy.AsSpan(0, entry.Length), _bodiesStart + entry.Offset) != entry.Length)
-                        throw new IOException("the run index changed while it was read");
-                    bodyWriter.Write(copy, 0, entry.Length);
-                }
-                bodyWriter.Flush();
-                placed.Add((entry, offset, (int)(bodies.Position - offset)));
+                var bytes = one.ToArray();
+                encoded[entry] = bytes;
+                length = bytes.Length;
             }
+            else
+                length = entry.Length;
+            placed.Add((entry, position, length));
+            position += length;
         }
         using var head = new MemoryStream();
         using (var writer = new BinaryWriter(head, Encoding.UTF8, leaveOpen: true))
@@ -347,8 +353,21 @@ internal sealed class RunIndex : IDisposable
         }
         head.Position = 0;
         head.CopyTo(output);
-        bodies.Position = 0;
-        bodies.CopyTo(output);
+        var copy = Array.Empty<byte>();
+        foreach (var (entry, _, length) in placed)
+        {
+            if (encoded.TryGetValue(entry, out var bytes))
+            {
+                output.Write(bytes);
+                continue;
+            }
+            // Unchanged since it was loaded: its bytes are copied as they are, never decoded.
+            if (copy.Length < length)
+                copy = new byte[Math.Max(length, 4096)];
+            if (_file is null || RandomAccess.Read(_file, copy.AsSpan(0, length), _bodiesStart + entry.Offset) != length)
+                throw new IOException("the run index changed while it was read");
+            output.Write(copy, 0, length);
+        }
     }
 
     // What the head section does not hold: the rest of a summary.

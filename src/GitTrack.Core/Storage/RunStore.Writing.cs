@@ -98,7 +98,9 @@ public sealed partial class RunStore
         };
         // The name in the message is the one users see now (a rename is an edit the manifest does not hold).
         var shown = folder.Folded.Run.Name;
+        var names = NamesAtTip(); // a save adds no run: the count carries over to the new tip (a run's next start reads it)
         Commit(tip, [], edits, $"run {shown} ({id.Short}): {what}\n");
+        names?.Bump(run.Name).TrySave(_directories.GitTrackDir, NamesKey());
         return run;
     }
 
@@ -193,7 +195,9 @@ public sealed partial class RunStore
         edit = edit with { Clock = seen.NextClock, At = edit.At == default ? DateTimeOffset.UtcNow : edit.At };
         var blob = _git.WriteBlob(Encoding.UTF8.GetBytes(edit.Write()));
         var result = RunEdit.Fold(seen.Manifest, seen.Tombstone, [.. seen.Edits, edit]);
+        var names = edit.Name is null ? NamesAtTip() : null; // a rename may free the highest name: recounted then
         Commit(tip, [], [TreeEdit.Blob(RunPath.EditOf(runId, edit), blob)], $"run {result.Run.Name} ({runId.Short}): {action}\n");
+        names?.TrySave(_directories.GitTrackDir, NamesKey());
         return result;
     }
 
@@ -417,6 +421,9 @@ public sealed partial class RunStore
 
     /// <summary>The highest run_NNN in use, from a small cache file keyed by the tips it was counted at.</summary>
     private string NamesKey() => string.Join(",", Sources().Select(s => TipOf(s) ?? "none"));
+
+    /// <summary>The name count valid at the tips as they are now, or null when it would have to be recounted.</summary>
+    private NameCounter? NamesAtTip() => NameCounter.Load(_directories.GitTrackDir, NamesKey());
 
     private NameCounter Names()
     {

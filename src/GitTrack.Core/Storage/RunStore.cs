@@ -59,10 +59,13 @@ public sealed partial class RunStore : IDisposable
     /// gone are committed first (as they last were, status <c>crashed</c>, or as they ended when only their final
     /// commit failed).
     /// </summary>
-    public static RunStore Open(GitDirectories directories, CrashDetector? crashDetector = null, bool recover = true)
-    {
+    public static RunStore Open(GitDirectories directories, CrashDetector? crashDetector = null, bool recover = true) =>
         // git's answer for the branch setting is a process; it runs while libgit2 opens the repository.
-        var configured = Task.Run(() => GitSettings.Get(directories, RunsBranch.ConfigKey));
+        Open(directories, Task.Run(() => GitSettings.Get(directories, RunsBranch.ConfigKey)), crashDetector, recover);
+
+    /// <summary>As above, with the branch setting read elsewhere (a recorder reads all its settings in one git process).</summary>
+    public static RunStore Open(GitDirectories directories, Task<string?> configured, CrashDetector? crashDetector = null, bool recover = true)
+    {
         var git = GitRepository.Open(directories);
         RunStore store;
         try
@@ -83,6 +86,9 @@ public sealed partial class RunStore : IDisposable
 
     /// <summary>Starts asking git for the identity commits are signed with (a recorder calls this as it opens the store).</summary>
     public void PrepareToCommit() => _git.PrepareToCommit();
+
+    /// <summary>As <see cref="PrepareToCommit()"/>, with the identity already known when it is not null.</summary>
+    public void PrepareToCommit((string Name, string Email)? identity) => _git.PrepareToCommit(identity);
 
     // ----- sources: the local branch and its remote-tracking copies -----
 
@@ -277,6 +283,9 @@ public sealed partial class RunStore : IDisposable
             run = run with { OnlyOn = entry.OnlyOn };
         return run.Status == RunStatus.Running ? Live(run) : run;
     }
+
+    /// <summary>Run folders this store's indexes have read from the branches (not from their index files) since it was opened.</summary>
+    internal int RunsReadFromBranches => _indexes.Values.Sum(i => i.Index.RunsRead);
 
     // The indexes of this store's sources, loaded once per store (a command is short-lived; the web UI opens a store per tip).
     private readonly Dictionary<string, (string? Tip, RunIndex Index)> _indexes = new(StringComparer.Ordinal);

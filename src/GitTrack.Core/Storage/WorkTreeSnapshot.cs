@@ -19,19 +19,27 @@ public static class WorkTreeSnapshot
 
     public static SourceInfo Capture(GitDirectories directories, long maxUntrackedBytes = DefaultMaxUntrackedBytes)
     {
-        var root = directories.WorkTree;
-
         // One process for both ids: every process started costs a run's start-up time (docs/benchmarks.md, "Runs").
-        var (commit, headTree) = GitRepository.Head(directories)
-            ?? throw new InvalidInputException("the repository has no commit yet, so a run's code has no base",
-                "make a first commit: git add -A && git commit -m 'first commit'");
-
+        var head = GitRepository.Head(directories) ?? throw NoCommit();
         // The remote settings and the secret-file patterns, in one git process.
-        var config = ReadConfig(directories);
-        var secretFiles = SecretFiles.FromConfig(config.Where(p => p.Key == "gittrack.secretfiles").Select(p => p.Value));
+        return Capture(directories, Task.FromResult(ReadConfig(directories)), Task.FromResult<(string, string)?>(head), maxUntrackedBytes);
+    }
+
+    /// <summary>
+    /// As above, with the settings and HEAD read elsewhere meanwhile (a recorder reads its settings in one git process
+    /// and HEAD through libgit2): three git processes (<c>ls-files</c>, <c>add</c>, <c>write-tree</c>), which start
+    /// before <paramref name="config"/> and <paramref name="head"/> are known and wait for them only when they need them.
+    /// </summary>
+    public static SourceInfo Capture(GitDirectories directories, Task<List<KeyValuePair<string, string>>> config,
+        Task<(string Commit, string Tree)?> head, long maxUntrackedBytes = DefaultMaxUntrackedBytes)
+    {
+        var root = directories.WorkTree;
+        var untracked = GitRepository.UntrackedFiles(directories);
+        var settings = config.GetAwaiter().GetResult();
+        var secretFiles = SecretFiles.FromConfig(settings.Where(p => p.Key == "gittrack.secretfiles").Select(p => p.Value));
         var skipped = new List<string>();
         var secrets = new List<string>();
-        foreach (var path in GitRepository.UntrackedFiles(directories))
+        foreach (var path in untracked)
         {
             // Untracked files named like keys or credentials never reach the branch (docs/format.md, "The code snapshot").
             if (secretFiles.Match(path) is not null)
@@ -78,17 +86,21 @@ public static class WorkTreeSnapshot
         if (headText.StartsWith(refPrefix, StringComparison.Ordinal))
             branch = headText[refPrefix.Length..];
 
+        var (commit, headTree) = head.GetAwaiter().GetResult() ?? throw NoCommit();
         return new SourceInfo
         {
             Commit = commit,
             Branch = branch,
-            Remote = RemoteUrl(config, branch),
+            Remote = RemoteUrl(settings, branch),
             Dirty = tree != headTree || skipped.Count > 0,
             Tree = tree,
             SkippedFiles = skipped,
             SecretFiles = secrets,
         };
     }
+
+    private static InvalidInputException NoCommit() =>
+        new("the repository has no commit yet, so a run's code has no base", "make a first commit: git add -A && git commit -m 'first commit'");
 
     /// <summary>The settings the snapshot reads (names as git lists them, lowercase), in git's order.</summary>
     private static List<KeyValuePair<string, string>> ReadConfig(GitDirectories directories) =>

@@ -15,7 +15,7 @@ public sealed partial class GitRepository : IDisposable
 {
     private readonly Repository _repository;
     // Asked of git once, on a pool thread, the first time a commit needs it (a git process costs milliseconds).
-    private readonly Lazy<Task<(string Name, string Email)?>> _identity;
+    private Lazy<Task<(string Name, string Email)?>> _identity;
 
     private GitRepository(GitDirectories directories, Repository repository)
     {
@@ -48,6 +48,17 @@ public sealed partial class GitRepository : IDisposable
 
     /// <summary>Starts asking git for the identity commits are signed with, so the first commit need not wait.</summary>
     public void PrepareToCommit() => _ = _identity.Value;
+
+    /// <summary>
+    /// As <see cref="PrepareToCommit()"/>, with the identity already read from git's settings
+    /// (<see cref="RecorderSettings.Identity"/>): git is asked only when that is null.
+    /// </summary>
+    public void PrepareToCommit((string Name, string Email)? known)
+    {
+        if (known is not null && !_identity.IsValueCreated)
+            _identity = new(Task.FromResult(known));
+        PrepareToCommit();
+    }
 
     // ----- references -----
 
@@ -100,6 +111,10 @@ public sealed partial class GitRepository : IDisposable
     /// <summary>The commits a reference pointed at, newest first, from its reflog (empty when it has none).</summary>
     public IReadOnlyList<string> ReflogTargets(string refName) => Guard($"reading the reflog of {refName}", () =>
         (IReadOnlyList<string>)[.. _repository.Refs.Log(refName).Select(e => e.To.Sha)]);
+
+    /// <summary>HEAD's commit and that commit's tree, or null when HEAD has no commit yet (libgit2: no process).</summary>
+    public (string Commit, string Tree)? HeadCommitAndTree() => Guard("reading HEAD", () =>
+        _repository.Head?.Tip is { } tip ? (tip.Sha, tip.Tree.Sha) : ((string, string)?)null);
 
     /// <summary>The remote the checked-out branch tracks (<c>branch.&lt;name&gt;.remote</c>), or null.</summary>
     public string? UpstreamRemote() => Guard("reading the current branch", () =>
