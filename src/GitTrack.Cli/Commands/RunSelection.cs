@@ -36,6 +36,8 @@ internal static class RunSelection
             throw new Core.Errors.InvalidInputException($"--limit {limit} is negative", "give a count of 0 or more");
         var runs = store.List(includeRemoved);
         WarnSkipped(store, warnings);
+        if (filter is not null && RunInputs.Mentioned(filter))
+            runs = RunInputs.Attach(store, runs);
         return RunQuery.Select(runs, RunSummaryFields.Instance, filter, sort, limit, QueryContext.System);
     }
 

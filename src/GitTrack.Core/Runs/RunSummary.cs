@@ -31,6 +31,12 @@ public sealed record RunSummary
     public IReadOnlyDictionary<string, double> Metrics { get; init; } = new SortedDictionary<string, double>(StringComparer.Ordinal);
     public IReadOnlyDictionary<string, string> Tags { get; init; } = new SortedDictionary<string, string>(StringComparer.Ordinal);
 
+    /// <summary>
+    /// The run's inputs when the caller read them from its manifest (filters on <c>inputs.path</c> and <c>input</c>);
+    /// null from the local index, which does not keep them.
+    /// </summary>
+    public IReadOnlyList<InputEntry>? Inputs { get; init; }
+
     public TimeSpan? Duration => EndedAt is { } end ? end - StartedAt : null;
 
     public bool IsDeleted => DeletedAt is not null;
