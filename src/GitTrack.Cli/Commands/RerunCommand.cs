@@ -45,6 +45,11 @@ public static class RerunCommand
                     Rerun.RemoveWorktree(directories, target);
                 return (int)ExitCode.Failed;
             }
+            // The rerun reads the same inputs (put in its checkout by the checks above): record them again, so diff compares them.
+            options = options with
+            {
+                Inputs = [.. original.Inputs.Select(i => i.IsAbsolute ? i.Path : Path.Combine(target, i.Path)).Where(Path.Exists)],
+            };
             context.Error.WriteLine($"gittrack: rerunning {original.Name} ({original.Id[..8]}) in {options.WorkingDirectory}");
             var version = typeof(RerunCommand).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion?.Split('+')[0];
             var outcome = RunRecorder.RecordAsync(options, version).GetAwaiter().GetResult();
