@@ -19,6 +19,7 @@ IBenchmark[] benchmarks =
     new RenderBenchmark(),
     new SystemBenchmark(),
     new ArtifactsBenchmark(),
+    new PackagesBenchmark(),
 ];
 
 if (args.Length == 0 || args[0] is "-h" or "--help" or "list")

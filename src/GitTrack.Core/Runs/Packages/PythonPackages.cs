@@ -88,28 +88,52 @@ internal static class PythonPackages
         }
     }
 
-    /// <summary>The Name and Version headers of a METADATA file (RFC 822 style: headers end at the first blank line).</summary>
+    /// <summary>
+    /// The Name and Version headers of a METADATA file (RFC 822 style: headers end at the first blank line). Name and
+    /// Version come first in every file pip writes, so one 4 KiB read almost always holds them; the rest of the
+    /// headers are read only when not.
+    /// </summary>
     internal static Package? ReadHeaders(string path)
     {
         try
         {
-            using var reader = new StreamReader(path, System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: false, bufferSize: 4096);
-            string? name = null, version = null;
-            for (var lines = 0; lines < 200 && reader.ReadLine() is { } line && line.Length > 0; lines++)
-            {
-                if (name is null && line.StartsWith("Name:", StringComparison.OrdinalIgnoreCase))
-                    name = line[5..].Trim();
-                else if (version is null && line.StartsWith("Version:", StringComparison.OrdinalIgnoreCase))
-                    version = line[8..].Trim();
-                if (name is not null && version is not null)
-                    break;
-            }
-            return string.IsNullOrEmpty(name) || string.IsNullOrEmpty(version) ? null : new Package("pip", name, version);
+            Span<byte> first = stackalloc byte[4096];
+            int read;
+            using (var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
+                read = RandomAccess.Read(handle, first, 0);
+            var text = System.Text.Encoding.UTF8.GetString(first[..read]);
+            if (Headers(text, complete: read < first.Length) is { } quick)
+                return quick;
+            if (read < first.Length)
+                return null;
+            return Headers(File.ReadAllText(path), complete: true);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return null;
         }
+    }
+
+    /// <summary>Name and Version from the header lines of <paramref name="text"/>; null when missing (or maybe past the text, unless it is <paramref name="complete"/>).</summary>
+    private static Package? Headers(string text, bool complete)
+    {
+        string? name = null, version = null;
+        var lines = text.Split('\n');
+        // Without the whole file the last line may be cut: it is not trusted.
+        var usable = complete ? lines.Length : lines.Length - 1;
+        for (var i = 0; i < usable; i++)
+        {
+            var line = lines[i].TrimEnd('\r');
+            if (line.Length == 0)
+                break;
+            if (name is null && line.StartsWith("Name:", StringComparison.OrdinalIgnoreCase))
+                name = line[5..].Trim();
+            else if (version is null && line.StartsWith("Version:", StringComparison.OrdinalIgnoreCase))
+                version = line[8..].Trim();
+            if (name is not null && version is not null)
+                return name.Length == 0 || version.Length == 0 ? null : new Package("pip", name, version);
+        }
+        return null;
     }
 
     private static IEnumerable<string> PrefixFolders(string prefix, string? version)
