@@ -45,10 +45,12 @@ public sealed class IndexedInputsTests : IDisposable
                 Inputs = [new InputEntry("/mnt/models/model.pt", model, 5), new InputEntry("data", folder, 40, IsFolder: true, Files: 3)],
             }).Id;
         }
+        using (var lister = Open())
+            Assert.Equal(2, lister.List().Count); // builds the index file from the branch
         var index = Path.Combine(_dirs.GitTrackDir, "index", "runs.bin");
         Assert.Equal(7, BitConverter.ToInt32(File.ReadAllBytes(index), 4));
 
-        // A store opened afterwards reads the summaries from the index file.
+        // A store opened afterwards reads the summaries from the index file (the tip has not moved).
         using var reopened = Open();
         var summaries = reopened.List().ToDictionary(r => r.Name);
         Assert.Equal([new InputEntry("data/train.csv", data, 4, Stored: true)], summaries["train"].Inputs);
