@@ -34,7 +34,7 @@ public static class LineageCommand
                 JsonOutput.To(context.Out, writer => WriteJson(writer, lineage, run, parseResult.GetValue(down), []));
             else
             {
-                context.Out.WriteLine($"{run.Name} ({run.Id[..RunId.ShortLength]})");
+                context.Out.WriteLine(TerminalText.Escape($"{run.Name} ({run.Id[..RunId.ShortLength]})"));
                 var any = parseResult.GetValue(down)
                     ? WriteDown(context.Out, lineage, run, "  ", [run.Id])
                     : WriteUp(context.Out, lineage, run, "  ", [run.Id]);
@@ -56,16 +56,16 @@ public static class LineageCommand
         foreach (var (input, producers) in links)
         {
             var kind = input.IsFolder ? $"folder, {input.Files} files, " : "";
-            output.WriteLine($"{indent}input {input.Path}  {input.Key.ToString()[..12]}  ({kind}{Formats.Bytes(input.Size)})");
+            output.WriteLine(TerminalText.Escape($"{indent}input {input.Path}  {input.Key.ToString()[..12]}  ({kind}{Formats.Bytes(input.Size)})"));
             foreach (var (producer, artifact) in producers)
             {
                 var cycle = path.Contains(producer.Id);
-                output.WriteLine($"{indent}  <- artifact {artifact.Path} of {Short(producer)}{(cycle ? " (already shown above)" : "")}");
+                output.WriteLine(TerminalText.Escape($"{indent}  <- artifact {artifact.Path} of {Short(producer)}{(cycle ? " (already shown above)" : "")}"));
                 if (cycle)
                     continue;
                 if (path.Count >= MaxDepth)
                 {
-                    output.WriteLine($"{indent}    ... (deeper than {MaxDepth} runs: 'gittrack lineage {producer.Id[..RunId.ShortLength]}')");
+                    output.WriteLine(TerminalText.Escape($"{indent}    ... (deeper than {MaxDepth} runs: 'gittrack lineage {producer.Id[..RunId.ShortLength]}')"));
                     continue;
                 }
                 path.Add(producer.Id);
@@ -81,11 +81,11 @@ public static class LineageCommand
         var links = lineage.Down(run);
         foreach (var (artifact, consumers) in links)
         {
-            output.WriteLine($"{indent}artifact {artifact.Path}  {artifact.Key.ToString()[..12]}  ({Formats.Bytes(artifact.Size)})");
+            output.WriteLine(TerminalText.Escape($"{indent}artifact {artifact.Path}  {artifact.Key.ToString()[..12]}  ({Formats.Bytes(artifact.Size)})"));
             foreach (var (consumer, input) in consumers)
             {
                 var cycle = path.Contains(consumer.Id);
-                output.WriteLine($"{indent}  -> input {input.Path} of {Short(consumer)}{(cycle ? " (already shown above)" : "")}");
+                output.WriteLine(TerminalText.Escape($"{indent}  -> input {input.Path} of {Short(consumer)}{(cycle ? " (already shown above)" : "")}"));
                 if (cycle || path.Count >= MaxDepth)
                     continue;
                 path.Add(consumer.Id);

@@ -1,3 +1,4 @@
+using GitTrack.Cli.Rendering;
 using GitTrack.Core.Cache;
 using GitTrack.Core.Checkout;
 using GitTrack.Core.Diff;
@@ -21,14 +22,14 @@ internal static class RerunChecks
         if (packages is { Count: > 0 })
         {
             differs = true;
-            context.Error.WriteLine($"gittrack: {packages.Count} package{(packages.Count == 1 ? "" : "s")} differ from what {original.Name} ran with:");
+            context.Error.WriteLine(TerminalText.Escape($"gittrack: {packages.Count} package{(packages.Count == 1 ? "" : "s")} differ from what {original.Name} ran with:"));
             foreach (var change in packages.Take(MaxShown))
-                context.Error.WriteLine("  " + change.Kind switch
+                context.Error.WriteLine(TerminalText.Escape("  " + change.Kind switch
                 {
                     ChangeKind.Added => $"+ {change.Manager} {change.Name} {change.New} (not in the run's environment)",
                     ChangeKind.Removed => $"- {change.Manager} {change.Name} {change.Old} (missing now)",
                     _ => $"~ {change.Manager} {change.Name} {change.Old} -> {change.New}",
-                });
+                }));
             if (packages.Count > MaxShown)
                 context.Error.WriteLine($"  ... and {packages.Count - MaxShown} more ('gittrack env {original.Id[..RunId.ShortLength]} --format requirements' writes what it had)");
         }
@@ -39,24 +40,24 @@ internal static class RerunChecks
             {
                 case InputState.Changed:
                     differs = true;
-                    context.Error.WriteLine($"gittrack: input {check.Recorded.Path} changed since {original.Name}: {check.Recorded.Key.ToString()[..12]} -> {check.Current!.Value.ToString()[..12]}{note}");
+                    context.Error.WriteLine(TerminalText.Escape($"gittrack: input {check.Recorded.Path} changed since {original.Name}: {check.Recorded.Key.ToString()[..12]} -> {check.Current!.Value.ToString()[..12]}{note}"));
                     break;
                 case InputState.Missing:
                     differs = true;
-                    context.Error.WriteLine($"gittrack: input {check.Recorded.Path} is missing{note} (record inputs with --store to keep a copy)");
+                    context.Error.WriteLine(TerminalText.Escape($"gittrack: input {check.Recorded.Path} is missing{note} (record inputs with --store to keep a copy)"));
                     break;
                 case InputState.Restored:
-                    context.Error.WriteLine($"gittrack: input {check.Recorded.Path} {check.Note}");
+                    context.Error.WriteLine(TerminalText.Escape($"gittrack: input {check.Recorded.Path} {check.Note}"));
                     break;
                 default:
                     if (check.Note is not null)
-                        context.Error.WriteLine($"gittrack: input {check.Recorded.Path} unchanged{note}");
+                        context.Error.WriteLine(TerminalText.Escape($"gittrack: input {check.Recorded.Path} unchanged{note}"));
                     break;
             }
         }
         if (differs && strict)
         {
-            context.Error.WriteLine($"gittrack: not rerunning {original.Name}: its environment or inputs differ (--strict)");
+            context.Error.WriteLine(TerminalText.Escape($"gittrack: not rerunning {original.Name}: its environment or inputs differ (--strict)"));
             return false;
         }
         return true;

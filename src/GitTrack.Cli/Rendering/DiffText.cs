@@ -111,7 +111,7 @@ public static class DiffText
                     ChangeKind.Changed => ("~", Yellow, $"{package.Old} -> {package.New}"),
                     _ => ("=", (string?)null, package.Old!),
                 };
-                text.Append(Paint($"{mark} {(package.Manager + " " + package.Name).PadRight(width)}  {value}", colour)).Append('\n');
+                text.Append(Paint(TerminalText.Escape($"{mark} {(package.Manager + " " + package.Name).PadRight(width)}  {value}"), colour)).Append('\n');
             }
         }
 
@@ -129,7 +129,7 @@ public static class DiffText
                     ChangeKind.Changed => ("~", Yellow, $"{Formats.Bytes(input.Old!.Size)} -> {Formats.Bytes(input.New!.Size)}  {Short(input.Old.Key)} -> {Short(input.New.Key)}"),
                     _ => ("=", (string?)null, $"{Formats.Bytes(input.Old!.Size)}  {Short(input.Old.Key)}"),
                 };
-                text.Append(Paint($"{mark} {input.Path.PadRight(width)}  {value}", colour)).Append('\n');
+                text.Append(Paint(TerminalText.Escape($"{mark} {input.Path.PadRight(width)}  {value}"), colour)).Append('\n');
             }
         }
 

@@ -32,34 +32,34 @@ internal static class ShowEnvironment
                 problem = e.Message;
             }
             var byManager = set is null ? "" : " (" + string.Join(", ", set.Packages.GroupBy(p => p.Manager).Select(g => $"{g.Key} {g.Count()}")) + ")";
-            output.WriteLine($"  {packages.Count} packages{byManager}" + (packages.Key is { } k ? $", environment {k[..12]}" : ""));
+            output.WriteLine(TerminalText.Escape($"  {packages.Count} packages{byManager}" + (packages.Key is { } k ? $", environment {k[..12]}" : "")));
             foreach (var source in packages.Sources)
-                output.WriteLine($"  from {source}");
+                output.WriteLine(TerminalText.Escape($"  from {source}"));
             if (packages.LockFiles.Count > 0)
-                output.WriteLine($"  lock files: {string.Join(", ", packages.LockFiles)} (in the code snapshot)");
+                output.WriteLine(TerminalText.Escape($"  lock files: {string.Join(", ", packages.LockFiles)} (in the code snapshot)"));
             if (problem is not null)
-                output.WriteLine($"  (not readable: {problem})");
+                output.WriteLine(TerminalText.Escape($"  (not readable: {problem})"));
             else if (packages.Key is not null && set is null)
                 output.WriteLine("  (the environment file is not on the runs branch: pull it, or the run was recorded elsewhere)");
             if (PreviousEnvironment.Find(store, run) is { } previous)
             {
                 if (previous.Packages?.Key == packages.Key)
-                    output.WriteLine($"  same packages as the previous run here, {previous.Name} ({previous.Id[..RunId.ShortLength]})");
+                    output.WriteLine(TerminalText.Escape($"  same packages as the previous run here, {previous.Name} ({previous.Id[..RunId.ShortLength]})"));
                 else
                 {
                     PackageSet? before = null;
                     try { before = previous.Packages?.Key is { } pk ? store.ReadEnvironment(pk) : null; } catch (GitTrackException) { }
                     var changes = EnvironmentDiffer.Packages(before, set).Where(c => c.Kind != ChangeKind.Same).ToList();
-                    output.WriteLine($"  {changes.Count} changed since the previous run here, {previous.Name} ({previous.Id[..RunId.ShortLength]}):");
+                    output.WriteLine(TerminalText.Escape($"  {changes.Count} changed since the previous run here, {previous.Name} ({previous.Id[..RunId.ShortLength]}):"));
                     foreach (var change in changes.Take(MaxChangesShown))
-                        output.WriteLine("    " + change.Kind switch
+                        output.WriteLine(TerminalText.Escape("    " + change.Kind switch
                         {
                             ChangeKind.Added => $"+ {change.Manager} {change.Name} {change.New!}",
                             ChangeKind.Removed => $"- {change.Manager} {change.Name} {change.Old!}",
                             _ => $"~ {change.Manager} {change.Name} {change.Old!} -> {change.New!}",
-                        });
+                        }));
                     if (changes.Count > MaxChangesShown)
-                        output.WriteLine($"    ... and {changes.Count - MaxChangesShown} more ('gittrack diff {previous.Id[..RunId.ShortLength]} {run.Id[..RunId.ShortLength]}')");
+                        output.WriteLine(TerminalText.Escape($"    ... and {changes.Count - MaxChangesShown} more ('gittrack diff {previous.Id[..RunId.ShortLength]} {run.Id[..RunId.ShortLength]}')"));
                 }
             }
         }
@@ -67,8 +67,8 @@ internal static class ShowEnvironment
         {
             Heading("inputs");
             foreach (var input in run.Inputs)
-                output.WriteLine($"  {input.Path}  {Formats.Bytes(input.Size)}  {input.Key}"
-                    + (input.IsFolder ? $"  (folder, {input.Files} files)" : "") + (input.Stored ? "  (stored)" : ""));
+                output.WriteLine(TerminalText.Escape($"  {input.Path}  {Formats.Bytes(input.Size)}  {input.Key}"
+                    + (input.IsFolder ? $"  (folder, {input.Files} files)" : "") + (input.Stored ? "  (stored)" : "")));
         }
     }
 }

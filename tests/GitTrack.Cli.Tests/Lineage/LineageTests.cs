@@ -86,6 +86,68 @@ public sealed class LineageTests : IDisposable
     }
 
     [Fact]
+    public void Rerun_puts_back_a_stored_input_that_differs_in_its_checkout()
+    {
+        // The script changes a tracked file and then says it reads it: the snapshot (taken at the start) holds the
+        // old content, the recorded and stored input the new one.
+        _repo.WriteFile("config/data.txt", "v1\n");
+        _repo.Commit("add data");
+        _repo.WriteFile("prep.sh", "echo v2 > config/data.txt\necho '{\"type\":\"input\",\"path\":\"config/data.txt\",\"store\":true}' >> \"$GITTRACK_EVENTS\"\n");
+        _repo.Commit("add prep.sh");
+        Assert.Equal(0, Gt("run", "-n", "prep", "--", "sh", "prep.sh").ExitCode);
+        _repo.WriteFile("config/data.txt", "v3\n"); // the user's copy moved on
+        var worktree = Path.Combine(Path.GetDirectoryName(_repo.Root)!, "rerun-tree");
+
+        var rerun = Gt("rerun", "prep", "--strict", "--worktree", worktree);
+
+        Assert.True(rerun.ExitCode == 0, rerun.Stderr);
+        Assert.Matches("input config/data.txt was [0-9a-f]{12}, put back from the artifact cache", rerun.Stderr);
+        Assert.Equal("v2\n", File.ReadAllText(Path.Combine(worktree, "config", "data.txt")));
+        Assert.Equal("v3\n", File.ReadAllText(_repo.PathOf("config/data.txt"))); // the user's work tree is not touched
+    }
+
+    [Fact]
+    public void Rerun_fetches_a_stored_folder_input_from_the_artifacts_remote_when_the_cache_lost_it()
+    {
+        var remote = Path.Combine(Path.GetDirectoryName(_repo.Root)!, "team-cache");
+        Directory.CreateDirectory(remote);
+        _repo.Git("config", "gittrack.artifacts", remote);
+        _repo.WriteFile("data/a.csv", "a\n1\n");
+        _repo.WriteFile("data/sub/b.csv", "b\n2\n");
+        Assert.Equal(0, Gt("run", "-n", "trained", "--input", "data", "--store", "--", "cat", "data/a.csv", "data/sub/b.csv").ExitCode);
+        var push = Gt("cache", "push", "trained");
+        Assert.True(push.ExitCode == 0, push.Stderr);
+        // This clone loses its cache and the data: only the team's remote has them.
+        Directory.Delete(Path.Combine(_repo.Root, ".git", "gittrack", "objects"), recursive: true);
+        Directory.Delete(_repo.PathOf("data"), recursive: true);
+
+        var rerun = Gt("rerun", "trained", "--strict", "--keep");
+
+        Assert.True(rerun.ExitCode == 0, rerun.Stderr);
+        Assert.Contains("input data put back from the artifact cache", rerun.Stderr);
+        Assert.DoesNotContain("~ data", rerun.Stdout);
+        var kept = System.Text.RegularExpressions.Regex.Match(rerun.Stderr, "worktree stays at (\\S+) ").Groups[1].Value;
+        Assert.Equal("b\n2\n", File.ReadAllText(Path.Combine(kept, "data", "sub", "b.csv")));
+        Assert.False(Directory.Exists(_repo.PathOf("data")));
+    }
+
+    [Fact]
+    public void Gc_keeps_the_files_of_a_stored_folder_input_so_rerun_can_put_it_back()
+    {
+        _repo.WriteFile("data/a.csv", "a\n1\n");
+        _repo.WriteFile("data/sub/b.csv", "b\n2\n");
+        Assert.Equal(0, Gt("run", "-n", "trained", "--input", "data", "--store", "--", "true").ExitCode);
+        Directory.Delete(_repo.PathOf("data"), recursive: true);
+
+        var gc = Gt("gc", "--grace", "0");
+        var rerun = Gt("rerun", "trained", "--strict", "--keep");
+
+        Assert.True(gc.ExitCode == 0, gc.Stderr);
+        Assert.True(rerun.ExitCode == 0, rerun.Stderr);
+        Assert.Contains("input data put back from the artifact cache", rerun.Stderr);
+    }
+
+    [Fact]
     public void Rerun_says_which_packages_differ_from_the_recorded_environment()
     {
         var venv = Path.Combine(Path.GetDirectoryName(_repo.Root)!, "venv");
