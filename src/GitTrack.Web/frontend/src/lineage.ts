@@ -79,6 +79,11 @@ function inputsSection(inputs: Input[]): HTMLElement {
 function graphSection(run: RunRecord): HTMLElement {
   const box = h("div", { id: "lineage", class: "lineage" });
   const section = h("section", {}, h("h3", {}, "lineage"), box);
+  // Without inputs or artifacts nothing can link the run to another: no request (the view is redrawn as a run grows).
+  if (run.inputs.length === 0 && run.artifacts.length === 0) {
+    box.appendChild(h("p", { class: "muted", id: "lineage-empty" }, "no inputs or artifacts recorded"));
+    return section;
+  }
   void api.lineage(run.id).then((graph) => {
     if (graph.nodes.length <= 1) {
       box.appendChild(h("p", { class: "muted", id: "lineage-empty" }, "no inputs from other runs, and no run used its artifacts"));
