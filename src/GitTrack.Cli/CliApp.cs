@@ -39,6 +39,8 @@ public static class CliApp
         root.Subcommands.Add(ImportCommand.Create(context));
         root.Subcommands.Add(ModelCommand.Create(context));
         root.Subcommands.Add(GcCommand.Create(context));
+        root.Subcommands.Add(LineageCommand.Create(context));
+        root.Subcommands.Add(EnvCommand.Create(context));
         return root;
     }
 

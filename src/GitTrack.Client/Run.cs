@@ -169,6 +169,27 @@ public sealed partial class Run : IDisposable
         });
     }
 
+    /// <summary>
+    /// Records a file or folder the run reads (a dataset, a model to fine-tune): gittrack hashes it when it reads the
+    /// event and keeps its content key with the run (docs/protocol.md, "input"); with <paramref name="store"/> it also
+    /// stores the content in the artifact cache. Runs whose artifacts have that key are linked (<c>gittrack lineage</c>).
+    /// </summary>
+    public void LogInput(string path, bool store = false)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (!File.Exists(path) && !Directory.Exists(path))
+            throw new FileNotFoundException($"gittrack: input not found: {path}", path);
+        if (_events is null) { WarnUntracked(); return; }
+        var full = Path.GetFullPath(path);
+        _events.Event(json =>
+        {
+            json.WriteString("type", "input");
+            json.WriteString("path", full);
+            if (store)
+                json.WriteBoolean("store", true);
+        });
+    }
+
     /// <summary>Writes buffered events now (done by itself every second and at exit).</summary>
     public void Flush() => _events?.Flush();
 

@@ -45,6 +45,14 @@ switch (args.FirstOrDefault())
         var layers = Run.Current.GetParam("layers", new[] { 64, 32 });
         Console.WriteLine(FormattableString.Invariant($"epochs={epochs} lr={lr} ratio={ratio} name={modelName} layers={layers.Length}"));
         return 0;
+    case "input":
+        // Data the program reads: a file by its key, a folder stored too (docs/protocol.md, "input").
+        Directory.CreateDirectory("data/set");
+        File.WriteAllText("data/train.csv", "x\n1\n");
+        File.WriteAllText("data/set/a.txt", "a");
+        Run.Current.LogInput("data/train.csv");
+        Run.Current.LogInput("data/set", store: true);
+        return 0;
     case "untracked":
         var untracked = Run.Current;
         untracked.LogMetric("loss", 1, step: 1);

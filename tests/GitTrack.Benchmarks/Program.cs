@@ -20,6 +20,7 @@ IBenchmark[] benchmarks =
     new SystemBenchmark(),
     new ArtifactsBenchmark(),
     new SweepBenchmark(),
+    new PackagesBenchmark(),
 ];
 
 if (args.Length == 0 || args[0] is "-h" or "--help" or "list")

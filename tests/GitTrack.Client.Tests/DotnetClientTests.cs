@@ -1,4 +1,5 @@
 using GitTrack.Core.Runs;
+using GitTrack.Core.Storage;
 using GitTrack.Tests.Shared;
 
 namespace GitTrack.Client.Tests;
@@ -105,6 +106,23 @@ public sealed class DotnetClientTests
         Assert.Equal(1.0, run.Params["ratio"]);
         Assert.Equal("resnet", run.Params["name"]);
         Assert.False(run.Params.ContainsKey("layers")); // an array default is used but not a param
+    }
+
+    [Fact]
+    public void LogInput_records_a_file_by_its_key_and_a_stored_folder()
+    {
+        using var repo = new TempGitRepo();
+        var result = ClientFixture.RunProbeTracked(repo, [], "input");
+        Assert.True(result.ExitCode == 0, result.Stderr);
+
+        var (run, _) = ClientFixture.SingleRun(repo);
+        var file = Assert.Single(run.Inputs, i => i.Path == "data/train.csv");
+        Assert.Equal(GitTrack.Core.Hashing.Blake3Hasher.Hash("x\n1\n"u8), file.Key);
+        Assert.False(file.Stored);
+        var folder = Assert.Single(run.Inputs, i => i.Path == "data/set");
+        Assert.True(folder.IsFolder && folder.Stored);
+        Assert.Equal(1, folder.Files);
+        Assert.True(File.Exists(GitTrack.Core.Cache.ArtifactCache.Open(GitDirectories.Discover(repo.Root)).PathOf(folder.Key)));
     }
 
     [Fact]

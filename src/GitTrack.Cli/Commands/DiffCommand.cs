@@ -28,7 +28,7 @@ public static class DiffCommand
             var directories = GitDirectories.Discover(context.WorkingDirectory);
             RunDiff diff;
             using (var store = context.OpenStore())
-                diff = RunDiffer.Compare(directories, store.Resolve(parseResult.GetValue(a)!), store.Resolve(parseResult.GetValue(b)!));
+                diff = RunDiffer.WithPackages(RunDiffer.Compare(directories, store.Resolve(parseResult.GetValue(a)!), store.Resolve(parseResult.GetValue(b)!)), store);
             var showAll = parseResult.GetValue(all);
             var full = parseResult.GetValue(code);
             if (parseResult.GetValue(json))
@@ -103,6 +103,33 @@ public static class DiffCommand
                 JsonValue(json, "a_size", artifact.Old?.Size);
                 json.WriteString("b_key", artifact.New?.Key.ToString());
                 JsonValue(json, "b_size", artifact.New?.Size);
+                json.WriteEndObject();
+            }
+            json.WriteEndArray();
+
+            json.WriteStartArray("packages");
+            foreach (var package in diff.Packages.Where(x => Show(x.Kind)))
+            {
+                json.WriteStartObject();
+                json.WriteString("manager", package.Manager);
+                json.WriteString("name", package.Name);
+                json.WriteString("change", Kind(package.Kind));
+                json.WriteString("a", package.Old);
+                json.WriteString("b", package.New);
+                json.WriteEndObject();
+            }
+            json.WriteEndArray();
+
+            json.WriteStartArray("inputs");
+            foreach (var input in diff.Inputs.Where(x => Show(x.Kind)))
+            {
+                json.WriteStartObject();
+                json.WriteString("path", input.Path);
+                json.WriteString("change", Kind(input.Kind));
+                json.WriteString("a_key", input.Old?.Key.ToString());
+                JsonValue(json, "a_size", input.Old?.Size);
+                json.WriteString("b_key", input.New?.Key.ToString());
+                JsonValue(json, "b_size", input.New?.Size);
                 json.WriteEndObject();
             }
             json.WriteEndArray();

@@ -16,11 +16,13 @@ public static class RerunCommand
     {
         var runArgument = new Argument<string>("run") { Description = "A run id, a unique id prefix (4+ digits) or a unique name" };
         var worktree = new Option<string?>("--worktree", "-w") { Description = "Where to check the code out, kept afterwards (default: a fresh <git common dir>/gittrack/worktrees/<id>-rerun-N, removed when the rerun completes)" };
+        var strict = new Option<bool>("--strict") { Description = "Refuse to rerun when a package or an input differs from what the run recorded" };
         var keep = new Option<bool>("--keep") { Description = "Keep the default worktree after a completed rerun (a rerun that fails keeps it anyway)" };
         var command = new Command("rerun", "Run a run again from its exact code, params and environment, record it, and show the diff");
         command.Arguments.Add(runArgument);
         command.Options.Add(worktree);
         command.Options.Add(keep);
+        command.Options.Add(strict);
         command.SetAction(parseResult =>
         {
             var directories = GitDirectories.Discover(context.WorkingDirectory);
@@ -39,12 +41,26 @@ public static class RerunCommand
             };
             if (Rerun.MaskedInputs(original) is { Count: > 0 } masked)
                 options.Warn!(string.Join(", ", masked) + " were recorded masked as secrets; the rerun gets '***' for them (the original's values were never stored)");
+            if (!RerunChecks.Report(context, directories, original, options, target, parseResult.GetValue(strict)))
+            {
+                if (given is null)
+                    Rerun.RemoveWorktree(directories, target);
+                return (int)ExitCode.Failed;
+            }
+            // The rerun reads the same inputs (put in its checkout by the checks above): record them again, so diff compares them.
+            options = options with
+            {
+                Inputs = [.. original.Inputs.Select(i => i.IsAbsolute ? i.Path : Path.Combine(target, i.Path)).Where(Path.Exists)],
+            };
             context.Error.WriteLine(TerminalText.Escape($"gittrack: rerunning {original.Name} ({original.Id[..8]}) in {options.WorkingDirectory}"));
             var version = typeof(RerunCommand).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion?.Split('+')[0];
             var outcome = RunRecorder.RecordAsync(options, version).GetAwaiter().GetResult();
             var rerun = outcome.Run;
             context.Error.WriteLine(TerminalText.Escape($"gittrack: {rerun.Name} ({rerun.Id[..8]}) {rerun.Status.ToString().ToLowerInvariant()}, reproduces {original.Name}"));
-            DiffText.Write(context.Out, RunDiffer.Compare(directories, original, rerun), directories, all: false, fullCode: false, context.UseColor);
+            RunDiff diff;
+            using (var store = context.OpenStore())
+                diff = RunDiffer.WithPackages(RunDiffer.Compare(directories, original, rerun), store);
+            DiffText.Write(context.Out, diff, directories, all: false, fullCode: false, context.UseColor);
             // Its code is in the run's snapshot and its artifacts in the cache: a completed rerun's default worktree
             // has nothing left to keep. One the user named, or one where something went wrong, stays for a look.
             if (given is null && !parseResult.GetValue(keep) && rerun.Status == RunStatus.Completed)

@@ -21,6 +21,8 @@ public static class RunCommand
         var tag = new Option<string[]>("--tag", "-t") { Description = "A tag K=V; repeatable" };
         var note = new Option<string?>("--note") { Description = "A note to keep with the run" };
         var artifact = new Option<string[]>("--artifact", "-a") { Description = "A file or folder to store with the run when it ends; repeatable" };
+        var input = new Option<string[]>("--input", "-i") { Description = "A file or folder the run reads (a dataset, a model to fine-tune): its content key is recorded; repeatable" };
+        var storeInputs = new Option<bool>("--store") { Description = "Store the --input files in the artifact cache too, not only their keys" };
         var pushEvery = new Option<string?>("--push-every") { Description = "While the run records, commit its state and push the runs branch this often (e.g. 5m), to follow it from another machine" };
         var pushTo = new Option<string?>("--push-to") { Description = "The remote --push-every pushes to (default: the current branch's upstream remote, else origin)" };
         var mlflow = new Option<bool>("--mlflow") { Description = "Serve MLflow's tracking API to the command (MLFLOW_TRACKING_URI): unchanged MLflow scripts record into this run (also: git config gittrack.mlflow true)" };
@@ -29,7 +31,7 @@ public static class RunCommand
 
         var run = new Command("run", "Run a command and record it (params, metrics, logs, artifacts, code) as a run")
         {
-            name, param, paramsFile, tag, note, artifact, pushEvery, pushTo, mlflow, mlflowOverride, command,
+            name, param, paramsFile, tag, note, artifact, input, storeInputs, pushEvery, pushTo, mlflow, mlflowOverride, command,
         };
         run.SetAction(parseResult =>
         {
@@ -47,6 +49,8 @@ public static class RunCommand
                 Tags = ParseTags(parseResult.GetValue(tag) ?? []),
                 Note = parseResult.GetValue(note),
                 Artifacts = parseResult.GetValue(artifact) ?? [],
+                Inputs = parseResult.GetValue(input) ?? [],
+                StoreInputs = parseResult.GetValue(storeInputs),
                 StandardOutput = context.OpenStandardOutput?.Invoke(),
                 StandardError = context.OpenStandardError?.Invoke(),
                 Warn = message => context.Error.WriteLine(ErrorReporter.Warning(message)),

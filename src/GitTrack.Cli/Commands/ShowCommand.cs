@@ -34,6 +34,7 @@ public static class ShowCommand
             else
             {
                 Write(context.Out, run, history, context.UseColor, ArtifactCache.Open(directories).Contains);
+                ShowEnvironment.Write(context.Out, store, run, context.UseColor);
                 if (removedAt is { } removed)
                     context.Out.WriteLine($"\nremoved     {Formats.Time(removed)} (bring it back with 'gittrack restore {run.Id}')");
                 if (onlyOn is not null)

@@ -97,6 +97,42 @@ public static class DiffText
             }
         }
 
+        var packages = diff.Packages.Where(x => Show(x.Kind)).ToArray();
+        if (packages.Length > 0)
+        {
+            Heading("packages");
+            var width = packages.Max(p => p.Manager.Length + 1 + p.Name.Length);
+            foreach (var package in packages)
+            {
+                var (mark, colour, value) = package.Kind switch
+                {
+                    ChangeKind.Added => ("+", Green, package.New!),
+                    ChangeKind.Removed => ("-", Red, package.Old!),
+                    ChangeKind.Changed => ("~", Yellow, $"{package.Old} -> {package.New}"),
+                    _ => ("=", (string?)null, package.Old!),
+                };
+                text.Append(Paint(TerminalText.Escape($"{mark} {(package.Manager + " " + package.Name).PadRight(width)}  {value}"), colour)).Append('\n');
+            }
+        }
+
+        var inputs = diff.Inputs.Where(x => Show(x.Kind)).ToArray();
+        if (inputs.Length > 0)
+        {
+            Heading("inputs");
+            var width = inputs.Max(x => x.Path.Length);
+            foreach (var input in inputs)
+            {
+                var (mark, colour, value) = input.Kind switch
+                {
+                    ChangeKind.Added => ("+", Green, $"{Formats.Bytes(input.New!.Size)}  {Short(input.New.Key)}"),
+                    ChangeKind.Removed => ("-", Red, $"{Formats.Bytes(input.Old!.Size)}  {Short(input.Old.Key)}"),
+                    ChangeKind.Changed => ("~", Yellow, $"{Formats.Bytes(input.Old!.Size)} -> {Formats.Bytes(input.New!.Size)}  {Short(input.Old.Key)} -> {Short(input.New.Key)}"),
+                    _ => ("=", (string?)null, $"{Formats.Bytes(input.Old!.Size)}  {Short(input.Old.Key)}"),
+                };
+                text.Append(Paint(TerminalText.Escape($"{mark} {input.Path.PadRight(width)}  {value}"), colour)).Append('\n');
+            }
+        }
+
         if (!diff.SameCode || all)
         {
             Heading("code");

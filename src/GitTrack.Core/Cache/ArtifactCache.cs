@@ -121,6 +121,62 @@ public sealed class ArtifactCache
         }
     }
 
+    /// <summary>
+    /// The key of the file at <paramref name="path"/> without storing it (a run's inputs, docs/format.md "Inputs"): a
+    /// file whose stat index entry still matches is not read, whether or not its object is in the cache; otherwise it is
+    /// hashed and, under the same "racily clean" rule as <see cref="AddFile"/>, remembered. With
+    /// <paramref name="saveIndex"/> false the index is saved by a later <see cref="SaveStatIndex"/> (many files at once).
+    /// </summary>
+    public Blake3Hash HashFile(string path, bool saveIndex = true)
+    {
+        var fullPath = Path.GetFullPath(path);
+        var before = FileStamp.Of(fullPath);
+        var index = StatIndexLoaded();
+        if (index.Lookup(fullPath, before) is { } known)
+            return known.Key;
+        long startedNs = (DateTime.UtcNow - DateTime.UnixEpoch).Ticks * 100;
+        Blake3Hash key;
+        using (var source = new FileStream(fullPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete,
+                   bufferSize: 1, FileOptions.SequentialScan))
+        using (var hasher = Blake3Hasher.Create())
+        {
+            var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(1 << 20);
+            try
+            {
+                int read;
+                while ((read = source.Read(buffer, 0, buffer.Length)) > 0)
+                    hasher.Update(buffer.AsSpan(0, read));
+            }
+            finally
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+            }
+            key = hasher.Finalize();
+        }
+        var after = FileStamp.Of(fullPath);
+        if (after == before && before.MtimeNs < startedNs - RacyWindow.Ticks * 100)
+        {
+            // Not stored, so no object was checked: the all-zero object stamp, which no object has, makes a later add
+            // read the file (docs/format.md, "The stat index").
+            index.Record(fullPath, before, key, default);
+            if (saveIndex)
+                SaveStatIndex();
+        }
+        return key;
+    }
+
+    /// <summary>Saves what <see cref="HashFile"/> learnt; a failure only costs a re-read later.</summary>
+    public void SaveStatIndex()
+    {
+        try
+        {
+            StatIndexLoaded().Save();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+        }
+    }
+
     /// <summary>Stores everything <paramref name="content"/> yields (read to its end, not disposed) and returns its key.</summary>
     public Blake3Hash AddStream(Stream content, IProgress<long>? progress = null, CancellationToken cancellation = default)
     {

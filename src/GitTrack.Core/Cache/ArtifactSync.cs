@@ -49,7 +49,7 @@ public static class ArtifactSync
     {
         ArgumentNullException.ThrowIfNull(cache);
         var remote = RequireRemote(cache);
-        var needs = NeedsOf(runs);
+        var needs = NeedsOf(runs, cache);
         var present = await FindPresentAsync(remote, needs.Keys, cancellation).ConfigureAwait(false);
 
         var toUpload = new List<ObjectNeed>();
@@ -111,7 +111,7 @@ public static class ArtifactSync
     {
         ArgumentNullException.ThrowIfNull(cache);
         var remote = RequireRemote(cache);
-        var needs = NeedsOf(runs);
+        var needs = NeedsOf(runs, cache);
         var missing = needs.Values.Where(n => !cache.Contains(n.Key)).ToList();
         long received = 0;
         var counter = new Progress(bytes =>
@@ -127,8 +127,12 @@ public static class ArtifactSync
         ?? throw new InvalidInputException("no artifacts remote is set for this repository",
             $"set one with 'git config {ArtifactsSettings.ConfigKey} s3://BUCKET/PREFIX' (or a folder path), or [artifacts] url in {ArtifactsSettings.FileName} for the whole team");
 
-    /// <summary>Each distinct key the runs reference, with the first run and path naming it.</summary>
-    internal static Dictionary<Blake3Hash, ObjectNeed> NeedsOf(IEnumerable<RunRecord> runs)
+    /// <summary>
+    /// Each distinct key the runs reference, with the first run and path naming it: artifacts, the log, and the inputs
+    /// the run stored (<c>--store</c>). With <paramref name="cache"/>, a stored folder's files are added too, as its
+    /// listing in the local cache names them (docs/format.md, "Inputs"); a listing not here adds nothing.
+    /// </summary>
+    internal static Dictionary<Blake3Hash, ObjectNeed> NeedsOf(IEnumerable<RunRecord> runs, ArtifactCache? cache = null)
     {
         ArgumentNullException.ThrowIfNull(runs);
         var needs = new Dictionary<Blake3Hash, ObjectNeed>();
@@ -139,8 +143,47 @@ public static class ArtifactSync
                 needs.TryAdd(artifact.Key, new ObjectNeed(artifact.Key, label, artifact.Path));
             if (run.Log is { } log)
                 needs.TryAdd(log.Key, new ObjectNeed(log.Key, label, log.Path));
+            foreach (var input in run.Inputs.Where(i => i.Stored))
+            {
+                needs.TryAdd(input.Key, new ObjectNeed(input.Key, label, input.Path));
+                if (input.IsFolder && cache is not null && cache.Contains(input.Key))
+                    foreach (var (key, path) in FolderFiles(cache, input))
+                        needs.TryAdd(key, new ObjectNeed(key, label, $"{input.Path}/{path}"));
+            }
         }
         return needs;
+    }
+
+    /// <summary>The files a stored folder input's listing names; none when the listing cannot be read.</summary>
+    private static IReadOnlyList<(Blake3Hash Key, string Path)> FolderFiles(ArtifactCache cache, InputEntry input)
+    {
+        try
+        {
+            return ListingFiles(cache, input.Key);
+        }
+        catch (Exception e) when (e is GitTrackException or IOException)
+        {
+            // Damaged or gone meanwhile: the listing's own key is still pushed, and a rerun says what it lacks.
+            return [];
+        }
+    }
+
+    /// <summary>
+    /// The files the folder listing <paramref name="listing"/> names (docs/format.md, "Inputs"), read from the cache
+    /// (fetched from the artifacts remote when missing here). Throws as <see cref="ArtifactCache.CopyTo"/> does.
+    /// </summary>
+    internal static IReadOnlyList<(Blake3Hash Key, string Path)> ListingFiles(ArtifactCache cache, Blake3Hash listing)
+    {
+        var files = new List<(Blake3Hash, string)>();
+        using var content = new MemoryStream();
+        cache.CopyTo(listing, content);
+        foreach (var line in System.Text.Encoding.UTF8.GetString(content.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var parts = line.Split(' ', 3);
+            if (parts.Length == 3 && Blake3Hash.TryParse(parts[0], out var key))
+                files.Add((key, parts[2]));
+        }
+        return files;
     }
 
     /// <summary>

@@ -31,6 +31,7 @@ public static class CacheCollector
         ReferencedObjects referenced;
         using (var refs = RunsRefs.Open(directories, store.Branch))
             referenced = refs.Collect(local: true, remotes: true);
+        var inFolders = FolderFiles(cache, referenced, localOnly: true);
         var cutoff = DateTime.UtcNow - grace;
         var freed = new List<FreedObject>();
         int kept = 0, young = 0, active = 0;
@@ -44,7 +45,7 @@ public static class CacheCollector
                 {
                     if (ObjectPath.TryParse(folder.Name, file.Name) is not { } key)
                         continue;
-                    if (referenced.Keys.Contains(key))
+                    if (referenced.Keys.Contains(key) || inFolders.Contains(key))
                     {
                         kept++;
                         continue;
@@ -87,12 +88,14 @@ public static class CacheCollector
         if (referenced.Refs.Count == 0)
             throw new InvalidInputException("no remote-tracking runs branch here to tell which objects the git remote's runs use",
                 "fetch it first (git fetch origin), then run 'gittrack gc --remote' again; nothing was deleted");
+        // A listing that cannot be read (nowhere, or damaged) throws here: its files are unknown, so nothing is deleted.
+        var inFolders = FolderFiles(cache, referenced, localOnly: false);
         var cutoff = DateTimeOffset.UtcNow - grace;
         var freed = new List<FreedObject>();
         int kept = 0, young = 0;
         await foreach (var entry in remote.ListAsync("", null, cancellation).ConfigureAwait(false))
         {
-            if (referenced.Keys.Contains(entry.Key))
+            if (referenced.Keys.Contains(entry.Key) || inFolders.Contains(entry.Key))
                 kept++;
             else if (entry.LastModified > cutoff)
                 young++;
@@ -123,6 +126,7 @@ public static class CacheCollector
         ReferencedObjects others;
         using (var refs = RunsRefs.Open(directories, store.Branch))
             others = refs.Collect(local: true, remotes: true, except: runs.Select(r => r.Id).ToHashSet(StringComparer.Ordinal));
+        var inFolders = FolderFiles(cache, others, localOnly: true);
         var freed = new List<FreedObject>();
         int kept = 0, active = 0;
         foreach (var key in ArtifactSync.NeedsOf(runs).Keys)
@@ -130,7 +134,7 @@ public static class CacheCollector
             var file = new FileInfo(cache.PathOf(key));
             if (!file.Exists)
                 continue;
-            if (others.Keys.Contains(key))
+            if (others.Keys.Contains(key) || inFolders.Contains(key))
             {
                 kept++;
                 continue;
@@ -220,5 +224,31 @@ public static class CacheCollector
                 return value;
         }
         throw new InvalidInputException($"'{text}' is not a duration", "give a number and a unit: 30s, 15m, 12h, 1d, 2w (or 0)");
+    }
+
+    /// <summary>
+    /// The files named by the listings of the stored folder inputs <paramref name="referenced"/> found (docs/format.md,
+    /// "Inputs"), which are referenced as much as the listings. <paramref name="localOnly"/>: a listing not in the
+    /// local cache is skipped (its files are unlikely to be here either); otherwise it is fetched, and one that cannot
+    /// be read throws, so a remote collection that cannot tell what a folder holds deletes nothing.
+    /// </summary>
+    private static HashSet<Blake3Hash> FolderFiles(ArtifactCache cache, ReferencedObjects referenced, bool localOnly)
+    {
+        var files = new HashSet<Blake3Hash>();
+        foreach (var listing in referenced.Listings)
+        {
+            if (localOnly && !cache.Contains(listing))
+                continue;
+            try
+            {
+                foreach (var (key, _) in ArtifactSync.ListingFiles(cache, listing))
+                    files.Add(key);
+            }
+            catch (Exception e) when (localOnly && e is GitTrackException or IOException)
+            {
+                // A damaged local listing: its folder cannot be restored anyway; gc still keeps the listing's key.
+            }
+        }
+        return files;
     }
 }

@@ -17,6 +17,10 @@ public sealed record RunDiff
     /// <summary>Status, exit code, duration, command, source commit, host fields (<c>host.*</c>) and runtimes (<c>runtime.*</c>).</summary>
     public required IReadOnlyList<ValueChange> Fields { get; init; }
     public required IReadOnlyList<ArtifactChange> Artifacts { get; init; }
+    /// <summary>Package differences (<see cref="EnvironmentDiffer.Packages"/>); empty unless the caller read the environments.</summary>
+    public IReadOnlyList<PackageChange> Packages { get; init; } = [];
+    /// <summary>Input differences, by path.</summary>
+    public IReadOnlyList<InputChange> Inputs { get; init; } = [];
 
     /// <summary>Whether the two code snapshots are the same tree (then there is no code difference at all).</summary>
     public bool SameCode => A.Source.Tree == B.Source.Tree;
@@ -25,5 +29,6 @@ public sealed record RunDiff
     public bool HasChanges => !SameCode
         || Params.Any(p => p.Kind != ChangeKind.Same) || Metrics.Any(m => m.Kind != ChangeKind.Same)
         || Tags.Any(t => t.Kind != ChangeKind.Same) || Fields.Any(f => f.Kind != ChangeKind.Same)
-        || Artifacts.Any(a => a.Kind != ChangeKind.Same);
+        || Artifacts.Any(a => a.Kind != ChangeKind.Same)
+        || Packages.Any(p => p.Kind != ChangeKind.Same) || Inputs.Any(i => i.Kind != ChangeKind.Same);
 }

@@ -40,7 +40,23 @@ public static class RunDiffer
             Tags = Changes(a.Tags, b.Tags),
             Fields = Changes(FieldsOf(a), FieldsOf(b)),
             Artifacts = artifacts,
+            Inputs = EnvironmentDiffer.Inputs(a.Inputs, b.Inputs),
         };
+    }
+
+    /// <summary>
+    /// <paramref name="diff"/> with its package differences, the two runs' environments read from
+    /// <paramref name="store"/> (a run that recorded none, or whose environment is missing, counts as empty).
+    /// </summary>
+    public static RunDiff WithPackages(RunDiff diff, RunStore store)
+    {
+        ArgumentNullException.ThrowIfNull(diff);
+        ArgumentNullException.ThrowIfNull(store);
+        if (diff.A.Packages?.Key is null && diff.B.Packages?.Key is null)
+            return diff;
+        var a = diff.A.Packages?.Key is { } ka ? store.ReadEnvironment(ka) : null;
+        var b = diff.B.Packages?.Key is { } kb ? (kb == diff.A.Packages?.Key ? a : store.ReadEnvironment(kb)) : null;
+        return diff with { Packages = EnvironmentDiffer.Packages(a, b) };
     }
 
     /// <summary>git config's <c>gittrack.direction.*</c> values, by lowercased metric name.</summary>

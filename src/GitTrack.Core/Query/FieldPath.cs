@@ -57,14 +57,19 @@ public sealed record FieldPath
     public static readonly FieldPath SourceCommit = new(FieldRoot.SourceCommit, "", false);
     public static readonly FieldPath SourceBranch = new(FieldRoot.SourceBranch, "", false);
     public static readonly FieldPath Parent = new(FieldRoot.Parent, "", false);
+    public static readonly FieldPath InputsPath = new(FieldRoot.InputsPath, "", false);
+    public static readonly FieldPath Input = new(FieldRoot.Input, "", false);
 
     /// <summary>The run's own fields, by the name the language gives them, in the order documentation lists them.</summary>
     public static IReadOnlyList<KeyValuePair<string, FieldPath>> OwnFields { get; } =
     [
         new("id", Id), new("name", Name), new("status", Status), new("started", Started), new("ended", Ended),
         new("duration", Duration), new("exit_code", ExitCode), new("source.commit", SourceCommit),
-        new("source.branch", SourceBranch), new("parent", Parent),
+        new("source.branch", SourceBranch), new("parent", Parent), new("inputs.path", InputsPath), new("input", Input),
     ];
+
+    /// <summary>True for the fields that hold one value per input (<c>inputs.path</c>, <c>input</c>): filters test each.</summary>
+    public bool IsMultiValued => Root is FieldRoot.InputsPath or FieldRoot.Input;
 
     /// <summary>What the value of this field is, for the run's own fields; null for params, metrics and tags (any type).</summary>
     public QueryValueKind? FixedKind => Root switch

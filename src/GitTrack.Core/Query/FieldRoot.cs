@@ -19,4 +19,8 @@ public enum FieldRoot
     SourceCommit = 17,
     SourceBranch = 18,
     Parent = 19,
+    /// <summary><c>inputs.path</c>: the paths of the run's inputs (a comparison holds when it holds for one of them).</summary>
+    InputsPath = 20,
+    /// <summary><c>input</c>: the content keys of the run's inputs; <c>input = PREFIX</c> matches a key starting with it.</summary>
+    Input = 21,
 }

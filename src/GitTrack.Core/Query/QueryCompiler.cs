@@ -42,6 +42,28 @@ public static class QueryCompiler
                 var read = fields.Bind(exists.Field);
                 return run => read(run).HasValue;
             }
+            case ComparisonExpression { Field.IsMultiValued: true } multi:
+            {
+                // One value per input: '=' and '~' hold when one input matches, '!=' and '!~' when none does.
+                // 'input = 3f9a' compares keys by prefix (any case), as commands accept key prefixes.
+                var field = multi.Field;
+                var negated = multi.Operator is QueryOperator.NotEqual or QueryOperator.NotMatch;
+                var positive = multi.Operator switch
+                {
+                    QueryOperator.NotEqual => QueryOperator.Equal,
+                    QueryOperator.NotMatch => QueryOperator.Match,
+                    var op => op,
+                };
+                Func<QueryValue, bool> test;
+                if (field.Root == FieldRoot.Input && positive == QueryOperator.Equal)
+                {
+                    var prefix = (multi.Value.Raw.Length > 0 ? multi.Value.Raw : multi.Value.ToString()).ToLowerInvariant();
+                    test = v => v.Text is { } key && key.StartsWith(prefix, StringComparison.Ordinal);
+                }
+                else
+                    test = ValueTest.Build(field, positive, multi.Value, context);
+                return run => fields.Values(run, field).Any(test) != negated;
+            }
             case ComparisonExpression comparison:
             {
                 var read = fields.Bind(comparison.Field);

@@ -25,6 +25,17 @@ public abstract class RunFields<TRun>
     public abstract IReadOnlyDictionary<string, double>? Metrics(TRun run);
     public abstract IReadOnlyDictionary<string, string>? Tags(TRun run);
 
+    /// <summary>The run's inputs (<c>inputs.path</c>, <c>input</c>); null when this view of runs does not hold them.</summary>
+    public virtual IReadOnlyList<InputEntry>? Inputs(TRun run) => null;
+
+    /// <summary>All values of a multi-valued field (<see cref="FieldPath.IsMultiValued"/>), one per input.</summary>
+    public IEnumerable<QueryValue> Values(TRun run, FieldPath path) => path.Root switch
+    {
+        FieldRoot.InputsPath => (Inputs(run) ?? []).Select(i => QueryValue.FromText(i.Path)),
+        FieldRoot.Input => (Inputs(run) ?? []).Select(i => QueryValue.FromText(i.Key.ToString())),
+        _ => Get(run, path) is { } value ? [value] : [],
+    };
+
     /// <summary>How long the run took; by default <see cref="EndedAt"/> minus <see cref="StartedAt"/>, null while running.</summary>
     public virtual TimeSpan? Duration(TRun run) => EndedAt(run) is { } end && StartedAt(run) is { } start ? end - start : null;
 
@@ -50,6 +61,8 @@ public abstract class RunFields<TRun>
             FieldRoot.SourceCommit => run => SourceCommit(run) is { } c ? QueryValue.FromText(c) : null,
             FieldRoot.SourceBranch => run => SourceBranch(run) is { } b ? QueryValue.FromText(b) : null,
             FieldRoot.Parent => run => Parent(run) is { } parent ? QueryValue.FromText(parent) : null,
+            FieldRoot.InputsPath => run => Inputs(run) is [var first, ..] ? QueryValue.FromText(first.Path) : null,
+            FieldRoot.Input => run => Inputs(run) is [var first, ..] ? QueryValue.FromText(first.Key.ToString()) : null,
             _ => throw new ArgumentOutOfRangeException(nameof(path), path.Root, "unknown field root"),
         };
     }

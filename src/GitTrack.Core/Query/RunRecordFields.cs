@@ -19,4 +19,5 @@ public sealed class RunRecordFields : RunFields<RunRecord>
     public override IReadOnlyDictionary<string, object>? Params(RunRecord run) => run.Params;
     public override IReadOnlyDictionary<string, double>? Metrics(RunRecord run) => run.Metrics;
     public override IReadOnlyDictionary<string, string>? Tags(RunRecord run) => run.Tags;
+    public override IReadOnlyList<InputEntry>? Inputs(RunRecord run) => run.Inputs;
 }

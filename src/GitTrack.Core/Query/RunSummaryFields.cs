@@ -19,4 +19,5 @@ public sealed class RunSummaryFields : RunFields<RunSummary>
     public override IReadOnlyDictionary<string, object>? Params(RunSummary run) => run.Params;
     public override IReadOnlyDictionary<string, double>? Metrics(RunSummary run) => run.Metrics;
     public override IReadOnlyDictionary<string, string>? Tags(RunSummary run) => run.Tags;
+    public override IReadOnlyList<InputEntry>? Inputs(RunSummary run) => run.Inputs;
 }

@@ -92,6 +92,24 @@ public static class ManifestToml
             Line("source", TomlText.String(origin.Source));
             Line("id", TomlText.String(origin.Id));
         }
+        if (run.Packages is { } packages)
+        {
+            sb.Append("\n[environment]\n");
+            if (packages.Key is { } key) Line("packages", TomlText.String(key));
+            Line("count", TomlText.Integer(packages.Count));
+            Line("sources", "[" + string.Join(", ", packages.Sources.Select(TomlText.String)) + "]");
+            Line("lock_files", "[" + string.Join(", ", packages.LockFiles.Select(TomlText.String)) + "]");
+        }
+        foreach (var input in run.Inputs.OrderBy(i => i.Path, CodePointOrder.Instance))
+        {
+            sb.Append("\n[[inputs]]\n");
+            Line("path", TomlText.String(input.Path));
+            Line("blake3", TomlText.String(input.Key.ToString()));
+            Line("size", TomlText.Integer(input.Size));
+            Line("kind", TomlText.String(input.IsFolder ? "folder" : "file"));
+            if (input.IsFolder) Line("files", TomlText.Integer(input.Files));
+            if (input.Stored) Line("stored", TomlText.Bool(true));
+        }
         return sb.ToString();
 
         void Artifact(ArtifactEntry entry)
@@ -226,6 +244,28 @@ public static class ManifestToml
                 throw Corrupt(where, "[origin] source must be 1-32 of a-z 0-9 _ - and id 1-256 characters without control characters");
         }
 
+        Packages.PackagesInfo? packagesInfo = null;
+        if (Optional<TomlTable>(root, "environment", where) is { } environmentTable)
+        {
+            var key = Optional<string>(environmentTable, "packages", where);
+            if (key is not null && (key.Length != 64 || !key.All(c => char.IsAsciiDigit(c) || c is >= 'a' and <= 'f')))
+                throw Corrupt(where, $"[environment] packages '{key}' is not 64 lowercase hex digits");
+            var count = Optional<long>(environmentTable, "count", where);
+            if (count is < 0 or > int.MaxValue)
+                throw Corrupt(where, "[environment] count is out of range");
+            packagesInfo = new Packages.PackagesInfo
+            {
+                Key = key,
+                Count = (int)count,
+                Sources = StringArray(environmentTable, "sources", where).Select(s => s.Any(char.IsControl) ? throw Corrupt(where, "[environment] sources hold a control character") : s).ToArray(),
+                LockFiles = StringArray(environmentTable, "lock_files", where).Select(p => RelativePath(p, "environment.lock_files", where)).ToArray(),
+            };
+        }
+        var inputs = new List<InputEntry>();
+        if (Optional<TomlTableArray>(root, "inputs", where) is { } inputArray)
+            foreach (var input in inputArray)
+                inputs.Add(Input(input, where));
+
         var startedAt = Required<TomlDateTime>(root, "started_at", where);
         var endedAt = root.TryGetValue("ended_at", out var ended) ? (TomlDateTime?)Cast<TomlDateTime>(ended, "ended_at", where) : null;
 
@@ -260,7 +300,39 @@ public static class ManifestToml
             Artifacts = artifacts,
             Log = log,
             Origin = origin,
+            Packages = packagesInfo,
+            Inputs = inputs,
         };
+    }
+
+    private static InputEntry Input(TomlTable table, string where)
+    {
+        var path = InputPath(Required<string>(table, "path", where), where);
+        var keyText = Required<string>(table, "blake3", where);
+        if (keyText.Length != 64 || !Blake3Hash.TryParse(keyText, out var key))
+            throw Corrupt(where, $"input '{path}' has an invalid blake3 key");
+        var size = Required<long>(table, "size", where);
+        var kind = Optional<string>(table, "kind", where) ?? "file";
+        if (kind is not ("file" or "folder"))
+            throw Corrupt(where, $"input '{path}' has an unknown kind '{kind}'");
+        var files = Optional<long>(table, "files", where);
+        if (size < 0 || files < 0)
+            throw Corrupt(where, $"input '{path}' has a negative size or file count");
+        return new InputEntry(path, key, size, kind == "folder", kind == "folder" ? files : 1, Optional<bool>(table, "stored", where));
+    }
+
+    /// <summary>
+    /// An input's path: relative to the work tree under the artifacts' rules, or absolute (data outside the work tree,
+    /// such as a cluster's dataset folder) without empty, '.' or '..' segments or control characters. Absolute inputs
+    /// are only ever compared and hashed, never written to.
+    /// </summary>
+    internal static string InputPath(string path, string where)
+    {
+        if (!path.StartsWith('/'))
+            return RelativePath(path, "inputs", where);
+        var bad = path.Length < 2 || path.Any(char.IsControl) || path.Contains('\\')
+            || path[1..].Split('/').Any(segment => segment is "" or "." or "..");
+        return bad ? throw Corrupt(where, $"inputs path '{path}' is not a clean absolute or relative path") : path;
     }
 
     public static bool TryParseStatus(string text, out RunStatus status)

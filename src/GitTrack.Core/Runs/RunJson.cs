@@ -103,6 +103,38 @@ public static class RunJson
             WriteArtifact(json, log);
         else
             json.WriteNullValue();
+        json.WritePropertyName("environment");
+        if (run.Packages is { } packages)
+        {
+            json.WriteStartObject();
+            json.WriteString("packages", packages.Key);
+            json.WriteNumber("count", packages.Count);
+            json.WriteStartArray("sources");
+            foreach (var source in packages.Sources)
+                json.WriteStringValue(source);
+            json.WriteEndArray();
+            json.WriteStartArray("lock_files");
+            foreach (var file in packages.LockFiles)
+                json.WriteStringValue(file);
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+        else
+            json.WriteNullValue();
+        json.WriteStartArray("inputs");
+        foreach (var input in run.Inputs)
+        {
+            json.WriteStartObject();
+            json.WriteString("path", input.Path);
+            json.WriteString("blake3", input.Key.ToString());
+            json.WriteNumber("size", input.Size);
+            json.WriteString("kind", input.IsFolder ? "folder" : "file");
+            if (input.IsFolder)
+                json.WriteNumber("files", input.Files);
+            json.WriteBoolean("stored", input.Stored);
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
         json.WriteEndObject();
     }
 

@@ -14,6 +14,12 @@ public sealed record RunOptions
     public string? Note { get; init; }
     /// <summary>Files or folders stored as artifacts when the run ends (relative to <see cref="WorkingDirectory"/>).</summary>
     public IReadOnlyList<string> Artifacts { get; init; } = [];
+    /// <summary>Files or folders the run reads (<c>--input</c>), relative to <see cref="WorkingDirectory"/>: hashed and recorded as it starts.</summary>
+    public IReadOnlyList<string> Inputs { get; init; } = [];
+    /// <summary>Whether <see cref="Inputs"/> are stored in the artifact cache too (<c>--store</c>), not only hashed.</summary>
+    public bool StoreInputs { get; init; }
+    /// <summary>Whether to capture the environment's packages (docs/format.md "Environments"); on by default.</summary>
+    public bool CapturePackages { get; init; } = true;
     /// <summary>The run this one reproduces (<c>gittrack rerun</c>).</summary>
     public string? Reproduces { get; init; }
     /// <summary>The parent run; by default the run whose environment (GITTRACK_RUN_ID) this process is in.</summary>

@@ -49,6 +49,10 @@ public sealed record RunRecord
     public ArtifactEntry? Log { get; init; }
     /// <summary>Where an imported run came from (<c>gittrack import mlflow</c>), or null for a run recorded here.</summary>
     public RunOrigin? Origin { get; init; }
+    /// <summary>The packages of the environment the command ran in (the manifest's <c>[environment]</c>), or null when not captured.</summary>
+    public Packages.PackagesInfo? Packages { get; init; }
+    /// <summary>The data the run read (<c>--input</c>, <c>input</c> events), by path.</summary>
+    public IReadOnlyList<InputEntry> Inputs { get; init; } = [];
 
     public TimeSpan? Duration => EndedAt is { } end ? end - StartedAt : null;
 }

@@ -82,6 +82,10 @@ public sealed class RunSession : IDisposable
         var settings = Task.Run(() => RecorderSettings.Read(directories));
         var head = new TaskCompletionSource<(string Commit, string Tree)?>(TaskCreationOptions.RunContinuationsAsynchronously);
         var snapshot = Task.Run(() => WorkTreeSnapshot.Capture(directories, settings.ContinueWith(t => t.GetAwaiter().GetResult().Values.ToList(), TaskScheduler.Default), head.Task));
+        // Reading package metadata is file reads only (docs/benchmarks.md): done beside the snapshot, never fatal.
+        var packages = options.CapturePackages
+            ? Task.Run(() => Packages.PackageCapture.Capture(options.Command, workingDirectory, directories.WorkTree, EnvironmentOfChild(options.ExtraEnvironment)))
+            : null;
         RunStore? store = null;
         ActiveRun? active = null;
         try
@@ -97,7 +101,17 @@ public sealed class RunSession : IDisposable
             // What is recorded is masked; the command still gets the real values (GITTRACK_PARAMS, argv, env).
             var masking = new SecretMasking();
             var environment = EnvironmentCapture.Capture(EnvironmentOfChild(options.ExtraEnvironment), masking);
+            var inputs = HashInputs(options.Inputs.Select(p => Path.GetFullPath(p, workingDirectory)), options.StoreInputs, directories);
             var source = snapshot.GetAwaiter().GetResult();
+            (Packages.PackageSet Set, Packages.PackagesInfo Info)? captured = null;
+            try
+            {
+                captured = packages?.GetAwaiter().GetResult();
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException)
+            {
+                options.Warn?.Invoke($"could not read the environment's packages: {e.Message}");
+            }
             foreach (var skipped in source.SkippedFiles)
                 options.Warn?.Invoke(source.SecretFiles.Contains(skipped)
                     ? $"left out of the code snapshot (untracked, and named like a file of secrets; git config gittrack.secretFiles changes the list): {skipped}"
@@ -122,8 +136,10 @@ public sealed class RunSession : IDisposable
                 Environment = environment,
                 Params = new SortedDictionary<string, object>(options.Params.ToDictionary(), StringComparer.Ordinal),
                 Tags = new SortedDictionary<string, string>(options.Tags.ToDictionary(), StringComparer.Ordinal),
+                Packages = captured?.Info,
+                Inputs = inputs,
             };
-            record = store.Create(masking.Record(record));
+            record = store.Create(masking.Record(record), environment: captured is { Set.Count: > 0 } c ? c.Set : null);
             var session = new RunSession(options, directories, store, active, record, host, runtimes, masking) { Settings = settings.Result };
             // The first checkpoint is the run as started: recovery always finds a manifest here.
             session.TryWriteCheckpoint(record);
@@ -134,11 +150,54 @@ public sealed class RunSession : IDisposable
             // Never leave the snapshot's git processes running behind an error, nor an empty run folder.
             head.TrySetResult(null);
             try { snapshot.Wait(); } catch (AggregateException) { }
+            try { packages?.Wait(); } catch (AggregateException) { }
             store?.Dispose();
             if (active is not null)
                 try { active.Delete(); } catch (IOException) { }
             throw;
         }
+    }
+
+    /// <summary>The inputs at <paramref name="paths"/>, each once (the last record of a path wins), by path.</summary>
+    private static List<InputEntry> HashInputs(IEnumerable<string> paths, bool store, GitDirectories directories)
+    {
+        var entries = new SortedDictionary<string, InputEntry>(StringComparer.Ordinal);
+        ArtifactCache? cache = null;
+        foreach (var path in paths)
+        {
+            cache ??= ArtifactCache.Open(directories);
+            var entry = InputHasher.Hash(cache, directories.WorkTree, path, store);
+            entries[entry.Path] = entry;
+        }
+        return [.. entries.Values];
+    }
+
+    /// <summary>
+    /// Records inputs the command named in <c>input</c> events (relative to its working directory), hashed now, as
+    /// they are when it says it reads them; one that cannot be read is said and skipped. The caller holds the lock.
+    /// </summary>
+    private void AddInputs(IReadOnlyList<(string Path, bool Store)> named)
+    {
+        if (named.Count == 0)
+            return;
+        var childFolder = Path.GetFullPath(_options.WorkingDirectory);
+        var entries = new SortedDictionary<string, InputEntry>(StringComparer.Ordinal);
+        foreach (var input in _run.Inputs)
+            entries[input.Path] = input;
+        var cache = ArtifactCache.Open(_directories);
+        foreach (var (path, store) in named)
+        {
+            try
+            {
+                var entry = InputHasher.Hash(cache, _directories.WorkTree, Path.GetFullPath(path, childFolder), store);
+                entries[entry.Path] = entry;
+            }
+            catch (Exception e) when (e is GitTrackException or IOException or UnauthorizedAccessException)
+            {
+                _options.Warn?.Invoke($"input not recorded: {path}: {e.Message}");
+            }
+        }
+        _run = _run with { Inputs = [.. entries.Values] };
     }
 
     /// <summary>
@@ -272,6 +331,7 @@ public sealed class RunSession : IDisposable
             _options.Warn?.Invoke(notice);
         _accumulator.Apply(batch, DateTimeOffset.UtcNow);
         AddPoints(batch.Metrics);
+        AddInputs(batch.Inputs);
         const int maxShown = 20;
         foreach (var problem in batch.Problems)
         {

@@ -31,6 +31,11 @@ public sealed record RunSummary
     public IReadOnlyDictionary<string, double> Metrics { get; init; } = new SortedDictionary<string, double>(StringComparer.Ordinal);
     public IReadOnlyDictionary<string, string> Tags { get; init; } = new SortedDictionary<string, string>(StringComparer.Ordinal);
 
+    /// <summary>The data the run read (<c>inputs.path</c>, <c>input</c> filters; lineage), by path.</summary>
+    public IReadOnlyList<InputEntry> Inputs { get; init; } = [];
+    /// <summary>The distinct content keys of the run's artifacts (lineage: which run made an input), unordered.</summary>
+    public IReadOnlyList<Hashing.Blake3Hash> ArtifactKeys { get; init; } = [];
+
     public TimeSpan? Duration => EndedAt is { } end ? end - StartedAt : null;
 
     public bool IsDeleted => DeletedAt is not null;
@@ -52,5 +57,7 @@ public sealed record RunSummary
         Params = run.Params,
         Metrics = run.Metrics,
         Tags = run.Tags,
+        Inputs = run.Inputs,
+        ArtifactKeys = [.. run.Artifacts.Select(a => a.Key).Distinct()],
     };
 }

@@ -22,8 +22,9 @@ internal sealed class RunIndex : IDisposable
     // 5: schema 2 (summaries folded from the run's edits); the same layout, rebuilt once so no schema 1 fold is kept.
     // 6: a head section (what listing, ordering, resolving and nesting read) before the summaries, which are read one
     //    by one when a command needs them, so 100,000 runs are listed without holding 100,000 summaries.
+    // 7: each summary ends with the run's inputs and its artifacts' keys (input filters and lineage read no manifest).
     // (2 was used by two different layouts during development.) An index of another version is rebuilt.
-    private const int FormatVersion = 6;
+    private const int FormatVersion = 7;
 
     /// <summary>
     /// One run in the index: what ordering, resolving, nesting and hiding read, and where its full summary is (in the
@@ -410,6 +411,26 @@ internal sealed class RunIndex : IDisposable
             writer.Write(key);
             writer.Write(value);
         }
+        writer.Write(run.Inputs.Count);
+        foreach (var input in run.Inputs)
+        {
+            writer.Write(input.Path);
+            WriteKey(writer, input.Key);
+            writer.Write(input.Size);
+            writer.Write(input.IsFolder);
+            writer.Write(input.Files);
+            writer.Write(input.Stored);
+        }
+        writer.Write(run.ArtifactKeys.Count);
+        foreach (var key in run.ArtifactKeys)
+            WriteKey(writer, key);
+    }
+
+    private static void WriteKey(BinaryWriter writer, Hashing.Blake3Hash key)
+    {
+        Span<byte> bytes = stackalloc byte[Hashing.Blake3Hash.Length];
+        key.CopyTo(bytes);
+        writer.Write(bytes);
     }
 
     private static void OptionalString(BinaryWriter writer, string? value)
@@ -469,6 +490,18 @@ internal sealed class RunIndex : IDisposable
         var tags = new Dictionary<string, string>(tagCount, StringComparer.Ordinal);
         for (var j = 0; j < tagCount; j++)
             tags[Name(reader)] = reader.ReadString();
+        var inputCount = reader.ReadInt32();
+        var inputs = new InputEntry[inputCount];
+        for (var j = 0; j < inputCount; j++)
+        {
+            var path = reader.ReadString();
+            var key = ReadKey(reader);
+            inputs[j] = new InputEntry(path, key, reader.ReadInt64(), IsFolder: reader.ReadBoolean(), Files: reader.ReadInt64(), Stored: reader.ReadBoolean());
+        }
+        var artifactCount = reader.ReadInt32();
+        var artifactKeys = new Hashing.Blake3Hash[artifactCount];
+        for (var j = 0; j < artifactCount; j++)
+            artifactKeys[j] = ReadKey(reader);
         return new RunSummary
         {
             Id = id,
@@ -486,7 +519,17 @@ internal sealed class RunIndex : IDisposable
             Params = parameters,
             Metrics = metrics,
             Tags = tags,
+            Inputs = inputs,
+            ArtifactKeys = artifactKeys,
         };
+    }
+
+    private static Hashing.Blake3Hash ReadKey(BinaryReader reader)
+    {
+        Span<byte> bytes = stackalloc byte[Hashing.Blake3Hash.Length];
+        if (reader.Read(bytes) != bytes.Length)
+            throw new EndOfStreamException();
+        return new Hashing.Blake3Hash(bytes);
     }
 
     private static RunIndex Read(Microsoft.Win32.SafeHandles.SafeFileHandle file)

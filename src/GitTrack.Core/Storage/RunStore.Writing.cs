@@ -41,9 +41,10 @@ public sealed partial class RunStore
     /// whose tree is the run's code snapshot, which keeps the snapshot reachable (so it travels with the branch)
     /// without putting it in the branch's tree (so checking the branch out never writes every run's code).
     /// When <see cref="RunRecord.Name"/> is empty the next free <c>run_NNN</c> is assigned under the lock.
-    /// A finished record with its whole history (an import) is one commit too.
+    /// A finished record with its whole history (an import) is one commit too. <paramref name="environment"/>, when
+    /// given, is the run's package environment, added in the same commit unless the branch has it already.
     /// </summary>
-    public RunRecord Create(RunRecord run, IReadOnlyList<MetricPoint>? history = null)
+    public RunRecord Create(RunRecord run, IReadOnlyList<MetricPoint>? history = null, Runs.Packages.PackageSet? environment = null)
     {
         ArgumentNullException.ThrowIfNull(run);
         var id = ParseId(run.Id);
@@ -62,6 +63,8 @@ public sealed partial class RunStore
             $"gittrack: code of run {run.Name} ({id.Short}) at {run.Source.Commit[..Math.Min(12, run.Source.Commit.Length)]}\n");
         var edits = new List<TreeEdit> { TreeEdit.Blob(RunPath.ManifestOf(id), ManifestBlob(run, id)) };
         edits.AddRange(HistoryEdits(id, history ?? [], []));
+        if (environment is not null && EnvironmentEdit(tip, environment) is { } environmentEdit)
+            edits.Add(environmentEdit);
         var what = run.Status == RunStatus.Running ? "started" : ManifestToml.StatusText(run.Status);
         Commit(tip, [snapshot], edits, $"run {run.Name} ({id.Short}): {what}\n");
         // The count stays valid for the new tip: only this run was added.

@@ -52,6 +52,7 @@ public sealed class RunsRefs : IDisposable
         if (remotes)
             refs.AddRange(RemoteRefs());
         var keys = new HashSet<Blake3Hash>();
+        var listings = new HashSet<Blake3Hash>();
         var seenTrees = new HashSet<string>(StringComparer.Ordinal);
         var runIds = new HashSet<string>(StringComparer.Ordinal);
         var read = new List<string>();
@@ -84,18 +85,20 @@ public sealed class RunsRefs : IDisposable
                         continue;
                     if (_git.EntryAt(run.Id, RunPath.ManifestFile) is { Kind: GitEntryKind.Blob } manifest
                         && _git.BlobSize(manifest.Id) <= MaxManifestBytes)
-                        AddKeys(_git.ReadBlob(manifest.Id, MaxManifestBytes, $"the manifest of run {run.Name}"), run.Name, keys);
+                        AddKeys(_git.ReadBlob(manifest.Id, MaxManifestBytes, $"the manifest of run {run.Name}"), run.Name, keys, listings);
                 }
             }
         }
-        return new ReferencedObjects(keys, runIds.Count, read);
+        return new ReferencedObjects(keys, runIds.Count, read) { Listings = listings };
     }
 
-    private static void AddKeys(byte[] bytes, string id, HashSet<Blake3Hash> keys)
+    private static void AddKeys(byte[] bytes, string id, HashSet<Blake3Hash> keys, HashSet<Blake3Hash> listings)
     {
         ScanKeys(bytes, keys);
-        // A TOML escape could spell a key without its digits in the text: read such a manifest properly as well.
-        if (!bytes.AsSpan().Contains((byte)'\\'))
+        // A TOML escape could spell a key without its digits in the text, and a stored folder input's files are named
+        // only by its listing: read such a manifest properly as well.
+        var folders = bytes.AsSpan().IndexOf("folder"u8) >= 0;
+        if (!bytes.AsSpan().Contains((byte)'\\') && !folders)
             return;
         try
         {
@@ -104,6 +107,12 @@ public sealed class RunsRefs : IDisposable
                 keys.Add(artifact.Key);
             if (record.Log is { } log)
                 keys.Add(log.Key);
+            foreach (var input in record.Inputs)
+            {
+                keys.Add(input.Key);
+                if (input.IsFolder && input.Stored)
+                    listings.Add(input.Key);
+            }
         }
         catch (Exception e) when (e is CorruptDataException or System.Text.DecoderFallbackException)
         {
@@ -134,5 +143,12 @@ public sealed class RunsRefs : IDisposable
     public void Dispose() => _git.Dispose();
 }
 
-/// <summary>What <see cref="RunsRefs.Collect"/> found: the referenced keys, how many runs, and which refs were read.</summary>
-public sealed record ReferencedObjects(IReadOnlySet<Blake3Hash> Keys, int Runs, IReadOnlyList<string> Refs);
+/// <summary>
+/// What <see cref="RunsRefs.Collect"/> found: the referenced keys, how many runs, and which refs were read.
+/// <see cref="Listings"/> are the keys of stored folder inputs (docs/format.md, "Inputs"): the files each listing
+/// names are referenced too, which only the listing itself can tell.
+/// </summary>
+public sealed record ReferencedObjects(IReadOnlySet<Blake3Hash> Keys, int Runs, IReadOnlyList<string> Refs)
+{
+    public IReadOnlySet<Blake3Hash> Listings { get; init; } = new HashSet<Blake3Hash>();
+}

@@ -128,6 +128,7 @@ public sealed class UiServer : IAsyncDisposable
 
         RunsApi.Map(app, data, options, token);
         ModelsApi.Map(app, options.Directories);
+        LineageApi.Map(app, options.Directories);
         app.MapGet("/api/{**rest}", (HttpContext http) => RunsApi.Error(http, StatusCodes.Status404NotFound, "no such API endpoint", null));
         // The page is one document: every other GET is either an embedded asset or the page (its views are #fragments).
         app.MapGet("/{**path}", (HttpContext http) =>

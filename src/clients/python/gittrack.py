@@ -24,7 +24,7 @@ from types import TracebackType
 from typing import IO, Any, Deque, Dict, Mapping, Optional, Protocol, SupportsIndex, Type, Union, cast
 
 __all__ = [
-    "log_param", "log_params", "log_metric", "log_metrics", "set_tag", "log_artifact",
+    "log_param", "log_params", "log_metric", "log_metrics", "set_tag", "log_artifact", "log_input",
     "params", "run_id", "is_tracked", "flush",
 ]
 __version__ = "0.1.0"
@@ -322,6 +322,21 @@ def log_artifact(path: "Union[str, os.PathLike[str]]") -> None:
     if not os.path.exists(path):
         raise FileNotFoundError(f"gittrack: artifact not found: {path}")
     _writer.add('{"type":"artifact","path":%s}\n' % json.dumps(os.path.abspath(path)))
+
+
+def log_input(path: "Union[str, os.PathLike[str]]", store: bool = False) -> None:
+    """Records a file or folder the run reads (a dataset, a model to fine-tune) by its content key.
+
+    gittrack hashes it when it reads the event; with ``store=True`` it also keeps a copy in the
+    artifact cache. A run whose artifact has the same key is linked to this one (``gittrack lineage``).
+    """
+    if _writer is None:
+        _untracked()
+        return
+    if not os.path.exists(path):
+        raise FileNotFoundError(f"gittrack: input not found: {path}")
+    event = '{"type":"input","path":%s' % json.dumps(os.path.abspath(path))
+    _writer.add(event + (',"store":true}\n' if store else '}\n'))
 
 
 def flush() -> None:

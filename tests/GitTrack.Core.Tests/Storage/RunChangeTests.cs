@@ -134,7 +134,7 @@ public sealed class RunChangeTests : IDisposable
 
         Assert.Equal(parent.Id, child.Parent);
         Assert.Equal(SampleRuns.ZeroCommit, child.SourceCommit);
-        Assert.Equal(6, BitConverter.ToInt32(File.ReadAllBytes(path), 4));
+        Assert.Equal(7, BitConverter.ToInt32(File.ReadAllBytes(path), 4));
     }
 
     private string HashText(string text)

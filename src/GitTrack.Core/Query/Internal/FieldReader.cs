@@ -10,7 +10,7 @@ namespace GitTrack.Core.Query.Internal;
 internal static class FieldReader
 {
     public const string ValidFields =
-        "fields are params.NAME, metrics.NAME, tags.NAME, id, name, status, started, ended, duration, exit_code, source.commit, source.branch, parent";
+        "fields are params.NAME, metrics.NAME, tags.NAME, id, name, status, started, ended, duration, exit_code, source.commit, source.branch, parent, inputs.path, input";
 
     public static FieldPath Read(List<QueryToken> tokens, ref int i, string source, string what, bool allowWildcard)
     {

@@ -14,6 +14,8 @@ public sealed class EventBatch
     public List<KeyValuePair<string, object>> DefaultParams { get; } = [];
     public List<KeyValuePair<string, string>> Tags { get; } = [];
     public List<string> Artifacts { get; } = [];
+    /// <summary>Inputs the command said it reads (<c>input</c> events): paths as written, and whether to store them too.</summary>
+    public List<(string Path, bool Store)> Inputs { get; } = [];
     public List<EventProblem> Problems { get; } = [];
 
     /// <summary>What the reader refused or did about the events file itself (replaced by a named pipe, say), to show the user once each.</summary>
@@ -28,6 +30,6 @@ public sealed class EventBatch
     /// <summary>Complete lines read in this batch, blank ones included.</summary>
     public long Lines { get; internal set; }
 
-    public bool IsEmpty => Metrics.Count == 0 && Params.Count == 0 && DefaultParams.Count == 0 && Tags.Count == 0 && Artifacts.Count == 0
+    public bool IsEmpty => Metrics.Count == 0 && Params.Count == 0 && DefaultParams.Count == 0 && Tags.Count == 0 && Artifacts.Count == 0 && Inputs.Count == 0
         && Problems.Count == 0 && UnlistedProblems == 0 && Error is null && Notices.Count == 0;
 }

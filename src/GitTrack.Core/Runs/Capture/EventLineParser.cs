@@ -29,7 +29,7 @@ internal sealed class EventLineParser
 
     public EventLineParser() => _nameLookup = _names.GetAlternateLookup<ReadOnlySpan<char>>();
 
-    private enum Kind : byte { None, Metric, Param, Tag, Artifact, Error, Unknown }
+    private enum Kind : byte { None, Metric, Param, Tag, Artifact, Error, Input, Unknown }
 
     private enum ValueKind : byte { None, Number, String, True, False, Null, Composite }
 
@@ -272,6 +272,7 @@ internal sealed class EventLineParser
         ValueKind valueKind = ValueKind.None;
         int valueStart = 0, valueLength = 0, stepStart = 0, stepLength = 0, timestampStart = 0, timestampLength = 0;
         ValueKind stepKind = ValueKind.None, timestampKind = ValueKind.None, defaultKind = ValueKind.None;
+        bool store = false;
 
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
@@ -290,6 +291,8 @@ internal sealed class EventLineParser
                     kind = Kind.Artifact;
                 else if (reader.ValueTextEquals("error"u8))
                     kind = Kind.Error;
+                else if (reader.ValueTextEquals("input"u8))
+                    kind = Kind.Input;
                 else
                     kind = Kind.Unknown;
                 if (kind == Kind.Unknown)
@@ -332,6 +335,12 @@ internal sealed class EventLineParser
                 string? ignored = null;
                 defaultKind = Capture(ref reader, out _, out _, ref ignored);
             }
+            else if (reader.ValueTextEquals("store"u8))
+            {
+                reader.Read();
+                store = reader.TokenType == JsonTokenType.True;
+                reader.Skip();
+            }
             else if (reader.ValueTextEquals("path"u8))
             {
                 reader.Read();
@@ -353,11 +362,16 @@ internal sealed class EventLineParser
             case Kind.None:
                 return "missing \"type\"";
             case Kind.Unknown:
-                return $"unknown event type \"{typeName}\" (expected metric, param, tag, artifact or error)";
+                return $"unknown event type \"{typeName}\" (expected metric, param, tag, artifact, input or error)";
             case Kind.Artifact:
                 if (string.IsNullOrEmpty(path))
                     return "artifact without a \"path\" string";
                 batch.Artifacts.Add(path);
+                return null;
+            case Kind.Input:
+                if (string.IsNullOrEmpty(path))
+                    return "input without a \"path\" string";
+                batch.Inputs.Add((path, store));
                 return null;
             case Kind.Error:
                 if (message is null)

@@ -9,6 +9,7 @@
 //   GITTRACK_UI_URL=... node e2e/run.mjs timing '{"big":"RUN_WITH_1M_POINTS"}'   (docs/benchmarks.md "Web UI"; '{}': the runs table only)
 //   GITTRACK_UI_URL=... node e2e/run.mjs paging '{"total":120,"last":"RUN_NAME"}'   (the runs table fetches pages from the server)
 //   GITTRACK_UI_URL=... node e2e/run.mjs sweep '{"sweep":"PARENT_ID","param":"lr","metric":"loss","once":"final_acc"}'   (a recorded sweep)
+//   GITTRACK_UI_URL=... node e2e/run.mjs lineage '{"run":"ID","other":"ID","search":"numpy"}'   (#18: packages, inputs, lineage graph, compare)
 //
 // GITTRACK_SCREENSHOTS=DIR saves docs/ui-*.png style screenshots of the views.
 // GITTRACK_UI_PAGE_DIR=DIR serves the page's files from DIR (a `vite build` output, such as ../wwwroot) instead of the
@@ -59,6 +60,7 @@ try {
   else if (mode === "params") await params(page, args);
   else if (mode === "sweep") await sweep(page, context, args);
   else if (mode === "paging") await paging(page, args);
+  else if (mode === "lineage") await lineage(page, args);
   else throw new Error(`unknown mode ${mode}`);
 } catch (error) {
   result.error = String(error?.stack ?? error);
@@ -449,4 +451,35 @@ async function paging(page, { total, last, filter }) {
   s.filterRequests = requests.slice(beforeFilter);
   s.filterCount = await page.locator("#run-count").textContent();
   s.filterLoaded = await loaded();
+}
+
+// Issue #18: the run page's packages (count, facts, search), inputs and lineage graph, and compare's package
+// differences between two runs (`run` and `other`).
+async function lineage(page, { run, other, search }) {
+  const s = result.steps;
+  await page.goto(`${url}#/run/${run}`);
+  await page.waitForSelector("#packages-table tr.package-row");
+  s.count = await page.locator("#packages-count").textContent();
+  s.facts = await page.locator("#packages-facts .fact").evaluateAll((els) => Object.fromEntries(els.map((e) => [e.getAttribute("data-fact"), e.textContent])));
+  s.packages = await page.locator("#packages-table tr.package-row th").allTextContents();
+  await page.fill("#packages-search", search);
+  s.shownAfterSearch = await page.locator("#packages-table tr.package-row:visible th").allTextContents();
+  s.shownText = await page.locator("#packages-shown").textContent();
+  s.inputs = await page.locator("#inputs-table th").allTextContents();
+  await page.waitForSelector("#lineage svg.lineage-graph");
+  s.graphNodes = await page.locator("#lineage g.lineage-node").evaluateAll((els) => els.map((e) => e.getAttribute("data-id")));
+  s.graphLabels = await page.locator("#lineage text.lineage-label").allTextContents();
+  s.graphEdges = await page.locator("#lineage path.lineage-edge").count();
+  s.graphLinks = await page.locator("#lineage a").evaluateAll((els) => els.map((e) => e.getAttribute("href")));
+  s.imgElements = await page.locator("img").count();
+  if (shots) await page.screenshot({ path: join(shots, "ui-lineage.png"), fullPage: true });
+  // A run in the graph opens its page.
+  await page.locator("#lineage a").first().click();
+  await page.waitForFunction((id) => location.hash === `#/run/${id}`, other);
+  s.followed = await page.evaluate(() => location.hash);
+  await page.goto(`${url}#/compare/${run},${other}`);
+  await page.waitForSelector("#packages-diff table.packages-diff, #packages-diff p");
+  s.compareChanges = await page.locator("#packages-diff tr.package-change").evaluateAll((rows) => rows.map((r) =>
+    [...r.children].slice(0, 3).map((c) => c.textContent).join(" ")));
+  s.imgElementsCompare = await page.locator("img").count();
 }

@@ -63,6 +63,75 @@ export interface RunRecord extends Omit<RunSummary, "removed_at"> {
   history: Record<string, MetricHistory>;
   artifacts: Artifact[];
   log: Artifact | null;
+  /** The packages' summary (the manifest's [environment]); the list itself is GET /api/runs/RUN/packages. */
+  environment: { packages: string | null; count: number; sources: string[]; lock_files: string[] } | null;
+  inputs: Input[];
+}
+
+/** Data a run read (`--input`, `input` events): by path, with its content key. */
+export interface Input {
+  path: string;
+  blake3: string;
+  size: number;
+  kind: "file" | "folder";
+  files?: number;
+  stored: boolean;
+}
+
+export interface Package {
+  manager: string;
+  name: string;
+  version: string;
+}
+
+/** GET /api/runs/RUN/packages (src/GitTrack.Web/Api/LineageApi.cs). */
+export interface PackagesData {
+  id: string;
+  key: string | null;
+  count: number;
+  missing: boolean;
+  python: string | null;
+  cuda: string | null;
+  cudnn: string | null;
+  sources: string[];
+  lock_files: string[];
+  packages: Package[];
+}
+
+export interface PackageChangeData {
+  manager: string;
+  name: string;
+  old: string | null;
+  new: string | null;
+}
+
+/** GET /api/packages/diff?a=&b=. */
+export interface PackagesDiff {
+  a: string;
+  b: string;
+  same_environment: boolean;
+  recorded: boolean;
+  changes: PackageChangeData[];
+}
+
+export interface LineageNode {
+  id: string;
+  kind: "run" | "data";
+  label: string;
+  column: number;
+  run?: string;
+  status?: string;
+  blake3?: string;
+  folder?: boolean;
+  size?: number;
+}
+
+/** GET /api/runs/RUN/lineage: runs and data (by content key) in columns, 0 the run itself, and the links. */
+export interface LineageGraph {
+  root: string;
+  cut: boolean;
+  nodes: LineageNode[];
+  edges: { from: string; to: string; label: string }[];
 }
 
 /** A page of `GET /api/runs` (Core's RunListing, as `gittrack ls` lists): the runs, how many matched, how many in all. */
@@ -142,6 +211,9 @@ export const api = {
   compare: (ids: string[], x: string, points?: number) =>
     get<CompareData>(`/api/compare?ids=${ids.map(q).join(",")}&x=${q(x)}${points ? `&points=${points}` : ""}`),
   diff: (a: string, b: string) => get<DiffData>(`/api/diff?a=${q(a)}&b=${q(b)}`),
+  packages: (id: string) => get<PackagesData>(`/api/runs/${q(id)}/packages`),
+  packagesDiff: (a: string, b: string) => get<PackagesDiff>(`/api/packages/diff?a=${q(a)}&b=${q(b)}`),
+  lineage: (id: string) => get<LineageGraph>(`/api/runs/${q(id)}/lineage`),
   async log(id: string): Promise<string> {
     const response = await fetch(`/api/runs/${q(id)}/log`, { cache: "no-store" });
     if (!response.ok) throw new Error(await errorText(response));

@@ -7,6 +7,7 @@ import { palette } from "./charts";
 import { chartGrid } from "./grid";
 import { scatterPlot } from "./scatter";
 import { chartControlBar, type ChartControls } from "./run";
+import { packagesCompareSection } from "./lineage";
 
 export async function compareView(host: HTMLElement, ids: string[], controls: ChartControls): Promise<() => Promise<void>> {
   let data = await api.compare(ids, controls.x);
@@ -122,7 +123,8 @@ export async function compareView(host: HTMLElement, ids: string[], controls: Ch
     h("section", {}, h("h3", {}, "params and metrics"), h("p", { class: "muted" }, "rows that differ are marked"), table),
     h("section", {}, h("h3", {}, "charts"), chartControlBar(controls, () => void redraw()), charts),
     h("section", {}, h("h3", {}, "param against metric"), h("div", { class: "controls" }, h("label", {}, "x (param) ", xSelect), h("label", {}, "y (metric) ", ySelect)), scatterBox),
-    h("section", {}, h("h3", {}, "code diff"), h("div", { class: "controls" }, h("label", {}, "from ", aSelect), h("label", {}, "to ", bSelect)), diffBox));
+    h("section", {}, h("h3", {}, "code diff"), h("div", { class: "controls" }, h("label", {}, "from ", aSelect), h("label", {}, "to ", bSelect)), diffBox),
+    packagesCompareSection(data.runs.map((r) => r.run.id), new Map(data.runs.map((r) => [r.run.id, r.run.name]))));
   drawLegend();
   drawTable();
   drawCharts();

@@ -3,6 +3,7 @@ import { h, clear, formatValue, formatParam, formatNumber, formatBytes, formatDu
 import { api, type RunRecord, type Session } from "./api";
 import { lineChart, type ChartOptions } from "./charts";
 import { isSystemMetric, systemSection } from "./system";
+import { lineageSections } from "./lineage";
 
 export interface ChartControls extends ChartOptions {
   x: "step" | "time";
@@ -142,6 +143,7 @@ export async function runView(host: HTMLElement, id: string, controls: ChartCont
     h("section", {}, h("h3", {}, "charts"), chartControlBar(controls, () => void drawCharts()), charts),
     systemSection(run, controls, Math.max(320, Math.min(760, (host.clientWidth || 1000) / 2 - 24))),
     run.artifacts.length > 0 ? h("section", {}, h("h3", {}, "artifacts"), artifacts) : null,
+    ...lineageSections(run),
     h("section", {}, h("h3", {}, "log", run.log ? h("span", { class: "muted" }, `  ${formatBytes(run.log.size)}`) : null), log),
     keyValues("runtimes", run.runtimes, "run-runtimes"),
     folded("environment", keyValues("environment", run.env, "run-env")));
