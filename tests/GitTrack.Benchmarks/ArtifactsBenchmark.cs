@@ -73,7 +73,7 @@ public sealed class ArtifactsBenchmark : IBenchmark
                 rcloneTimes.Add(Check(Measure.Shell($"{rclone}rclone copy --transfers 8 --exclude '.git/**' --exclude train.py . local:{S3Process.Bucket}/rc{i}/", repo), "rclone"));
             server.Clear();
             if (Tool("aws"))
-                awsTimes.Add(Check(Measure.Shell($"{env}aws --endpoint-url {server.Endpoint} s3 cp --recursive --quiet --exclude '.git/*' --exclude 'train.py' . s3://{S3Process.Bucket}/aws{i}/", repo), "aws s3 cp"));
+                awsTimes.Add(Check(Measure.Shell($"{env}aws --endpoint-url {server.Endpoint} s3 cp --recursive --only-show-errors --exclude '.git/*' --exclude 'train.py' . s3://{S3Process.Bucket}/aws{i}/", repo), "aws s3 cp"));
         }
         Console.WriteLine($"1 GB of artifacts (512 MiB model + 1,000 x 512 KiB) to s3rver on 127.0.0.1, median of {repeats}:");
         Console.WriteLine();
@@ -93,9 +93,15 @@ public sealed class ArtifactsBenchmark : IBenchmark
         var objects = Path.Combine(repo, ".git", "gittrack", "objects");
         var old = DateTime.UtcNow.AddDays(-3);
         var random = new Random(7);
-        RunStoreBenchmark.Generate(repo, runs, (i, run) => run with
+        // The generator calls this from several threads: each run draws from its own Random (System.Random shared
+        // across threads repeats values, and a repeated key made one object fewer than the runs reference).
+        RunStoreBenchmark.Generate(repo, runs, (i, run) =>
         {
-            Artifacts = [.. Enumerable.Range(0, perRun).Select(a => new ArtifactEntry($"out/{a}.bin", WriteObject(objects, random, old), 100))],
+            var own = new Random(1000 + i); // the unreferenced objects below draw from seed 7
+            return run with
+            {
+                Artifacts = [.. Enumerable.Range(0, perRun).Select(a => new ArtifactEntry($"out/{a}.bin", WriteObject(objects, own, old), 100))],
+            };
         });
         for (var i = 0; i < loose; i++)
             WriteObject(objects, random, old);

@@ -63,7 +63,7 @@ internal static class PythonPackages
     {
         foreach (var folder in folders)
         {
-            IEnumerable<string> entries;
+            string[] entries;
             try
             {
                 entries = Directory.EnumerateDirectories(folder).Order(StringComparer.Ordinal).ToArray();
@@ -72,19 +72,21 @@ internal static class PythonPackages
             {
                 continue;
             }
+            var files = new List<string>(entries.Length);
             foreach (var entry in entries)
             {
-                var name = Path.GetFileName(entry);
-                string metadata;
-                if (name.EndsWith(".dist-info", StringComparison.Ordinal))
-                    metadata = Path.Combine(entry, "METADATA");
-                else if (name.EndsWith(".egg-info", StringComparison.Ordinal))
-                    metadata = Path.Combine(entry, "PKG-INFO");
-                else
-                    continue;
-                if (ReadHeaders(metadata) is { } package)
-                    yield return package;
+                if (entry.EndsWith(".dist-info", StringComparison.Ordinal))
+                    files.Add(Path.Combine(entry, "METADATA"));
+                else if (entry.EndsWith(".egg-info", StringComparison.Ordinal))
+                    files.Add(Path.Combine(entry, "PKG-INFO"));
             }
+            // Hundreds of small reads: spread over the cores (each is an open, one read and a close), order kept.
+            var packages = new Package?[files.Count];
+            Parallel.For(0, files.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
+                i => packages[i] = ReadHeaders(files[i]));
+            foreach (var package in packages)
+                if (package is not null)
+                    yield return package;
         }
     }
 
@@ -101,12 +103,11 @@ internal static class PythonPackages
             int read;
             using (var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
                 read = RandomAccess.Read(handle, first, 0);
-            var text = System.Text.Encoding.UTF8.GetString(first[..read]);
-            if (Headers(text, complete: read < first.Length) is { } quick)
+            if (Headers(first[..read], complete: read < first.Length) is { } quick)
                 return quick;
             if (read < first.Length)
                 return null;
-            return Headers(File.ReadAllText(path), complete: true);
+            return Headers(File.ReadAllBytes(path), complete: true);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -114,27 +115,38 @@ internal static class PythonPackages
         }
     }
 
-    /// <summary>Name and Version from the header lines of <paramref name="text"/>; null when missing (or maybe past the text, unless it is <paramref name="complete"/>).</summary>
-    private static Package? Headers(string text, bool complete)
+    /// <summary>
+    /// Name and Version from the header lines of <paramref name="text"/> (UTF-8; only those two values are decoded);
+    /// null when missing (or maybe past the text, unless it is <paramref name="complete"/>).
+    /// </summary>
+    private static Package? Headers(ReadOnlySpan<byte> text, bool complete)
     {
         string? name = null, version = null;
-        var lines = text.Split('\n');
-        // Without the whole file the last line may be cut: it is not trusted.
-        var usable = complete ? lines.Length : lines.Length - 1;
-        for (var i = 0; i < usable; i++)
+        while (!text.IsEmpty)
         {
-            var line = lines[i].TrimEnd('\r');
-            if (line.Length == 0)
+            var end = text.IndexOf((byte)'\n');
+            if (end < 0 && !complete)
+                break; // without the whole file the last line may be cut: it is not trusted
+            var line = end < 0 ? text : text[..end];
+            text = end < 0 ? default : text[(end + 1)..];
+            if (!line.IsEmpty && line[^1] == (byte)'\r')
+                line = line[..^1];
+            if (line.IsEmpty)
                 break;
-            if (name is null && line.StartsWith("Name:", StringComparison.OrdinalIgnoreCase))
-                name = line[5..].Trim();
-            else if (version is null && line.StartsWith("Version:", StringComparison.OrdinalIgnoreCase))
-                version = line[8..].Trim();
+            if (name is null && StartsWithIgnoreCase(line, "Name:"u8))
+                name = Value(line[5..]);
+            else if (version is null && StartsWithIgnoreCase(line, "Version:"u8))
+                version = Value(line[8..]);
             if (name is not null && version is not null)
                 return name.Length == 0 || version.Length == 0 ? null : new Package("pip", name, version);
         }
         return null;
     }
+
+    private static bool StartsWithIgnoreCase(ReadOnlySpan<byte> line, ReadOnlySpan<byte> prefix) =>
+        line.Length >= prefix.Length && System.Text.Ascii.EqualsIgnoreCase(line[..prefix.Length], prefix);
+
+    private static string Value(ReadOnlySpan<byte> bytes) => System.Text.Encoding.UTF8.GetString(bytes).Trim();
 
     private static IEnumerable<string> PrefixFolders(string prefix, string? version)
     {
