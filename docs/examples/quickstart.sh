@@ -3,7 +3,7 @@
 # makes a scratch git repository holding the example's code and data, trains the model three times under
 # `gittrack run` with different hyperparameters, then lists the runs, compares two of them, picks the best and
 # restores one run's exact code and model into a new worktree; finally sweeps two hyperparameters with
-# `gittrack sweep` (a 2 x 2 grid, two trials at a time) and picks the best trial.
+# `gittrack sweep` (a 2 x 2 grid) and picks the best trial.
 # Needs the .NET 10 SDK and git; takes about a minute, most of it building.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -58,8 +58,8 @@ gittrack checkout wide --worktree "$restored"
 echo "restored into $restored:"
 ls "$restored"
 
-bold "== gittrack sweep -p lr=0.1,0.5 -p hidden=4,16 -j 2 -- dotnet train.dll   (a grid of 4 trials, 2 at a time)"
-gittrack sweep --name moons-sweep -p lr=0.1,0.5 -p hidden=4,16 -p epochs=15 -j 2 --metric val_accuracy -- dotnet "$train_dll"
+bold "== gittrack sweep -p lr=0.1,0.5 -p hidden=4,16 dotnet train.dll   (a grid of 4 trials, one at a time: each writes model.bin)"
+gittrack sweep --name moons-sweep -p lr=0.1,0.5 -p hidden=4,16 -p epochs=15 --metric val_accuracy dotnet "$train_dll"
 
 bold "== gittrack best moons-sweep   (the sweep's best trial; 'gittrack ls' shows the trials under the sweep)"
 gittrack best moons-sweep
