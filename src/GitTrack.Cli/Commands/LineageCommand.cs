@@ -118,15 +118,7 @@ public static class LineageCommand
                     json.WriteStartObject();
                     json.WriteString("artifact", artifact.Path);
                     json.WritePropertyName("run");
-                    if (path.Contains(producer.Id) || path.Count >= MaxDepth)
-                    {
-                        json.WriteStartObject();
-                        json.WriteString("id", producer.Id);
-                        json.WriteString("name", producer.Name);
-                        json.WriteEndObject();
-                    }
-                    else
-                        WriteJson(json, lineage, producer, down, path);
+                    WriteLinked(json, lineage, producer, down, path);
                     json.WriteEndObject();
                 }
                 json.WriteEndArray();
@@ -148,15 +140,7 @@ public static class LineageCommand
                     json.WriteStartObject();
                     json.WriteString("input", input.Path);
                     json.WritePropertyName("run");
-                    if (path.Contains(consumer.Id) || path.Count >= MaxDepth)
-                    {
-                        json.WriteStartObject();
-                        json.WriteString("id", consumer.Id);
-                        json.WriteString("name", consumer.Name);
-                        json.WriteEndObject();
-                    }
-                    else
-                        WriteJson(json, lineage, consumer, down, path);
+                    WriteLinked(json, lineage, consumer, down, path);
                     json.WriteEndObject();
                 }
                 json.WriteEndArray();
@@ -166,5 +150,19 @@ public static class LineageCommand
         }
         path.Remove(run.Id);
         json.WriteEndObject();
+    }
+
+    /// <summary>A run linked to the one being written: in full, or only its id and name when already on the path or too deep.</summary>
+    private static void WriteLinked(Utf8JsonWriter json, RunLineage lineage, RunRecord run, bool down, HashSet<string> path)
+    {
+        if (path.Contains(run.Id) || path.Count >= MaxDepth)
+        {
+            json.WriteStartObject();
+            json.WriteString("id", run.Id);
+            json.WriteString("name", run.Name);
+            json.WriteEndObject();
+        }
+        else
+            WriteJson(json, lineage, run, down, path);
     }
 }
